@@ -1,0 +1,10 @@
+# Every dependency comes from a Debian package (scripts/deps.sh installs them); nothing is downloaded here.
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(spdlog 1.10 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(tomlplusplus REQUIRED IMPORTED_TARGET tomlplusplus)

@@ -1,0 +1,31 @@
+#include <stdexcept>
+#include <string>
+
+#include "ports/store.hpp"
+
+namespace onton::ports {
+
+std::size_t ResultSet::Column(std::string_view name) const {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i] == name) return i;
+    }
+    throw std::out_of_range("no column named " + std::string(name));
+}
+
+bool IsNull(const SqlValue& value) noexcept { return std::holds_alternative<std::monostate>(value); }
+
+std::int64_t AsInt(const SqlValue& value) { return std::get<std::int64_t>(value); }
+
+const std::string& AsText(const SqlValue& value) { return std::get<std::string>(value); }
+
+std::optional<std::int64_t> AsOptionalInt(const SqlValue& value) {
+    if (IsNull(value)) return std::nullopt;
+    return AsInt(value);
+}
+
+std::optional<std::string> AsOptionalText(const SqlValue& value) {
+    if (IsNull(value)) return std::nullopt;
+    return AsText(value);
+}
+
+}  // namespace onton::ports

@@ -1,0 +1,240 @@
+#include "app/commands.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "adapters/storage/store_factory.hpp"
+#include "app/config.hpp"
+#include "app/version.hpp"
+#include "common/embedded.hpp"
+#include "http/handlers/system.hpp"
+#include "http/server.hpp"
+
+namespace onton::app {
+namespace {
+
+constexpr const char* kUsage = R"(Usage: onton <command> [options]
+
+Event management and ticketing on TON and Telegram.
+
+Commands:
+  serve     run the HTTP API (and, on the embedded default, everything else) until SIGTERM/SIGINT
+  migrate   apply pending database migrations and exit
+  version   print the version
+
+Run 'onton <command> --help' for a command's options. Configuration comes from ONTON_* environment variables
+and an optional TOML file (--config FILE or ONTON_CONFIG); see docs/configuration.md.
+)";
+
+constexpr const char* kServeUsage = R"(Usage: onton serve [--config FILE] [--port-file FILE]
+
+Runs the HTTP API on ONTON_HTTP_HOST:ONTON_HTTP_PORT (default 0.0.0.0:8080). On the embedded default (SQLite)
+pending migrations are applied at start; on PostgreSQL run 'onton migrate' first (or set
+ONTON_DATABASE_AUTO_MIGRATE=true). SIGTERM or SIGINT drains in-flight requests and exits.
+
+Options:
+  --config FILE     TOML configuration file (environment variables override it)
+  --port-file FILE  write the bound port to FILE once listening (useful with ONTON_HTTP_PORT=0)
+  -h, --help        show this help
+)";
+
+constexpr const char* kMigrateUsage = R"(Usage: onton migrate [--config FILE]
+
+Applies the pending migrations of the core and nft databases at ONTON_DATABASE_URL, each once and in its own
+transaction, and prints what it applied. Safe to run from several processes at once.
+
+Options:
+  --config FILE  TOML configuration file (environment variables override it)
+  -h, --help     show this help
+)";
+
+constexpr const char* kVersionUsage = R"(Usage: onton version
+
+Prints the version and the git revision the binary was built from.
+)";
+
+struct CommonArgs {
+    std::string config_file;
+    std::string port_file;
+    bool help = false;
+    std::optional<std::string> error;
+};
+
+CommonArgs ParseArgs(const std::vector<std::string>& args, bool allow_port_file) {
+    CommonArgs out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        auto value = [&](std::string& into) {
+            if (i + 1 >= args.size()) {
+                out.error = a + " needs a value";
+                return;
+            }
+            into = args[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            out.help = true;
+        } else if (a == "--config") {
+            value(out.config_file);
+        } else if (a == "--port-file" && allow_port_file) {
+            value(out.port_file);
+        } else {
+            out.error = "unknown option '" + a + "'";
+        }
+        if (out.error) break;
+    }
+    return out;
+}
+
+void SetUpLogging(const std::string& level) {
+    auto logger = spdlog::stderr_color_mt("onton");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+    spdlog::set_level(spdlog::level::from_str(level));
+    spdlog::flush_on(spdlog::level::info);
+}
+
+std::optional<Config> LoadOrReport(const std::string& file) {
+    auto config = LoadConfig(ProcessEnv(), file);
+    if (!config) {
+        std::cerr << "onton: configuration error: " << config.error().message << "\n";
+        return std::nullopt;
+    }
+    return std::move(config).value();
+}
+
+void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
+    for (const auto& m : applied) spdlog::info("migration applied: {} {:04} {}", m.database, m.version, m.name);
+    if (applied.empty()) spdlog::info("schema is up to date");
+}
+
+}  // namespace
+
+int RunServe(const std::vector<std::string>& args) {
+    const auto parsed = ParseArgs(args, true);
+    if (parsed.help) {
+        std::cout << kServeUsage;
+        return 0;
+    }
+    if (parsed.error) {
+        std::cerr << "onton serve: " << *parsed.error << "\n" << kServeUsage;
+        return 2;
+    }
+    auto config = LoadOrReport(parsed.config_file);
+    if (!config) return 2;
+    SetUpLogging(config->log_level);
+    spdlog::info("onton {} ({}) starting", kVersion, kGitRevision);
+    for (const auto& line : config->Describe()) spdlog::info("config: {}", line);
+
+    std::unique_ptr<ports::Store> store;
+    try {
+        store = storage::OpenStore(config->database);
+        if (config->auto_migrate) LogApplied(store->Migrate());
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot open the database {}: {}", storage::RedactUrl(config->database.url), e.what());
+        return 1;
+    }
+
+    const auto started = std::chrono::system_clock::now();
+    http::Metrics metrics;
+    metrics.AddCollector([&store](std::string& out) {
+        const auto s = store->Stats();
+        out += "# HELP onton_db_pool_connections Database connections by state.\n";
+        out += "# TYPE onton_db_pool_connections gauge\n";
+        out += fmt::format("onton_db_pool_connections{{state=\"in_use\"}} {}\n", s.in_use);
+        out += fmt::format("onton_db_pool_connections{{state=\"capacity\"}} {}\n", s.size);
+        out += "# HELP onton_db_pool_waiting Callers waiting for a database connection now.\n";
+        out += "# TYPE onton_db_pool_waiting gauge\n";
+        out += fmt::format("onton_db_pool_waiting {}\n", s.waiting);
+        out += "# HELP onton_db_pool_waits_total Callers that had to wait for a connection.\n";
+        out += "# TYPE onton_db_pool_waits_total counter\n";
+        out += fmt::format("onton_db_pool_waits_total {}\n", s.wait_count);
+        out += "# HELP onton_db_pool_wait_seconds_total Time spent waiting for a connection.\n";
+        out += "# TYPE onton_db_pool_wait_seconds_total counter\n";
+        out += fmt::format("onton_db_pool_wait_seconds_total {}\n", s.wait_seconds_total);
+    });
+    metrics.AddCollector([started](std::string& out) {
+        http::AppendProcessMetrics(out, started);
+        out += "# HELP onton_build_info Build version.\n# TYPE onton_build_info gauge\n";
+        out += fmt::format("onton_build_info{{version=\"{}\",revision=\"{}\"}} 1\n", kVersion, kGitRevision);
+    });
+
+    http::Router router;
+    http::AddSystemRoutes(router,
+                          {.ping_store = [&store] { store->Ping(); },
+                           .metrics = &metrics,
+                           .version = kVersion,
+                           .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))});
+
+    http::Server server(config->http, router, metrics);
+    try {
+        server.Listen();
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot listen on {}:{}: {}", config->http.host, config->http.port, e.what());
+        return 1;
+    }
+    if (!parsed.port_file.empty()) {
+        const auto tmp = parsed.port_file + ".tmp";
+        std::ofstream(tmp) << server.port() << "\n";
+        std::rename(tmp.c_str(), parsed.port_file.c_str());
+    }
+    spdlog::info("listening on http://{}:{}", config->http.host, server.port());
+    server.Run();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int RunMigrate(const std::vector<std::string>& args) {
+    const auto parsed = ParseArgs(args, false);
+    if (parsed.help) {
+        std::cout << kMigrateUsage;
+        return 0;
+    }
+    if (parsed.error) {
+        std::cerr << "onton migrate: " << *parsed.error << "\n" << kMigrateUsage;
+        return 2;
+    }
+    auto config = LoadOrReport(parsed.config_file);
+    if (!config) return 2;
+    SetUpLogging(config->log_level);
+    try {
+        auto store = storage::OpenStore(config->database);
+        LogApplied(store->Migrate());
+    } catch (const std::exception& e) {
+        spdlog::critical("migration failed on {}: {}", storage::RedactUrl(config->database.url), e.what());
+        return 1;
+    }
+    return 0;
+}
+
+int RunVersion(const std::vector<std::string>& args) {
+    if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
+        std::cout << kVersionUsage;
+        return 0;
+    }
+    if (!args.empty()) {
+        std::cerr << "onton version: unknown option '" << args[0] << "'\n" << kVersionUsage;
+        return 2;
+    }
+    std::cout << "onton " << kVersion << " (" << kGitRevision << ")\n";
+    return 0;
+}
+
+int Main(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        std::cout << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "serve") return RunServe(rest);
+    if (args[0] == "migrate") return RunMigrate(rest);
+    if (args[0] == "version" || args[0] == "--version") return RunVersion(rest);
+    std::cerr << "onton: unknown command '" << args[0] << "'\n" << kUsage;
+    return 2;
+}
+
+}  // namespace onton::app

@@ -1,0 +1,17 @@
+#pragma once
+/// The `onton` subcommands. Each takes its own arguments (without the subcommand name) and returns the exit code:
+/// 0 success, 1 runtime failure, 2 usage or configuration error.
+
+#include <string>
+#include <vector>
+
+namespace onton::app {
+
+int RunServe(const std::vector<std::string>& args);
+int RunMigrate(const std::vector<std::string>& args);
+int RunVersion(const std::vector<std::string>& args);
+
+/// Dispatches `argv[1]` to a subcommand; prints the overall usage for `--help` or nothing.
+int Main(const std::vector<std::string>& args);
+
+}  // namespace onton::app

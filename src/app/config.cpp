@@ -1,0 +1,347 @@
+#include "app/config.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <set>
+#include <toml++/toml.h>
+
+namespace onton::app {
+namespace {
+
+/// Parses `raw` into the config; returns an explanation when the value is unacceptable.
+using Apply = std::function<std::optional<std::string>(Config&, const std::string& raw)>;
+
+struct Setting {
+    std::string_view env;
+    std::string_view toml;  ///< `section.key`
+    Apply apply;
+};
+
+std::optional<std::int64_t> ToInt(std::string_view raw) {
+    std::int64_t v = 0;
+    const auto* end = raw.data() + raw.size();
+    const auto [ptr, ec] = std::from_chars(raw.data(), end, v);
+    if (ec != std::errc{} || ptr != end || raw.empty()) return std::nullopt;
+    return v;
+}
+
+Apply IntSetting(std::function<void(Config&, std::int64_t)> set, std::int64_t min, std::int64_t max) {
+    return [set = std::move(set), min, max](Config& c, const std::string& raw) -> std::optional<std::string> {
+        const auto v = ToInt(raw);
+        if (!v || *v < min || *v > max) {
+            return fmt::format("expected an integer from {} to {}, got '{}'", min, max, raw);
+        }
+        set(c, *v);
+        return std::nullopt;
+    };
+}
+
+Apply MillisSetting(std::chrono::milliseconds http::ServerSettings::*member) {
+    return IntSetting([member](Config& c, std::int64_t v) { c.http.*member = std::chrono::milliseconds(v); },
+                      1,
+                      24LL * 3600 * 1000);
+}
+
+std::optional<bool> ToBool(std::string raw) {
+    std::transform(raw.begin(), raw.end(), raw.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (raw == "true" || raw == "1" || raw == "yes" || raw == "on") return true;
+    if (raw == "false" || raw == "0" || raw == "no" || raw == "off") return false;
+    return std::nullopt;
+}
+
+Apply BoolSetting(std::function<void(Config&, bool)> set) {
+    return [set = std::move(set)](Config& c, const std::string& raw) -> std::optional<std::string> {
+        const auto v = ToBool(raw);
+        if (!v) return fmt::format("expected true or false, got '{}'", raw);
+        set(c, *v);
+        return std::nullopt;
+    };
+}
+
+bool HasScheme(std::string_view url, std::initializer_list<std::string_view> schemes) {
+    return std::any_of(schemes.begin(), schemes.end(), [&](std::string_view s) {
+        return url.size() > s.size() && url.substr(0, s.size()) == s;
+    });
+}
+
+/// A URL whose scheme is one of `schemes`; the empty string is accepted when `optional`.
+Apply UrlSetting(std::function<std::string&(Config&)> field,
+                 std::initializer_list<std::string_view> schemes,
+                 bool optional) {
+    std::vector<std::string_view> allowed(schemes);
+    return [field = std::move(field), allowed, optional](Config& c, const std::string& raw) -> std::optional<std::string> {
+        if (raw.empty() && optional) {
+            field(c).clear();
+            return std::nullopt;
+        }
+        const bool ok = std::any_of(allowed.begin(), allowed.end(), [&](std::string_view s) {
+            return raw.size() > s.size() && std::string_view(raw).substr(0, s.size()) == s;
+        });
+        if (!ok || raw.find_first_of(" \t\r\n") != std::string::npos) {
+            std::string list;
+            for (auto s : allowed) list += fmt::format("{}{}", list.empty() ? "" : ", ", s);
+            return fmt::format("expected a URL starting with {}, got '{}'", list, raw);
+        }
+        field(c) = raw;
+        return std::nullopt;
+    };
+}
+
+Apply SecretSetting(Secret Config::*member) {
+    return [member](Config& c, const std::string& raw) -> std::optional<std::string> {
+        (c.*member).value = raw;
+        return std::nullopt;
+    };
+}
+
+std::vector<std::string> SplitList(const std::string& raw) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= raw.size()) {
+        auto end = raw.find(',', start);
+        if (end == std::string::npos) end = raw.size();
+        auto item = raw.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) out.push_back(item);
+        start = end + 1;
+    }
+    return out;
+}
+
+bool IsMnemonicWord(const std::string& w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+}
+
+const std::vector<Setting>& Settings() {
+    static const std::vector<Setting> kSettings = {
+        {"ONTON_HTTP_HOST", "http.host",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             unsigned char buf[sizeof(in6_addr)];
+             if (inet_pton(AF_INET, raw.c_str(), buf) != 1 && inet_pton(AF_INET6, raw.c_str(), buf) != 1) {
+                 return fmt::format("expected an IPv4 or IPv6 address to listen on, got '{}'", raw);
+             }
+             c.http.host = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_HTTP_PORT", "http.port",
+         IntSetting([](Config& c, std::int64_t v) { c.http.port = static_cast<std::uint16_t>(v); }, 0, 65535)},
+        {"ONTON_HTTP_IO_THREADS", "http.io_threads",
+         IntSetting([](Config& c, std::int64_t v) { c.http.io_threads = static_cast<int>(v); }, 1, 256)},
+        {"ONTON_HTTP_WORKER_THREADS", "http.worker_threads",
+         IntSetting([](Config& c, std::int64_t v) { c.http.worker_threads = static_cast<int>(v); }, 1, 1024)},
+        {"ONTON_HTTP_MAX_BODY_BYTES", "http.max_body_bytes",
+         IntSetting([](Config& c, std::int64_t v) { c.http.max_body_bytes = static_cast<std::uint64_t>(v); },
+                    1024, 1LL << 30)},
+        {"ONTON_HTTP_MAX_HEADER_BYTES", "http.max_header_bytes",
+         IntSetting([](Config& c, std::int64_t v) { c.http.max_header_bytes = static_cast<std::uint32_t>(v); },
+                    1024, 1LL << 20)},
+        {"ONTON_HTTP_HEADER_TIMEOUT_MS", "http.header_timeout_ms", MillisSetting(&http::ServerSettings::header_timeout)},
+        {"ONTON_HTTP_BODY_TIMEOUT_MS", "http.body_timeout_ms", MillisSetting(&http::ServerSettings::body_timeout)},
+        {"ONTON_HTTP_IDLE_TIMEOUT_MS", "http.idle_timeout_ms", MillisSetting(&http::ServerSettings::idle_timeout)},
+        {"ONTON_HTTP_WRITE_TIMEOUT_MS", "http.write_timeout_ms", MillisSetting(&http::ServerSettings::write_timeout)},
+        {"ONTON_HTTP_DRAIN_TIMEOUT_MS", "http.drain_timeout_ms", MillisSetting(&http::ServerSettings::drain_timeout)},
+        {"ONTON_HTTP_ACCESS_LOG", "http.access_log", BoolSetting([](Config& c, bool v) { c.http.access_log = v; })},
+        {"ONTON_CORS_ORIGINS", "http.cors_origins",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             auto origins = SplitList(raw);
+             for (const auto& o : origins) {
+                 const bool ok = o == "*" || ((HasScheme(o, {"http://", "https://"})) &&
+                                              o.find('/', o.find("//") + 2) == std::string::npos);
+                 if (!ok) return fmt::format("expected '*' or origins like https://example.org, got '{}'", o);
+             }
+             c.http.cors_origins = std::move(origins);
+             return std::nullopt;
+         }},
+        {"ONTON_DATABASE_URL", "database.url",
+         UrlSetting([](Config& c) -> std::string& { return c.database.url; },
+                    {"sqlite://", "sqlite::memory:", "postgres://", "postgresql://"}, false)},
+        {"ONTON_DATABASE_POOL_SIZE", "database.pool_size",
+         IntSetting([](Config& c, std::int64_t v) { c.database.pool_size = static_cast<int>(v); }, 1, 1000)},
+        {"ONTON_DATABASE_ACQUIRE_TIMEOUT_MS", "database.acquire_timeout_ms",
+         IntSetting([](Config& c, std::int64_t v) { c.database.acquire_timeout = std::chrono::milliseconds(v); },
+                    1, 600000)},
+        {"ONTON_DATABASE_AUTO_MIGRATE", "database.auto_migrate",
+         BoolSetting([](Config& c, bool v) { c.auto_migrate = v; })},
+        {"ONTON_REDIS_URL", "redis.url",
+         UrlSetting([](Config& c) -> std::string& { return c.redis_url; }, {"redis://", "rediss://", "unix://"}, true)},
+        {"ONTON_AMQP_URL", "amqp.url",
+         UrlSetting([](Config& c) -> std::string& { return c.amqp_url; }, {"amqp://", "amqps://"}, true)},
+        {"ONTON_TON_API_URL", "ton.api_url",
+         UrlSetting([](Config& c) -> std::string& { return c.ton_api_url; }, {"http://", "https://"}, true)},
+        {"ONTON_TON_API_KEY", "ton.api_key", SecretSetting(&Config::ton_api_key)},
+        {"ONTON_PLATFORM_WALLET_MNEMONIC", "ton.platform_wallet_mnemonic",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             std::vector<std::string> words;
+             std::string word;
+             for (const char ch : raw + " ") {
+                 if (ch == ' ' || ch == '\t' || ch == '\n') {
+                     if (!word.empty()) words.push_back(std::move(word));
+                     word.clear();
+                 } else {
+                     word.push_back(ch);
+                 }
+             }
+             // Never echo the value: it is a key.
+             if (words.size() != 24 || !std::all_of(words.begin(), words.end(), IsMnemonicWord)) {
+                 return fmt::format("expected 24 lowercase words separated by spaces (got {} words)", words.size());
+             }
+             std::string joined;
+             for (const auto& w : words) joined += (joined.empty() ? "" : " ") + w;
+             c.platform_wallet_mnemonic.value = joined;
+             return std::nullopt;
+         }},
+        {"ONTON_PLATFORM_WALLET_KEY_FILE", "ton.platform_wallet_key_file",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             c.platform_wallet_key_file = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_BOT_TOKEN", "telegram.bot_token",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             // Bot API tokens look like 123456:ABC-DEF...; say so without echoing the secret.
+             const auto colon = raw.find(':');
+             if (!raw.empty() && (colon == std::string::npos || colon == 0 || !ToInt(raw.substr(0, colon)) ||
+                                  colon + 1 >= raw.size())) {
+                 return std::string("expected a Bot API token of the form <bot id>:<secret>");
+             }
+             c.bot_token.value = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_BOT_API_URL", "telegram.bot_api_url",
+         UrlSetting([](Config& c) -> std::string& { return c.bot_api_url; }, {"http://", "https://"}, false)},
+        {"ONTON_PUBLIC_URL", "http.public_url",
+         UrlSetting([](Config& c) -> std::string& { return c.public_url; }, {"http://", "https://"}, false)},
+        {"ONTON_LOG_LEVEL", "log.level",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+             if (kLevels.count(raw) == 0) {
+                 return fmt::format("expected one of trace, debug, info, warn, error, critical, off; got '{}'", raw);
+             }
+             c.log_level = raw;
+             return std::nullopt;
+         }},
+    };
+    return kSettings;
+}
+
+/// A TOML scalar (or array of scalars) as the string an environment variable would carry.
+std::optional<std::string> TomlToRaw(const toml::node& node) {
+    if (const auto* s = node.as_string()) return s->get();
+    if (const auto* i = node.as_integer()) return std::to_string(i->get());
+    if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
+    if (const auto* a = node.as_array()) {
+        std::string out;
+        for (const auto& item : *a) {
+            const auto* s = item.as_string();
+            if (s == nullptr) return std::nullopt;
+            out += (out.empty() ? "" : ",") + s->get();
+        }
+        return out;
+    }
+    return std::nullopt;
+}
+
+Error Invalid(std::string message) { return Error{"config.invalid", std::move(message)}; }
+
+}  // namespace
+
+EnvLookup ProcessEnv() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): read once at start
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    };
+}
+
+Result<Config> LoadConfig(const EnvLookup& env, const std::string& file) {
+    Config config;
+    bool auto_migrate_set = false;
+    bool cors_set = false;
+
+    std::string path = file;
+    if (path.empty()) path = env("ONTON_CONFIG").value_or("");
+    if (!path.empty()) {
+        toml::table table;
+        try {
+            table = toml::parse_file(path);
+        } catch (const toml::parse_error& e) {
+            const auto& where = e.source().begin;
+            return Invalid(fmt::format("config file {}: line {}, column {}: {}",
+                                       path, where.line, where.column, e.description()));
+        }
+        for (const auto& [section_key, section] : table) {
+            const auto* section_table = section.as_table();
+            if (section_table == nullptr) {
+                return Invalid(fmt::format("config file {}: '{}' must be a [section]", path, section_key.str()));
+            }
+            for (const auto& [key, node] : *section_table) {
+                const auto name = fmt::format("{}.{}", section_key.str(), key.str());
+                const auto& settings = Settings();
+                const auto it = std::find_if(settings.begin(), settings.end(), [&](const Setting& s) {
+                    return s.toml == name;
+                });
+                if (it == settings.end()) return Invalid(fmt::format("config file {}: unknown setting {}", path, name));
+                const auto raw = TomlToRaw(node);
+                if (!raw) return Invalid(fmt::format("config file {}: {}: unsupported value type", path, name));
+                if (auto problem = it->apply(config, *raw)) {
+                    return Invalid(fmt::format("config file {}: {}: {}", path, name, *problem));
+                }
+                auto_migrate_set |= name == "database.auto_migrate";
+                cors_set |= name == "http.cors_origins";
+            }
+        }
+    }
+
+    for (const auto& setting : Settings()) {
+        const auto raw = env(std::string(setting.env));
+        if (!raw) continue;
+        if (auto problem = setting.apply(config, *raw)) {
+            return Invalid(fmt::format("{}: {}", setting.env, *problem));
+        }
+        auto_migrate_set |= setting.env == "ONTON_DATABASE_AUTO_MIGRATE";
+        cors_set |= setting.env == "ONTON_CORS_ORIGINS";
+    }
+
+    const bool is_sqlite = config.database.url.rfind("sqlite:", 0) == 0;
+    if (!auto_migrate_set) config.auto_migrate = is_sqlite;
+    if (!cors_set) config.http.cors_origins = {config.public_url};
+    if (config.platform_wallet_mnemonic.set() && !config.platform_wallet_key_file.empty()) {
+        return Invalid("ONTON_PLATFORM_WALLET_MNEMONIC and ONTON_PLATFORM_WALLET_KEY_FILE are exclusive: set one");
+    }
+    return config;
+}
+
+std::vector<std::string> Config::Describe() const {
+    auto secret = [](const Secret& s) { return std::string(s.set() ? "(set)" : "(unset)"); };
+    auto or_default = [](const std::string& v, const char* fallback) { return v.empty() ? std::string(fallback) : v; };
+    std::string cors;
+    for (const auto& o : http.cors_origins) cors += (cors.empty() ? "" : ",") + o;
+    return {
+        fmt::format("http.listen = {}:{}", http.host, http.port),
+        fmt::format("http.io_threads = {}, worker_threads = {}", http.io_threads, http.worker_threads),
+        fmt::format("http.max_body_bytes = {}, max_header_bytes = {}", http.max_body_bytes, http.max_header_bytes),
+        fmt::format("http.timeouts_ms = header {}, body {}, idle {}, write {}, drain {}",
+                    http.header_timeout.count(), http.body_timeout.count(), http.idle_timeout.count(),
+                    http.write_timeout.count(), http.drain_timeout.count()),
+        fmt::format("http.cors_origins = {}", cors),
+        fmt::format("http.access_log = {}", http.access_log),
+        fmt::format("http.public_url = {}", public_url),
+        fmt::format("database.url = {}", storage::RedactUrl(database.url)),
+        fmt::format("database.pool_size = {}, auto_migrate = {}", database.pool_size, auto_migrate),
+        fmt::format("redis.url = {}", or_default(storage::RedactUrl(redis_url), "(in-process)")),
+        fmt::format("amqp.url = {}", or_default(storage::RedactUrl(amqp_url), "(in-process)")),
+        fmt::format("ton.api_url = {}", or_default(ton_api_url, "(local emulator)")),
+        fmt::format("ton.api_key = {}", secret(ton_api_key)),
+        fmt::format("ton.platform_wallet_mnemonic = {}", secret(platform_wallet_mnemonic)),
+        fmt::format("ton.platform_wallet_key_file = {}", or_default(platform_wallet_key_file, "(unset)")),
+        fmt::format("telegram.bot_token = {}", secret(bot_token)),
+        fmt::format("telegram.bot_api_url = {}", bot_api_url),
+        fmt::format("log.level = {}", log_level),
+    };
+}
+
+}  // namespace onton::app

@@ -1,0 +1,57 @@
+#pragma once
+/// Typed configuration (design.md §7): `ONTON_*` environment variables over an optional TOML file over the embedded
+/// defaults. Load() validates everything and names the bad setting; Describe() prints it with secrets redacted.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/storage/store_factory.hpp"
+#include "common/result.hpp"
+#include "http/server.hpp"
+
+namespace onton::app {
+
+/// A secret value: never printed; `Describe()` shows only whether it is set.
+struct Secret {
+    std::string value;
+    [[nodiscard]] bool set() const noexcept { return !value.empty(); }
+};
+
+struct Config {
+    http::ServerSettings http;
+    storage::StoreSettings database;
+    bool auto_migrate = true;  ///< apply migrations at `serve` start; default on for SQLite, off for PostgreSQL
+
+    std::string redis_url;  ///< empty: in-process cache
+    std::string amqp_url;   ///< empty: in-process bus
+
+    std::string ton_api_url;  ///< empty: the local emulator
+    Secret ton_api_key;
+    Secret platform_wallet_mnemonic;
+    std::string platform_wallet_key_file;
+
+    Secret bot_token;
+    std::string bot_api_url = "https://api.telegram.org";
+
+    std::string public_url = "http://localhost:8080";
+    std::string log_level = "info";
+
+    /// One `name = value` line per setting, secrets as `(set)` / `(unset)`, URL passwords as `***`.
+    [[nodiscard]] std::vector<std::string> Describe() const;
+};
+
+/// Looks up an environment variable; nullopt when unset. Injected so tests need not touch the real environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+/// The process environment.
+EnvLookup ProcessEnv();
+
+/// Builds the configuration. `file` is a TOML path (or empty: ONTON_CONFIG, else none). Errors have code
+/// `config.invalid` and name the setting (`ONTON_HTTP_PORT` or `http.port` in the file) in the message.
+[[nodiscard]] Result<Config> LoadConfig(const EnvLookup& env, const std::string& file = {});
+
+}  // namespace onton::app

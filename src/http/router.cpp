@@ -1,0 +1,103 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace onton::http {
+namespace {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+    std::vector<std::string_view> out;
+    if (path.empty() || path.front() != '/') return out;
+    path.remove_prefix(1);
+    while (true) {
+        const auto slash = path.find('/');
+        out.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return out;
+}
+
+bool IsParam(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void Router::Add(Verb method, std::string pattern, Handler handler, RouteOptions options) {
+    if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with /");
+    Compiled compiled;
+    for (auto segment : SplitPath(pattern)) {
+        if (segment.find_first_of("{}") != std::string_view::npos && !IsParam(segment)) {
+            throw std::invalid_argument("bad route segment in " + pattern);
+        }
+        compiled.segments.emplace_back(segment);
+    }
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        if (routes_[i].method == method && compiled_[i].segments == compiled.segments) {
+            throw std::invalid_argument("duplicate route " + pattern);
+        }
+    }
+    routes_.push_back(Route{method, std::move(pattern), std::move(handler), options});
+    compiled_.push_back(std::move(compiled));
+}
+
+bool Router::MatchPath(const Compiled& compiled,
+                       const std::vector<std::string_view>& segments,
+                       std::vector<std::pair<std::string, std::string>>* params) {
+    if (compiled.segments.size() != segments.size()) return false;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const auto& want = compiled.segments[i];
+        if (IsParam(want)) {
+            if (segments[i].empty()) return false;
+            if (params != nullptr) params->emplace_back(want.substr(1, want.size() - 2), std::string(segments[i]));
+        } else if (want != segments[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+RouteLookup Router::Find(Verb method, std::string_view path) const {
+    const auto segments = SplitPath(path);
+    const Verb effective = method == Verb::head ? Verb::get : method;
+    bool path_known = false;
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        std::vector<std::pair<std::string, std::string>> params;
+        if (!MatchPath(compiled_[i], segments, &params)) continue;
+        path_known = true;
+        if (routes_[i].method != effective) continue;
+        for (auto& [name, value] : params) {
+            auto decoded = PercentDecode(value, false);
+            if (!decoded) return BadPath{};
+            value = std::move(*decoded);
+        }
+        return RouteMatch{&routes_[i], std::move(params)};
+    }
+    if (!path_known) return NotFound{};
+    return MethodNotAllowed{AllowedMethods(path)};
+}
+
+std::string Router::AllowedMethods(std::string_view path) const {
+    const auto segments = SplitPath(path);
+    std::vector<std::string> methods;
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        if (!MatchPath(compiled_[i], segments, nullptr)) continue;
+        const auto name = boost::beast::http::to_string(routes_[i].method);
+        methods.emplace_back(name.data(), name.size());
+        if (routes_[i].method == Verb::get) methods.emplace_back("HEAD");
+    }
+    if (methods.empty()) return {};
+    methods.emplace_back("OPTIONS");
+    std::sort(methods.begin(), methods.end());
+    methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+    std::string out;
+    for (const auto& m : methods) {
+        if (!out.empty()) out += ", ";
+        out += m;
+    }
+    return out;
+}
+
+}  // namespace onton::http

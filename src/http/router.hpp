@@ -1,0 +1,72 @@
+#pragma once
+/// Router: method + path pattern → handler. Patterns are literal segments and `{name}` parameters
+/// (`/api/v1/events/{event_uuid}/publish`). Immutable once the server starts, so lookups need no lock.
+
+#include <boost/beast/http/verb.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace onton::http {
+
+using Handler = std::function<Response(const Request&)>;
+using Verb = boost::beast::http::verb;
+
+struct RouteOptions {
+    /// The handler may block (database, network): it runs on the worker pool, never on an I/O thread.
+    bool blocking = true;
+    /// The body must be a JSON document (`application/json`, UTF-8); the server parses it into Request::json and
+    /// answers 415/400 itself otherwise.
+    bool json_body = false;
+};
+
+struct Route {
+    Verb method;
+    std::string pattern;  ///< as registered; the metrics label
+    Handler handler;
+    RouteOptions options;
+};
+
+struct RouteMatch {
+    const Route* route;
+    std::vector<std::pair<std::string, std::string>> params;
+};
+struct MethodNotAllowed {
+    std::string allow;  ///< `GET, HEAD, POST` for the Allow header
+};
+struct NotFound {};
+struct BadPath {};  ///< a path segment with an invalid percent escape
+
+using RouteLookup = std::variant<RouteMatch, MethodNotAllowed, NotFound, BadPath>;
+
+class Router {
+public:
+    /// Registers a route. Throws std::invalid_argument on a malformed pattern or a duplicate method+pattern.
+    void Add(Verb method, std::string pattern, Handler handler, RouteOptions options = {});
+
+    /// Looks a request up. HEAD matches GET routes. Path parameters are percent-decoded.
+    [[nodiscard]] RouteLookup Find(Verb method, std::string_view path) const;
+
+    /// Methods registered for a path (for CORS preflight); empty when no route matches the path.
+    [[nodiscard]] std::string AllowedMethods(std::string_view path) const;
+
+    [[nodiscard]] const std::vector<Route>& routes() const noexcept { return routes_; }
+
+private:
+    struct Compiled {
+        std::vector<std::string> segments;  ///< literal text, or `{name}` for a parameter
+    };
+    [[nodiscard]] static bool MatchPath(const Compiled& compiled,
+                                        const std::vector<std::string_view>& segments,
+                                        std::vector<std::pair<std::string, std::string>>* params);
+
+    std::vector<Route> routes_;
+    std::vector<Compiled> compiled_;
+};
+
+}  // namespace onton::http

@@ -1,0 +1,195 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace onton::app {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> values) {
+    return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
+        const auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+std::string Joined(const Config& c) {
+    std::string all;
+    for (const auto& line : c.Describe()) all += line + "\n";
+    return all;
+}
+
+class TempFile {
+public:
+    explicit TempFile(const std::string& text)
+        : path_(std::filesystem::temp_directory_path() /
+                ("onton-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml")) {
+        std::ofstream(path_) << text;
+    }
+    ~TempFile() { std::filesystem::remove(path_); }
+    [[nodiscard]] std::string path() const { return path_.string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+TEST(Config, DefaultsAreTheEmbeddedPlatform) {
+    const auto c = LoadConfig(Env({}));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->http.port, 8080);
+    EXPECT_EQ(c->database.url, "sqlite://./var/onton.db");
+    EXPECT_TRUE(c->auto_migrate);
+    EXPECT_TRUE(c->redis_url.empty());
+    EXPECT_TRUE(c->amqp_url.empty());
+    EXPECT_TRUE(c->ton_api_url.empty());
+    ASSERT_EQ(c->http.cors_origins.size(), 1U);
+    EXPECT_EQ(c->http.cors_origins[0], "http://localhost:8080");
+}
+
+TEST(Config, EnvironmentSetsTypedValues) {
+    const auto c = LoadConfig(Env({{"ONTON_HTTP_PORT", "0"},
+                                   {"ONTON_HTTP_IO_THREADS", "4"},
+                                   {"ONTON_HTTP_IDLE_TIMEOUT_MS", "1500"},
+                                   {"ONTON_HTTP_ACCESS_LOG", "off"},
+                                   {"ONTON_CORS_ORIGINS", "https://a.example, http://localhost:5173"},
+                                   {"ONTON_DATABASE_URL", "postgres://u:pw@127.0.0.1:5432/onton"}}));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->http.port, 0);
+    EXPECT_EQ(c->http.io_threads, 4);
+    EXPECT_EQ(c->http.idle_timeout, std::chrono::milliseconds(1500));
+    EXPECT_FALSE(c->http.access_log);
+    EXPECT_EQ(c->http.cors_origins, (std::vector<std::string>{"https://a.example", "http://localhost:5173"}));
+    EXPECT_FALSE(c->auto_migrate) << "PostgreSQL is migrated by `onton migrate` unless asked";
+}
+
+struct BadValue {
+    std::string name;
+    std::string value;
+    friend void PrintTo(const BadValue& v, std::ostream* os) { *os << v.name << "='" << v.value << "'"; }
+};
+
+class ConfigRejects : public ::testing::TestWithParam<BadValue> {};
+
+TEST_P(ConfigRejects, NamesTheSetting) {
+    const auto c = LoadConfig(Env({{GetParam().name, GetParam().value}}));
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().code, "config.invalid");
+    EXPECT_NE(c.error().message.find(GetParam().name), std::string::npos) << c.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Values,
+    ConfigRejects,
+    ::testing::Values(BadValue{"ONTON_HTTP_PORT", "80a"},
+                      BadValue{"ONTON_HTTP_PORT", "65536"},
+                      BadValue{"ONTON_HTTP_PORT", "-1"},
+                      BadValue{"ONTON_HTTP_PORT", ""},
+                      BadValue{"ONTON_HTTP_HOST", "localhost:80"},
+                      BadValue{"ONTON_HTTP_IO_THREADS", "0"},
+                      BadValue{"ONTON_HTTP_ACCESS_LOG", "maybe"},
+                      BadValue{"ONTON_CORS_ORIGINS", "https://a.example/path"},
+                      BadValue{"ONTON_DATABASE_URL", "mysql://x"},
+                      BadValue{"ONTON_DATABASE_POOL_SIZE", "0"},
+                      BadValue{"ONTON_REDIS_URL", "http://x"},
+                      BadValue{"ONTON_AMQP_URL", "redis://x"},
+                      BadValue{"ONTON_TON_API_URL", "ftp://x"},
+                      BadValue{"ONTON_PLATFORM_WALLET_MNEMONIC", "too few words"},
+                      BadValue{"ONTON_BOT_TOKEN", "no-colon"},
+                      BadValue{"ONTON_PUBLIC_URL", "localhost"},
+                      BadValue{"ONTON_LOG_LEVEL", "loud"}),
+    [](const auto& param_info) { return param_info.param.name + "_" + std::to_string(param_info.index); });
+
+TEST(Config, SecretsAreNeverDescribed) {
+    const std::string mnemonic =
+        "abandon ability able about above absent absorb abstract absurd abuse access accident account accuse "
+        "achieve acid acoustic acquire across act action actor actress actual";
+    const auto c = LoadConfig(Env({{"ONTON_BOT_TOKEN", "123456:SECRET-token-value"},
+                                   {"ONTON_TON_API_KEY", "tonkey-secret"},
+                                   {"ONTON_PLATFORM_WALLET_MNEMONIC", mnemonic},
+                                   {"ONTON_DATABASE_URL", "postgres://user:hunter2@db:5432/onton"},
+                                   {"ONTON_AMQP_URL", "amqp://guest:rabbitpw@127.0.0.1:5672/"}}));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->bot_token.value, "123456:SECRET-token-value");
+    const auto text = Joined(*c);
+    for (const auto* secret : {"SECRET-token-value", "tonkey-secret", "abandon", "hunter2", "rabbitpw"}) {
+        EXPECT_EQ(text.find(secret), std::string::npos) << secret << " leaked in:\n" << text;
+    }
+    EXPECT_NE(text.find("telegram.bot_token = (set)"), std::string::npos);
+    EXPECT_NE(text.find("ton.api_key = (set)"), std::string::npos);
+}
+
+TEST(Config, MnemonicErrorDoesNotEchoTheWords) {
+    const auto c = LoadConfig(Env({{"ONTON_PLATFORM_WALLET_MNEMONIC", "secretword1 secretword2"}}));
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().message.find("secretword"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, TomlFileWithEnvironmentOverride) {
+    TempFile file(R"(
+[http]
+port = 9000
+cors_origins = ["https://x.example"]
+access_log = false
+
+[database]
+url = "sqlite:///tmp/onton-config-test.db"
+pool_size = 3
+)");
+    const auto c = LoadConfig(Env({{"ONTON_HTTP_PORT", "9100"}}), file.path());
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->http.port, 9100) << "environment wins over the file";
+    EXPECT_EQ(c->database.pool_size, 3);
+    EXPECT_EQ(c->database.url, "sqlite:///tmp/onton-config-test.db");
+    EXPECT_FALSE(c->http.access_log);
+    EXPECT_EQ(c->http.cors_origins, std::vector<std::string>{"https://x.example"});
+}
+
+TEST(Config, TomlFileFromOntonConfigVariable) {
+    TempFile file("[http]\nport = 9200\n");
+    const auto c = LoadConfig(Env({{"ONTON_CONFIG", file.path()}}));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->http.port, 9200);
+}
+
+TEST(Config, TomlErrorsNameFileAndKey) {
+    {
+        TempFile file("[http]\nprot = 9000\n");
+        const auto c = LoadConfig(Env({}), file.path());
+        ASSERT_FALSE(c);
+        EXPECT_NE(c.error().message.find("unknown setting http.prot"), std::string::npos) << c.error().message;
+    }
+    {
+        TempFile file("[http]\nport = 700000\n");
+        const auto c = LoadConfig(Env({}), file.path());
+        ASSERT_FALSE(c);
+        EXPECT_NE(c.error().message.find("http.port"), std::string::npos) << c.error().message;
+    }
+    {
+        TempFile file("[http\nport = 1\n");
+        const auto c = LoadConfig(Env({}), file.path());
+        ASSERT_FALSE(c);
+        EXPECT_NE(c.error().message.find("line 1"), std::string::npos) << c.error().message;
+    }
+    {
+        const auto c = LoadConfig(Env({}), "/nonexistent/onton.toml");
+        ASSERT_FALSE(c);
+        EXPECT_NE(c.error().message.find("/nonexistent/onton.toml"), std::string::npos) << c.error().message;
+    }
+}
+
+TEST(Config, MnemonicAndKeyFileAreExclusive) {
+    std::string words;
+    for (int i = 0; i < 24; ++i) words += "word ";
+    const auto c = LoadConfig(
+        Env({{"ONTON_PLATFORM_WALLET_MNEMONIC", words}, {"ONTON_PLATFORM_WALLET_KEY_FILE", "/etc/onton/key"}}));
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("exclusive"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onton::app
