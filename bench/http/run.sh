@@ -16,6 +16,7 @@ cmake --preset bench >/dev/null
 cmake --build --preset bench --target onton >/dev/null
 
 work=$(mktemp -d /tmp/onton-bench-http.XXXXXX)
+chmod 755 "$work"  # nginx workers run as www-data
 cleanup() {
   [ -n "${onton_pid:-}" ] && kill "$onton_pid" 2>/dev/null && wait "$onton_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
@@ -56,10 +57,17 @@ nginx -c "$work/nginx.conf" -p "$work"
 ONTON_HTTP_HOST=127.0.0.1 ONTON_HTTP_PORT=$onton_port ONTON_HTTP_IO_THREADS=$threads ONTON_HTTP_ACCESS_LOG=false \
   ONTON_LOG_LEVEL=warn ONTON_DATABASE_URL="sqlite://$work/onton.db" build/bench/src/app/onton serve &
 onton_pid=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$onton_port/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_up() {  # wait_up URL NAME
+  for _ in $(seq 1 100); do
+    curl -sf "$1" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$2 did not answer at $1" >&2
+  cat "$work/logs/error.log" >&2 2>/dev/null || true
+  exit 1
+}
+wait_up "http://127.0.0.1:$nginx_port/healthz" nginx
+wait_up "http://127.0.0.1:$onton_port/healthz" onton
 curl -sf "http://127.0.0.1:$nginx_port/healthz" | cmp - "$work/healthz"
 curl -sf "http://127.0.0.1:$onton_port/healthz" | cmp - "$work/healthz"
 

@@ -9,10 +9,38 @@
 
 namespace onton::http {
 
-void Metrics::RecordRequest(const std::string& route, std::string_view method, unsigned status, double seconds) {
-    std::lock_guard lock(mutex_);
-    ++requests_[{route, std::string(method), status}];
-    auto& h = latency_[{route, std::string(method)}];
+namespace {
+
+std::size_t ThisThreadShard(std::size_t shards) {
+    static std::atomic<std::size_t> next{0};
+    thread_local const std::size_t index = next.fetch_add(1, std::memory_order_relaxed);
+    return index % shards;
+}
+
+/// Heterogeneous comparison so that `find` takes views of the route and method.
+struct KeyView {
+    std::string_view route;
+    std::string_view method;
+};
+bool operator<(const std::pair<std::string, std::string>& a, const KeyView& b) {
+    return std::tie(a.first, a.second) < std::tie(b.route, b.method);
+}
+bool operator<(const KeyView& a, const std::pair<std::string, std::string>& b) {
+    return std::tie(a.route, a.method) < std::tie(b.first, b.second);
+}
+
+}  // namespace
+
+void Metrics::RecordRequest(std::string_view route, std::string_view method, unsigned status, double seconds) {
+    auto& shard = shards_[ThisThreadShard(kShards)];
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.series.find(KeyView{route, method});
+    if (it == shard.series.end()) {
+        it = shard.series.emplace(std::pair<std::string, std::string>(route, method), Series{}).first;
+    }
+    auto& series = it->second;
+    ++series.by_status[status];
+    auto& h = series.latency;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         if (seconds <= kBuckets[i]) ++h.buckets[i];
     }
@@ -21,7 +49,7 @@ void Metrics::RecordRequest(const std::string& route, std::string_view method, u
 }
 
 void Metrics::AddCollector(std::function<void(std::string&)> collector) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(collectors_mutex_);
     collectors_.push_back(std::move(collector));
 }
 
@@ -41,35 +69,49 @@ std::string EscapeLabel(std::string_view value) {
     return out;
 }
 
-std::string Metrics::Render() const {
+std::string Metrics::Render() {
+    // Merge the shards into one ordered view.
+    SeriesMap merged;
+    for (auto& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        for (const auto& [key, series] : shard.series) {
+            auto& into = merged[key];
+            for (const auto& [status, count] : series.by_status) into.by_status[status] += count;
+            for (std::size_t i = 0; i < kBuckets.size(); ++i) into.latency.buckets[i] += series.latency.buckets[i];
+            into.latency.count += series.latency.count;
+            into.latency.sum += series.latency.sum;
+        }
+    }
     std::string out;
-    std::vector<std::function<void(std::string&)>> collectors;
-    {
-        std::lock_guard lock(mutex_);
-        out += "# HELP onton_http_requests_total HTTP requests answered, by route pattern, method and status.\n";
-        out += "# TYPE onton_http_requests_total counter\n";
-        for (const auto& [key, count] : requests_) {
-            const auto& [route, method, status] = key;
+    out += "# HELP onton_http_requests_total HTTP requests answered, by route pattern, method and status.\n";
+    out += "# TYPE onton_http_requests_total counter\n";
+    for (const auto& [key, series] : merged) {
+        for (const auto& [status, count] : series.by_status) {
             out += fmt::format("onton_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                               EscapeLabel(route), method, status, count);
+                               EscapeLabel(key.first), key.second, status, count);
         }
-        out += "# HELP onton_http_request_duration_seconds Time from the end of the request head to the response.\n";
-        out += "# TYPE onton_http_request_duration_seconds histogram\n";
-        for (const auto& [key, h] : latency_) {
-            const auto labels = fmt::format("route=\"{}\",method=\"{}\"", EscapeLabel(key.first), key.second);
-            for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-                out += fmt::format(
-                    "onton_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels, kBuckets[i], h.buckets[i]);
-            }
-            out += fmt::format("onton_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, h.count);
-            out += fmt::format("onton_http_request_duration_seconds_sum{{{}}} {}\n", labels, h.sum);
-            out += fmt::format("onton_http_request_duration_seconds_count{{{}}} {}\n", labels, h.count);
+    }
+    out += "# HELP onton_http_request_duration_seconds Time from the end of the request head to the response.\n";
+    out += "# TYPE onton_http_request_duration_seconds histogram\n";
+    for (const auto& [key, series] : merged) {
+        const auto& h = series.latency;
+        const auto labels = fmt::format("route=\"{}\",method=\"{}\"", EscapeLabel(key.first), key.second);
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            out += fmt::format(
+                "onton_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels, kBuckets[i], h.buckets[i]);
         }
-        collectors = collectors_;
+        out += fmt::format("onton_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, h.count);
+        out += fmt::format("onton_http_request_duration_seconds_sum{{{}}} {}\n", labels, h.sum);
+        out += fmt::format("onton_http_request_duration_seconds_count{{{}}} {}\n", labels, h.count);
     }
     out += "# HELP onton_http_connections_open Client connections open now.\n";
     out += "# TYPE onton_http_connections_open gauge\n";
     out += fmt::format("onton_http_connections_open {}\n", connections_.load());
+    std::vector<std::function<void(std::string&)>> collectors;
+    {
+        std::lock_guard lock(collectors_mutex_);
+        collectors = collectors_;
+    }
     for (const auto& collect : collectors) collect(out);
     return out;
 }

@@ -12,7 +12,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -111,7 +111,7 @@ struct Connection {
     explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
-    bool idle = false;  ///< waiting for the first byte of a request; guarded by the connection's strand
+    bool idle = false;  ///< waiting for the first byte of a request; touched only on the connection's context
     std::string remote;
 };
 
@@ -120,16 +120,27 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         : settings(std::move(s)),
           router(r),
           metrics(m),
-          ioc(settings.io_threads),
+          contexts(MakeContexts(settings.io_threads)),
+          ioc(*contexts.front()),
           workers(static_cast<std::size_t>(settings.worker_threads)),
           acceptor(ioc),
           signals(ioc) {}
 
+    /// One single-threaded io_context per I/O thread: a connection lives on one of them for its whole life, so its
+    /// stream and timer never need a strand.
+    static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+        std::vector<std::unique_ptr<asio::io_context>> out;
+        for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+        return out;
+    }
+
     ServerSettings settings;
     const Router& router;
     Metrics& metrics;
-    asio::io_context ioc;
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    asio::io_context& ioc;  ///< the first context: acceptor, signals, drain
     asio::thread_pool workers;
+    std::size_t next_context = 0;  ///< round-robin over contexts; used only by the accept loop
     tcp::acceptor acceptor;
     asio::signal_set signals;
     std::atomic<bool> stopping{false};
@@ -153,7 +164,7 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         std::lock_guard lock(connections_mutex);
         return connections.size();
     }
-    /// Calls fn on every live connection's strand.
+    /// Calls fn on every live connection's own context.
     template <typename F>
     void ForEachConnection(F fn) {
         std::lock_guard lock(connections_mutex);
@@ -389,8 +400,10 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
             co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
             if (ec) break;
         }
-        stream.expires_after(settings.body_timeout);
-        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (!parser.is_done()) {  // most requests have no body: skip a round through the scheduler
+            stream.expires_after(settings.body_timeout);
+            co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        }
         if (ec == bhttp::error::body_limit) {
             fail = Error{"request.body_too_large",
                                                "the body is too large",
@@ -416,7 +429,7 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
         const auto query = qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
 
         Response res;
-        std::string route_label = "unmatched";
+        std::string_view route_label = "unmatched";
         if (path.empty() || path.front() != '/') {
             res = Response::FromError({"request.malformed", "the target must be an absolute path"}, rid);
         } else {
@@ -461,7 +474,8 @@ asio::awaitable<void> Accept(StatePtr st) {
     while (!st->stopping.load()) {
         beast::error_code ec;
         auto socket =
-            co_await st->acceptor.async_accept(asio::make_strand(st->ioc), asio::redirect_error(asio::use_awaitable, ec));
+            co_await st->acceptor.async_accept(*st->contexts[st->next_context++ % st->contexts.size()],
+                                               asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             if (st->stopping.load() || ec == asio::error::operation_aborted) break;
             // Out of descriptors or a connection reset before accept: keep serving the others.
@@ -492,7 +506,7 @@ asio::awaitable<void> Drain(StatePtr st) {
     if (st->ConnectionCount() > 0) {
         spdlog::warn("drain timeout: closing {} connections with requests in flight", st->ConnectionCount());
     }
-    st->ioc.stop();
+    for (auto& context : st->contexts) context->stop();
 }
 
 void BeginStop(const StatePtr& st) {
@@ -537,8 +551,13 @@ void Server::Run() {
         BeginStop(st);
     });
     asio::co_spawn(st->ioc, Accept(st), asio::detached);
+    // The other contexts have nothing to do until a connection arrives: keep them running until Drain stops them.
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     std::vector<std::thread> threads;
-    for (int i = 1; i < st->settings.io_threads; ++i) threads.emplace_back([st] { st->ioc.run(); });
+    for (std::size_t i = 1; i < st->contexts.size(); ++i) {
+        guards.push_back(asio::make_work_guard(*st->contexts[i]));
+        threads.emplace_back([context = st->contexts[i].get()] { context->run(); });
+    }
     st->ioc.run();
     for (auto& t : threads) t.join();
     // Handlers still on the worker pool reference connection state: let them finish before the frames go away.
