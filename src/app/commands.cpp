@@ -9,10 +9,17 @@
 #include <optional>
 
 #include "adapters/storage/store_factory.hpp"
+#include "adapters/system/system.hpp"
 #include "app/config.hpp"
 #include "app/version.hpp"
 #include "common/embedded.hpp"
+#include "common/encoding.hpp"
+#include "domain/events/events.hpp"
+#include "domain/identity/identity.hpp"
+#include "http/handlers/events.hpp"
+#include "http/handlers/identity.hpp"
 #include "http/handlers/system.hpp"
+#include "telegram/init_data.hpp"
 #include "http/server.hpp"
 
 namespace onton::app {
@@ -25,6 +32,7 @@ Event management and ticketing on TON and Telegram.
 Commands:
   serve     run the HTTP API (and, on the embedded default, everything else) until SIGTERM/SIGINT
   migrate   apply pending database migrations and exit
+  admin     operator tasks: init-data (sign in locally), grant-admin
   version   print the version
 
 Run 'onton <command> --help' for a command's options. Configuration comes from ONTON_* environment variables
@@ -49,6 +57,22 @@ Applies the pending migrations of the core and nft databases at ONTON_DATABASE_U
 transaction, and prints what it applied. Safe to run from several processes at once.
 
 Options:
+  --config FILE  TOML configuration file (environment variables override it)
+  -h, --help     show this help
+)";
+
+constexpr const char* kAdminUsage = R"(Usage: onton admin <task> [options]
+
+Tasks:
+  init-data --user-id N [--username U] [--first-name F] [--last-name L] [--language CODE] [--premium]
+            [--start-param P]
+      Print Mini App initData for user N signed with the platform's bot token (ONTON_BOT_TOKEN, or the local
+      token the embedded default generates), valid for ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS. Use it to sign in
+      outside Telegram: POST /api/v1/auth/telegram {"init_data": "<output>"}.
+  grant-admin ID
+      Give user ID (who must have signed in once) the admin role.
+
+Options for every task:
   --config FILE  TOML configuration file (environment variables override it)
   -h, --help     show this help
 )";
@@ -107,6 +131,25 @@ std::optional<Config> LoadOrReport(const std::string& file) {
     return std::move(config).value();
 }
 
+/// Hex text to a 32-byte key; the config already checked the shape.
+std::optional<std::array<std::uint8_t, 32>> ParseKey(const std::string& hex) {
+    if (hex.size() != 64) return std::nullopt;
+    std::array<std::uint8_t, 32> key{};
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    }
+    return key;
+}
+
+identity::IdentitySettings MakeIdentitySettings(const Config& config, std::string bot_token) {
+    identity::IdentitySettings settings;
+    settings.bot_token = std::move(bot_token);
+    settings.init_data_max_age_seconds = config.init_data_max_age_seconds;
+    settings.session_ttl_seconds = config.session_ttl_seconds;
+    settings.telegram_public_key = ParseKey(config.telegram_public_key);
+    return settings;
+}
+
 void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
     for (const auto& m : applied) spdlog::info("migration applied: {} {:04} {}", m.database, m.version, m.name);
     if (applied.empty()) spdlog::info("schema is up to date");
@@ -163,7 +206,26 @@ int RunServe(const std::vector<std::string>& args) {
         out += fmt::format("onton_build_info{{version=\"{}\",revision=\"{}\"}} 1\n", kVersion, kGitRevision);
     });
 
+    system::SystemClock clock;
+    system::SystemRandom random;
+    std::string bot_token;
+    try {
+        bot_token = identity::ResolveBotToken(*store, random, clock, config->bot_token.value);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot read the local bot token: {}", e.what());
+        return 1;
+    }
+    if (!config->bot_token.set()) {
+        spdlog::info("no ONTON_BOT_TOKEN: using the platform's local bot token; sign in with "
+                     "'onton admin init-data --user-id N'");
+    }
+    identity::IdentityService identity(*store, clock, random, MakeIdentitySettings(*config, bot_token));
+
+    events::EventService events(*store, clock, random);
+
     http::Router router;
+    http::AddIdentityRoutes(router, identity);
+    http::AddEventRoutes(router, events, identity, clock, config->public_url);
     http::AddSystemRoutes(router,
                           {.ping_store = [&store] { store->Ping(); },
                            .metrics = &metrics,
@@ -211,6 +273,140 @@ int RunMigrate(const std::vector<std::string>& args) {
     return 0;
 }
 
+namespace {
+
+int AdminInitData(const Config& config, ports::Store& store, const std::vector<std::string>& args) {
+    std::vector<std::pair<std::string, std::string>> user_fields;
+    std::optional<std::int64_t> user_id;
+    std::string start_param;
+    bool premium = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        auto value = [&]() -> std::optional<std::string> {
+            if (i + 1 >= args.size()) return std::nullopt;
+            return args[++i];
+        };
+        std::optional<std::string> v;
+        if (a == "--premium") {
+            premium = true;
+            continue;
+        }
+        v = value();
+        if (!v) {
+            std::cerr << "onton admin init-data: " << a << " needs a value\n" << kAdminUsage;
+            return 2;
+        }
+        if (a == "--user-id") {
+            try {
+                std::size_t used = 0;
+                user_id = std::stoll(*v, &used);
+                if (used != v->size() || *user_id <= 0) throw std::invalid_argument("not positive");
+            } catch (const std::exception&) {
+                std::cerr << "onton admin init-data: --user-id must be a positive integer, got '" << *v << "'\n";
+                return 2;
+            }
+        } else if (a == "--username") {
+            user_fields.emplace_back("username", *v);
+        } else if (a == "--first-name") {
+            user_fields.emplace_back("first_name", *v);
+        } else if (a == "--last-name") {
+            user_fields.emplace_back("last_name", *v);
+        } else if (a == "--language") {
+            user_fields.emplace_back("language_code", *v);
+        } else if (a == "--start-param") {
+            start_param = *v;
+        } else {
+            std::cerr << "onton admin init-data: unknown option '" << a << "'\n" << kAdminUsage;
+            return 2;
+        }
+    }
+    if (!user_id) {
+        std::cerr << "onton admin init-data: --user-id is required\n" << kAdminUsage;
+        return 2;
+    }
+    nlohmann::json user = {{"id", *user_id}};
+    user["first_name"] = "User " + std::to_string(*user_id);
+    for (const auto& [k, v] : user_fields) user[k] = v;
+    if (premium) user["is_premium"] = true;
+
+    system::SystemClock clock;
+    system::SystemRandom random;
+    const auto token = identity::ResolveBotToken(store, random, clock, config.bot_token.value);
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"user", user.dump()},
+        {"auth_date", std::to_string(clock.NowUnix())},
+        {"query_id", "local-" + Hex(random.Bytes(8))},
+    };
+    if (!start_param.empty()) fields.emplace_back("start_param", start_param);
+    std::cout << telegram::SignInitData(fields, token) << "\n";
+    return 0;
+}
+
+int AdminGrantAdmin(const Config& config, ports::Store& store, const std::vector<std::string>& args) {
+    if (args.size() != 1) {
+        std::cerr << "onton admin grant-admin: expected one user id\n" << kAdminUsage;
+        return 2;
+    }
+    std::int64_t user_id = 0;
+    try {
+        std::size_t used = 0;
+        user_id = std::stoll(args[0], &used);
+        if (used != args[0].size() || user_id <= 0) throw std::invalid_argument("not positive");
+    } catch (const std::exception&) {
+        std::cerr << "onton admin grant-admin: the user id must be a positive integer, got '" << args[0] << "'\n";
+        return 2;
+    }
+    system::SystemClock clock;
+    system::SystemRandom random;
+    identity::IdentityService identity(store, clock, random, MakeIdentitySettings(config, config.bot_token.value));
+    auto user = identity.GrantAdmin(user_id);
+    if (!user) {
+        std::cerr << "onton admin grant-admin: " << user.error().message << "\n";
+        return 1;
+    }
+    std::cout << "user " << user_id << " is now an admin\n";
+    return 0;
+}
+
+}  // namespace
+
+int RunAdmin(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+        std::cout << kAdminUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string task = args[0];
+    std::vector<std::string> rest;
+    std::string config_file;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "-h" || args[i] == "--help") {
+            std::cout << kAdminUsage;
+            return 0;
+        }
+        if (args[i] == "--config" && i + 1 < args.size()) {
+            config_file = args[++i];
+            continue;
+        }
+        rest.push_back(args[i]);
+    }
+    if (task != "init-data" && task != "grant-admin") {
+        std::cerr << "onton admin: unknown task '" << task << "'\n" << kAdminUsage;
+        return 2;
+    }
+    auto config = LoadOrReport(config_file);
+    if (!config) return 2;
+    SetUpLogging("warn");
+    try {
+        auto store = storage::OpenStore(config->database);
+        // The embedded default creates its schema on first use, whichever command comes first.
+        if (config->auto_migrate) (void)store->Migrate();
+        return task == "init-data" ? AdminInitData(*config, *store, rest) : AdminGrantAdmin(*config, *store, rest);
+    } catch (const std::exception& e) {
+        std::cerr << "onton admin " << task << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
 int RunVersion(const std::vector<std::string>& args) {
     if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
         std::cout << kVersionUsage;
@@ -232,6 +428,7 @@ int Main(const std::vector<std::string>& args) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "serve") return RunServe(rest);
     if (args[0] == "migrate") return RunMigrate(rest);
+    if (args[0] == "admin") return RunAdmin(rest);
     if (args[0] == "version" || args[0] == "--version") return RunVersion(rest);
     std::cerr << "onton: unknown command '" << args[0] << "'\n" << kUsage;
     return 2;

@@ -9,6 +9,7 @@ namespace onton::app {
 
 int RunServe(const std::vector<std::string>& args);
 int RunMigrate(const std::vector<std::string>& args);
+int RunAdmin(const std::vector<std::string>& args);
 int RunVersion(const std::vector<std::string>& args);
 
 /// Dispatches `argv[1]` to a subcommand; prints the overall usage for `--help` or nothing.

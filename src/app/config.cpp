@@ -213,6 +213,19 @@ const std::vector<Setting>& Settings() {
          }},
         {"ONTON_BOT_API_URL", "telegram.bot_api_url",
          UrlSetting([](Config& c) -> std::string& { return c.bot_api_url; }, {"http://", "https://"}, false)},
+        {"ONTON_TELEGRAM_PUBLIC_KEY", "telegram.public_key",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             const bool hex = raw.size() == 64 && std::all_of(raw.begin(), raw.end(), [](char ch) {
+                                  return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+                              });
+             if (!raw.empty() && !hex) return fmt::format("expected 64 lower-case hex digits or nothing, got '{}'", raw);
+             c.telegram_public_key = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", "auth.init_data_max_age_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.init_data_max_age_seconds = v; }, 0, 365LL * 24 * 3600)},
+        {"ONTON_AUTH_SESSION_TTL_SECONDS", "auth.session_ttl_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.session_ttl_seconds = v; }, 60, 365LL * 24 * 3600)},
         {"ONTON_PUBLIC_URL", "http.public_url",
          UrlSetting([](Config& c) -> std::string& { return c.public_url; }, {"http://", "https://"}, false)},
         {"ONTON_LOG_LEVEL", "log.level",
@@ -340,6 +353,9 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("ton.platform_wallet_key_file = {}", or_default(platform_wallet_key_file, "(unset)")),
         fmt::format("telegram.bot_token = {}", secret(bot_token)),
         fmt::format("telegram.bot_api_url = {}", bot_api_url),
+        fmt::format("telegram.public_key = {}", or_default(telegram_public_key, "(none: signature ignored)")),
+        fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}",
+                    init_data_max_age_seconds, session_ttl_seconds),
         fmt::format("log.level = {}", log_level),
     };
 }

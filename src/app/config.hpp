@@ -36,6 +36,11 @@ struct Config {
 
     Secret bot_token;
     std::string bot_api_url = "https://api.telegram.org";
+    /// Telegram's Ed25519 key for initData's third-party `signature` (hex); empty ignores that field.
+    std::string telegram_public_key = "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d";
+
+    std::int64_t init_data_max_age_seconds = 86400;       ///< 0 turns the freshness check off
+    std::int64_t session_ttl_seconds = 30LL * 24 * 3600;  ///< bearer session lifetime
 
     std::string public_url = "http://localhost:8080";
     std::string log_level = "info";

@@ -1,66 +1,16 @@
 // `onton migrate` and `onton serve` against the real PostgreSQL server that the `postgres` CTest fixture starts.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <cstdlib>
 #include <random>
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/pg_database.hpp"
 #include "support/process.hpp"
 
 namespace onton::test {
 namespace {
-
-/// A throwaway database on the fixture's server; dropped on destruction.
-class PgDatabase {
-public:
-    PgDatabase() {
-        const char* admin = std::getenv("ONTON_TEST_PG_URL");
-        if (admin == nullptr) throw std::runtime_error("ONTON_TEST_PG_URL is not set: run through ctest");
-        admin_url_ = admin;
-        name_ = "onton_serve_" + std::to_string(std::random_device{}());
-        Exec("CREATE DATABASE " + name_);
-        const auto slash = admin_url_.rfind('/');
-        url_ = admin_url_.substr(0, slash + 1) + name_;
-    }
-    ~PgDatabase() {
-        try {
-            Exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-        } catch (...) {
-        }
-    }
-    PgDatabase(const PgDatabase&) = delete;
-    PgDatabase& operator=(const PgDatabase&) = delete;
-    [[nodiscard]] const std::string& url() const { return url_; }
-
-    /// Runs SQL on this database and returns the first column of the first row.
-    std::string Scalar(const std::string& sql) const {
-        PGconn* conn = PQconnectdb(url_.c_str());
-        PGresult* res = PQexec(conn, sql.c_str());
-        std::string out = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "";
-        const std::string error = PQresultErrorMessage(res);
-        PQclear(res);
-        PQfinish(conn);
-        if (!error.empty()) throw std::runtime_error(error);
-        return out;
-    }
-
-private:
-    void Exec(const std::string& sql) const {
-        PGconn* conn = PQconnectdb(admin_url_.c_str());
-        PGresult* res = PQexec(conn, sql.c_str());
-        const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-        const std::string error = PQresultErrorMessage(res);
-        PQclear(res);
-        PQfinish(conn);
-        if (!ok) throw std::runtime_error(sql + ": " + error);
-    }
-
-    std::string admin_url_;
-    std::string name_;
-    std::string url_;
-};
 
 TEST(PostgresServe, MigrateThenServe) {
     PgDatabase db;

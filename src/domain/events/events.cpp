@@ -1,0 +1,819 @@
+#include "domain/events/events.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "common/encoding.hpp"
+
+namespace onton::events {
+namespace {
+
+using ports::AsInt;
+using ports::AsOptionalInt;
+using ports::AsOptionalText;
+using ports::AsText;
+using ports::SqlParams;
+using ports::SqlValue;
+using nlohmann::json;
+
+constexpr std::string_view kEventColumns =
+    "e.event_id, e.event_uuid, e.owner_id, e.title, e.subtitle, e.description, e.image_url, e.location, "
+    "e.online_link, e.start_date, e.end_date, e.timezone, e.participation_type, e.capacity, e.visibility, e.status, "
+    "e.category, e.tags, e.reward_points, e.reward_sbt, e.created_at, e.updated_at";
+
+constexpr std::string_view kInsertEventSql = R"(
+INSERT INTO events (event_uuid, owner_id, title, subtitle, description, image_url, location, online_link,
+                    start_date, end_date, timezone, participation_type, capacity, visibility, status, category, tags,
+                    reward_points, reward_sbt, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', $15, $16, $17, $18, $19, $19)
+RETURNING event_id)";
+
+constexpr std::string_view kUpdateEventSql = R"(
+UPDATE events SET title = $2, subtitle = $3, description = $4, image_url = $5, location = $6, online_link = $7,
+                  start_date = $8, end_date = $9, timezone = $10, participation_type = $11, capacity = $12,
+                  visibility = $13, category = $14, tags = $15, reward_points = $16, reward_sbt = $17,
+                  updated_at = $18
+WHERE event_id = $1)";
+
+constexpr std::string_view kSetStatusSql = "UPDATE events SET status = $2, updated_at = $3 WHERE event_id = $1";
+
+constexpr std::string_view kPromoteOrganizerSql =
+    "UPDATE users SET role = 'organizer', updated_at = $2 WHERE user_id = $1 AND role = 'user'";
+
+constexpr std::string_view kTicketTypeColumns =
+    "ticket_type_id, event_id, name, description, price, supply, sold, reserved, per_user_limit, sale_start, "
+    "sale_end, is_nft, created_at, updated_at";
+
+constexpr std::string_view kInsertTicketTypeSql = R"(
+INSERT INTO ticket_types (event_id, name, description, price, supply, per_user_limit, sale_start, sale_end, is_nft,
+                          created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+RETURNING ticket_type_id)";
+
+constexpr std::string_view kMarkPaidEventSql = "UPDATE events SET has_payment = $2 WHERE event_id = $1";
+
+constexpr std::string_view kHasRoleSql =
+    "SELECT 1 FROM event_roles WHERE event_id = $1 AND user_id = $2 AND role = $3";
+
+constexpr std::string_view kInsertRoleSql = R"(
+INSERT INTO event_roles (event_id, user_id, role, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (event_id, user_id, role) DO NOTHING)";
+
+constexpr std::string_view kDeleteRoleSql = "DELETE FROM event_roles WHERE event_id = $1 AND user_id = $2 AND role = $3";
+
+constexpr std::string_view kListRolesSql = R"(
+SELECT r.user_id, r.role, r.granted_by, r.created_at, u.username, u.first_name
+FROM event_roles r JOIN users u ON u.user_id = r.user_id
+WHERE r.event_id = $1 ORDER BY r.created_at, r.user_id)";
+
+constexpr std::string_view kAuditSql = R"(
+INSERT INTO audit_log (actor_id, action, entity_type, entity_id, details, created_at)
+VALUES ($1, $2, 'event', $3, $4, $5))";
+
+constexpr std::int64_t kMaxLimit = 100;
+constexpr std::int64_t kMaxSupply = 1'000'000'000;
+
+Error Validation(const std::string& field, const std::string& reason) {
+    return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
+}
+Error NotFound() { return Error{"not_found", "no such event"}; }
+Error Forbidden() { return Error{"auth.forbidden", "you do not manage this event"}; }
+
+std::size_t CodePoints(std::string_view s) {
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+SqlValue TextOrNull(const std::string& s) {
+    if (s.empty()) return std::monostate{};
+    return s;
+}
+SqlValue IntOrNull(const std::optional<std::int64_t>& v) {
+    if (!v) return std::monostate{};
+    return *v;
+}
+
+bool IsHttpUrl(const std::string& s) {
+    return (s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0) && s.size() <= 2048 &&
+           s.find_first_of(" \t\r\n\"<>") == std::string::npos;
+}
+
+/// Applies the JSON fields present in `body` to `e`, validating each. Unknown fields are rejected so that a typo
+/// is not silently ignored.
+Result<void> ApplyEventFields(Event& e, const json& body) {
+    if (!body.is_object()) return Validation("body", "expected a JSON object");
+    for (const auto& [key, value] : body.items()) {
+        auto text = [&](std::size_t max, bool required) -> Result<std::string> {
+            if (value.is_null() && !required) return std::string{};
+            if (!value.is_string()) return Validation(key, "expected a string");
+            auto s = value.get<std::string>();
+            if (required && s.find_first_not_of(" \t\r\n") == std::string::npos) return Validation(key, "must not be empty");
+            if (CodePoints(s) > max) return Validation(key, "at most " + std::to_string(max) + " characters");
+            return s;
+        };
+        auto integer = [&](std::int64_t min, std::int64_t max) -> Result<std::int64_t> {
+            if (!value.is_number_integer()) return Validation(key, "expected an integer");
+            const auto v = value.get<std::int64_t>();
+            if (v < min || v > max) {
+                return Validation(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+            }
+            return v;
+        };
+        auto url = [&]() -> Result<std::string> {
+            if (value.is_null() || (value.is_string() && value.get<std::string>().empty())) return std::string{};
+            if (!value.is_string() || !IsHttpUrl(value.get<std::string>())) {
+                return Validation(key, "expected an http(s) URL of at most 2048 characters");
+            }
+            return value.get<std::string>();
+        };
+#define ONTON_TAKE(expr, target)                   \
+    do {                                           \
+        auto taken = (expr);                       \
+        if (!taken) return taken.error();          \
+        (target) = std::move(taken).value();       \
+    } while (false)
+        if (key == "title") {
+            ONTON_TAKE(text(200, true), e.title);
+        } else if (key == "subtitle") {
+            ONTON_TAKE(text(300, false), e.subtitle);
+        } else if (key == "description") {
+            ONTON_TAKE(text(20000, false), e.description);
+        } else if (key == "image_url") {
+            ONTON_TAKE(url(), e.image_url);
+        } else if (key == "location") {
+            ONTON_TAKE(text(500, false), e.location);
+        } else if (key == "online_link") {
+            ONTON_TAKE(url(), e.online_link);
+        } else if (key == "start_date") {
+            ONTON_TAKE(integer(1, 32503680000), e.start_date);
+        } else if (key == "end_date") {
+            ONTON_TAKE(integer(1, 32503680000), e.end_date);
+        } else if (key == "timezone") {
+            ONTON_TAKE(text(64, true), e.timezone);
+            const bool ok = std::all_of(e.timezone.begin(), e.timezone.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '_' || c == '-' || c == '+';
+            });
+            if (!ok) return Validation(key, "expected an IANA time zone name such as Europe/Berlin");
+        } else if (key == "participation_type") {
+            ONTON_TAKE(text(16, true), e.participation_type);
+            if (e.participation_type != "in_person" && e.participation_type != "online") {
+                return Validation(key, "expected in_person or online");
+            }
+        } else if (key == "capacity") {
+            if (value.is_null()) {
+                e.capacity.reset();
+            } else {
+                std::int64_t v = 0;
+                ONTON_TAKE(integer(0, kMaxSupply), v);
+                e.capacity = v;
+            }
+        } else if (key == "visibility") {
+            ONTON_TAKE(text(16, true), e.visibility);
+            if (e.visibility != "public" && e.visibility != "unlisted") {
+                return Validation(key, "expected public or unlisted");
+            }
+        } else if (key == "category") {
+            ONTON_TAKE(text(64, false), e.category);
+        } else if (key == "tags") {
+            if (!value.is_array() || value.size() > 20) return Validation(key, "expected an array of at most 20 strings");
+            std::vector<std::string> tags;
+            for (const auto& t : value) {
+                if (!t.is_string() || t.get<std::string>().empty() || CodePoints(t.get<std::string>()) > 32) {
+                    return Validation(key, "each tag is a string of 1 to 32 characters");
+                }
+                tags.push_back(t.get<std::string>());
+            }
+            e.tags = std::move(tags);
+        } else if (key == "reward_points") {
+            ONTON_TAKE(integer(0, 1'000'000), e.reward_points);
+        } else if (key == "reward_sbt") {
+            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            e.reward_sbt = value.get<bool>();
+        } else {
+            return Validation(key, "unknown field");
+        }
+#undef ONTON_TAKE
+    }
+    if (e.end_date < e.start_date) return Validation("end_date", "must not be before start_date");
+    return Ok();
+}
+
+std::string TagsJson(const std::vector<std::string>& tags) { return json(tags).dump(); }
+
+Event EventFromRow(const std::vector<SqlValue>& r) {
+    Event e;
+    e.event_id = AsInt(r[0]);
+    e.event_uuid = AsText(r[1]);
+    e.owner_id = AsInt(r[2]);
+    e.title = AsText(r[3]);
+    e.subtitle = AsOptionalText(r[4]).value_or("");
+    e.description = AsText(r[5]);
+    e.image_url = AsOptionalText(r[6]).value_or("");
+    e.location = AsOptionalText(r[7]).value_or("");
+    e.online_link = AsOptionalText(r[8]).value_or("");
+    e.start_date = AsInt(r[9]);
+    e.end_date = AsInt(r[10]);
+    e.timezone = AsText(r[11]);
+    e.participation_type = AsText(r[12]);
+    e.capacity = AsOptionalInt(r[13]);
+    e.visibility = AsText(r[14]);
+    e.status = AsText(r[15]);
+    e.category = AsOptionalText(r[16]).value_or("");
+    const auto tags = json::parse(AsText(r[17]), nullptr, false);
+    if (tags.is_array()) {
+        for (const auto& t : tags) {
+            if (t.is_string()) e.tags.push_back(t.get<std::string>());
+        }
+    }
+    e.reward_points = AsInt(r[18]);
+    e.reward_sbt = AsInt(r[19]) != 0;
+    e.created_at = AsInt(r[20]);
+    e.updated_at = AsInt(r[21]);
+    return e;
+}
+
+TicketType TicketTypeFromRow(const std::vector<SqlValue>& r) {
+    TicketType t;
+    t.id = AsInt(r[0]);
+    t.event_id = AsInt(r[1]);
+    t.name = AsText(r[2]);
+    t.description = AsOptionalText(r[3]).value_or("");
+    t.price = Nanotons{AsInt(r[4])};
+    t.supply = AsOptionalInt(r[5]);
+    t.sold = AsInt(r[6]);
+    t.reserved = AsInt(r[7]);
+    t.per_user_limit = AsOptionalInt(r[8]);
+    t.sale_start = AsOptionalInt(r[9]);
+    t.sale_end = AsOptionalInt(r[10]);
+    t.is_nft = AsInt(r[11]) != 0;
+    t.created_at = AsInt(r[12]);
+    t.updated_at = AsInt(r[13]);
+    return t;
+}
+
+/// `lock` is " FOR UPDATE" on PostgreSQL for read-modify-write use-cases, so that two concurrent edits of one
+/// event serialise instead of the later one overwriting the earlier; SQLite's write transactions (BEGIN IMMEDIATE)
+/// already exclude each other, and it has no such clause.
+std::optional<Event> FindEvent(ports::Transaction& tx, const std::string& uuid, std::string_view lock) {
+    const std::string sql =
+        "SELECT " + std::string(kEventColumns) + " FROM events e WHERE e.event_uuid = $1" + std::string(lock);
+    const auto rs = tx.Execute(sql, {uuid});
+    if (rs.empty()) return std::nullopt;
+    return EventFromRow(rs.rows[0]);
+}
+
+std::vector<TicketType> TicketTypesOf(ports::Transaction& tx, std::int64_t event_id) {
+    const auto rs = tx.Execute(
+        "SELECT " + std::string(kTicketTypeColumns) + " FROM ticket_types WHERE event_id = $1 ORDER BY ticket_type_id",
+        {event_id});
+    std::vector<TicketType> out;
+    for (const auto& row : rs.rows) out.push_back(TicketTypeFromRow(row));
+    return out;
+}
+
+bool HasRole(ports::Transaction& tx, std::int64_t event_id, std::int64_t user_id, std::string_view role) {
+    return !tx.Execute(kHasRoleSql, {event_id, user_id, std::string(role)}).empty();
+}
+
+void Audit(ports::Transaction& tx,
+           std::int64_t actor,
+           std::string_view action,
+           const std::string& event_uuid,
+           const json& details,
+           std::int64_t now) {
+    tx.Execute(kAuditSql, {actor, std::string(action), event_uuid, details.dump(), now});
+}
+
+SqlParams UpdateParams(const Event& e, std::int64_t now) {
+    return {e.event_id,
+            e.title,
+            TextOrNull(e.subtitle),
+            e.description,
+            TextOrNull(e.image_url),
+            TextOrNull(e.location),
+            TextOrNull(e.online_link),
+            e.start_date,
+            e.end_date,
+            e.timezone,
+            e.participation_type,
+            IntOrNull(e.capacity),
+            e.visibility,
+            TextOrNull(e.category),
+            TagsJson(e.tags),
+            e.reward_points,
+            std::int64_t{e.reward_sbt ? 1 : 0},
+            now};
+}
+
+std::int64_t InsertEvent(ports::Transaction& tx, const Event& e, std::int64_t now) {
+    const auto rs = tx.Execute(kInsertEventSql,
+                               {e.event_uuid,
+                                e.owner_id,
+                                e.title,
+                                TextOrNull(e.subtitle),
+                                e.description,
+                                TextOrNull(e.image_url),
+                                TextOrNull(e.location),
+                                TextOrNull(e.online_link),
+                                e.start_date,
+                                e.end_date,
+                                e.timezone,
+                                e.participation_type,
+                                IntOrNull(e.capacity),
+                                e.visibility,
+                                TextOrNull(e.category),
+                                TagsJson(e.tags),
+                                e.reward_points,
+                                std::int64_t{e.reward_sbt ? 1 : 0},
+                                now});
+    return AsInt(rs.rows.at(0).at(0));
+}
+
+std::int64_t InsertTicketType(ports::Transaction& tx, const TicketType& t, std::int64_t now) {
+    const auto rs = tx.Execute(kInsertTicketTypeSql,
+                               {t.event_id,
+                                t.name,
+                                TextOrNull(t.description),
+                                t.price.value,
+                                IntOrNull(t.supply),
+                                IntOrNull(t.per_user_limit),
+                                IntOrNull(t.sale_start),
+                                IntOrNull(t.sale_end),
+                                std::int64_t{t.is_nft ? 1 : 0},
+                                now});
+    if (t.price.value > 0) tx.Execute(kMarkPaidEventSql, {t.event_id, std::int64_t{1}});
+    return AsInt(rs.rows.at(0).at(0));
+}
+
+Result<TicketType> ParseTicketType(const json& body) {
+    if (!body.is_object()) return Validation("body", "expected a JSON object");
+    TicketType t;
+    bool has_name = false;
+    bool has_price = false;
+    for (const auto& [key, value] : body.items()) {
+        auto optional_int = [&](std::int64_t min, std::int64_t max) -> Result<std::optional<std::int64_t>> {
+            if (value.is_null()) return std::optional<std::int64_t>{};
+            if (!value.is_number_integer() || value.get<std::int64_t>() < min || value.get<std::int64_t>() > max) {
+                return Validation(key, "expected null or an integer between " + std::to_string(min) + " and " +
+                                           std::to_string(max));
+            }
+            return std::optional<std::int64_t>{value.get<std::int64_t>()};
+        };
+        if (key == "name") {
+            if (!value.is_string() || value.get<std::string>().find_first_not_of(' ') == std::string::npos ||
+                CodePoints(value.get<std::string>()) > 100) {
+                return Validation(key, "expected a non-empty string of at most 100 characters");
+            }
+            t.name = value.get<std::string>();
+            has_name = true;
+        } else if (key == "description") {
+            if (!value.is_null() && (!value.is_string() || CodePoints(value.get<std::string>()) > 2000)) {
+                return Validation(key, "expected a string of at most 2000 characters");
+            }
+            t.description = value.is_null() ? "" : value.get<std::string>();
+        } else if (key == "price") {
+            const auto parsed = value.is_string() ? ParseNanotons(value.get<std::string>()) : std::nullopt;
+            if (!parsed) return Validation(key, "expected nanotons as a decimal string, e.g. \"1500000000\" for 1.5 TON");
+            t.price = *parsed;
+            has_price = true;
+        } else if (key == "supply") {
+            auto v = optional_int(0, kMaxSupply);
+            if (!v) return v.error();
+            t.supply = *v;
+        } else if (key == "per_user_limit") {
+            auto v = optional_int(1, 10'000);
+            if (!v) return v.error();
+            t.per_user_limit = *v;
+        } else if (key == "sale_start") {
+            auto v = optional_int(0, 32503680000);
+            if (!v) return v.error();
+            t.sale_start = *v;
+        } else if (key == "sale_end") {
+            auto v = optional_int(0, 32503680000);
+            if (!v) return v.error();
+            t.sale_end = *v;
+        } else if (key == "is_nft") {
+            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            t.is_nft = value.get<bool>();
+        } else {
+            return Validation(key, "unknown field");
+        }
+    }
+    if (!has_name) return Validation("name", "required");
+    if (!has_price) return Validation("price", "required (\"0\" for a free ticket)");
+    if (t.sale_start && t.sale_end && *t.sale_end < *t.sale_start) {
+        return Validation("sale_end", "must not be before sale_start");
+    }
+    return t;
+}
+
+std::string EncodeCursor(std::int64_t start_date, std::int64_t event_id) {
+    return Base64Url(std::to_string(start_date) + ":" + std::to_string(event_id));
+}
+
+std::optional<std::pair<std::int64_t, std::int64_t>> DecodeCursor(const std::string& cursor) {
+    static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string raw;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (const char c : cursor) {
+        const auto pos = kAlphabet.find(c);
+        if (pos == std::string_view::npos) return std::nullopt;
+        acc = (acc << 6U) | static_cast<std::uint32_t>(pos);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            raw.push_back(static_cast<char>((acc >> static_cast<unsigned>(bits)) & 0xFFU));
+        }
+    }
+    const auto colon = raw.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    std::int64_t a = 0;
+    std::int64_t b = 0;
+    const auto* end1 = raw.data() + colon;
+    const auto* end2 = raw.data() + raw.size();
+    if (std::from_chars(raw.data(), end1, a).ptr != end1) return std::nullopt;
+    if (std::from_chars(end1 + 1, end2, b).ptr != end2) return std::nullopt;
+    return std::make_pair(a, b);
+}
+
+/// Escapes LIKE wildcards so that a search for "100%" means the characters.
+std::string LikePattern(std::string q) {
+    std::transform(q.begin(), q.end(), q.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string out = "%";
+    for (const char c : q) {
+        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    out.push_back('%');
+    return out;
+}
+
+}  // namespace
+
+std::optional<Nanotons> ParseNanotons(std::string_view text) {
+    if (text.empty() || text.size() > 19) return std::nullopt;
+    if (text.size() > 1 && text.front() == '0') return std::nullopt;
+    if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    std::int64_t v = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc{} || ptr != end) return std::nullopt;
+    return Nanotons{v};
+}
+
+json ToJson(const TicketType& t) {
+    auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
+    json out = {{"id", t.id},
+                {"name", t.name},
+                {"description", t.description.empty() ? json(nullptr) : json(t.description)},
+                {"price", std::to_string(t.price.value)},
+                {"currency", "TON"},
+                {"supply", opt(t.supply)},
+                {"sold", t.sold},
+                {"reserved", t.reserved},
+                {"available", t.supply ? json(std::max<std::int64_t>(0, *t.supply - t.sold - t.reserved)) : json(nullptr)},
+                {"per_user_limit", opt(t.per_user_limit)},
+                {"sale_start", opt(t.sale_start)},
+                {"sale_end", opt(t.sale_end)},
+                {"is_nft", t.is_nft},
+                {"created_at", t.created_at},
+                {"updated_at", t.updated_at}};
+    return out;
+}
+
+json ToJson(const Event& e, bool include_private) {
+    auto text = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+    json types = json::array();
+    for (const auto& t : e.ticket_types) types.push_back(ToJson(t));
+    json out = {{"event_uuid", e.event_uuid},
+                {"owner_id", e.owner_id},
+                {"title", e.title},
+                {"subtitle", text(e.subtitle)},
+                {"description", e.description},
+                {"image_url", text(e.image_url)},
+                {"location", text(e.location)},
+                {"start_date", e.start_date},
+                {"end_date", e.end_date},
+                {"timezone", e.timezone},
+                {"participation_type", e.participation_type},
+                {"capacity", e.capacity ? json(*e.capacity) : json(nullptr)},
+                {"visibility", e.visibility},
+                {"status", e.status},
+                {"category", text(e.category)},
+                {"tags", e.tags},
+                {"reward_points", e.reward_points},
+                {"reward_sbt", e.reward_sbt},
+                {"created_at", e.created_at},
+                {"updated_at", e.updated_at},
+                {"ticket_types", types}};
+    out["has_payment"] = std::any_of(
+        e.ticket_types.begin(), e.ticket_types.end(), [](const TicketType& t) { return t.price.value > 0; });
+    if (include_private) out["online_link"] = text(e.online_link);
+    return out;
+}
+
+EventService::EventService(ports::Store& store, const ports::Clock& clock, ports::Random& random)
+    : store_(store), clock_(clock), random_(random) {}
+
+std::string_view EventService::Lock() const noexcept {
+    return store_.Dialect() == "postgres" ? " FOR UPDATE" : "";
+}
+
+bool EventService::CanManage(ports::Transaction& tx, const identity::Principal& caller, const Event& e) {
+    return caller.IsAdmin() || caller.user_id == e.owner_id || HasRole(tx, e.event_id, caller.user_id, "co_organizer");
+}
+
+bool EventService::CanCheckIn(ports::Transaction& tx, const identity::Principal& caller, const Event& e) {
+    return CanManage(tx, caller, e) || HasRole(tx, e.event_id, caller.user_id, "checkin_staff");
+}
+
+Result<Event> EventService::Create(const identity::Principal& caller, const json& body) {
+    Event e;
+    e.owner_id = caller.user_id;
+    if (body.is_object()) {
+        for (const auto* required : {"title", "start_date", "end_date", "participation_type"}) {
+            if (!body.contains(required)) return Validation(required, "required");
+        }
+    }
+    if (auto applied = ApplyEventFields(e, body); !applied) return applied.error();
+    const auto now = clock_.NowUnix();
+    e.event_uuid = random_.Uuid();
+    e.created_at = now;
+    e.updated_at = now;
+    return store_.Transact([&](ports::Transaction& tx) -> Result<Event> {
+        e.event_id = InsertEvent(tx, e, now);
+        tx.Execute(kPromoteOrganizerSql, {caller.user_id, now});
+        Audit(tx, caller.user_id, "event.create", e.event_uuid, json::object(), now);
+        return e;
+    });
+}
+
+Result<Event> EventService::Update(const identity::Principal& caller, const std::string& event_uuid, const json& patch) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<Event> {
+        auto e = FindEvent(tx, event_uuid, Lock());
+        if (!e) return NotFound();
+        if (!CanManage(tx, caller, *e)) return Forbidden();
+        if (e->status == "canceled" || e->status == "ended") {
+            return Error{"state.invalid_transition", "a " + e->status + " event cannot be edited"};
+        }
+        if (auto applied = ApplyEventFields(*e, patch); !applied) return applied.error();
+        e->updated_at = now;
+        tx.Execute(kUpdateEventSql, UpdateParams(*e, now));
+        json fields = json::array();
+        for (const auto& [key, value] : patch.items()) fields.push_back(key);
+        Audit(tx, caller.user_id, "event.update", event_uuid, {{"fields", fields}}, now);
+        e->ticket_types = TicketTypesOf(tx, e->event_id);
+        return *e;
+    });
+}
+
+Result<Event> EventService::Get(const std::optional<identity::Principal>& caller, const std::string& event_uuid) {
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<Event> {
+            auto e = FindEvent(tx, event_uuid, "");
+            if (!e) return NotFound();
+            const bool listed = e->status == "published" || e->status == "canceled" || e->status == "ended";
+            e->caller_manages = caller && CanManage(tx, *caller, *e);
+            if (!listed && !e->caller_manages) return NotFound();  // drafts do not leak
+            e->ticket_types = TicketTypesOf(tx, e->event_id);
+            return *e;
+        },
+        {.read_only = true});
+}
+
+Result<Event> EventService::Publish(const identity::Principal& caller, const std::string& event_uuid) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<Event> {
+        auto e = FindEvent(tx, event_uuid, Lock());
+        if (!e) return NotFound();
+        if (!CanManage(tx, caller, *e)) return Forbidden();
+        if (e->status == "published") {
+            e->ticket_types = TicketTypesOf(tx, e->event_id);
+            return *e;  // idempotent
+        }
+        if (e->status != "draft" && e->status != "rejected") {
+            return Error{"state.invalid_transition", "a " + e->status + " event cannot be published"};
+        }
+        e->ticket_types = TicketTypesOf(tx, e->event_id);
+        if (e->ticket_types.empty()) return Validation("ticket_types", "add at least one ticket type before publishing");
+        if (e->end_date <= now) return Validation("end_date", "the event is already over");
+        if (e->participation_type == "in_person" && e->location.empty()) {
+            return Validation("location", "an in-person event needs a location");
+        }
+        if (e->participation_type == "online" && e->online_link.empty()) {
+            return Validation("online_link", "an online event needs a link");
+        }
+        tx.Execute(kSetStatusSql, {e->event_id, std::string("published"), now});
+        Audit(tx, caller.user_id, "event.publish", event_uuid, json::object(), now);
+        e->status = "published";
+        e->updated_at = now;
+        return *e;
+    });
+}
+
+Result<Event> EventService::Cancel(const identity::Principal& caller, const std::string& event_uuid) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<Event> {
+        auto e = FindEvent(tx, event_uuid, Lock());
+        if (!e) return NotFound();
+        if (!CanManage(tx, caller, *e)) return Forbidden();
+        if (e->status == "canceled") return *e;  // idempotent
+        if (e->status == "ended") return Error{"state.invalid_transition", "an ended event cannot be canceled"};
+        tx.Execute(kSetStatusSql, {e->event_id, std::string("canceled"), now});
+        Audit(tx, caller.user_id, "event.cancel", event_uuid, json::object(), now);
+        e->status = "canceled";
+        e->updated_at = now;
+        e->ticket_types = TicketTypesOf(tx, e->event_id);
+        return *e;
+    });
+}
+
+Result<Event> EventService::Clone(const identity::Principal& caller, const std::string& event_uuid) {
+    const auto now = clock_.NowUnix();
+    const auto new_uuid = random_.Uuid();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<Event> {
+        auto source = FindEvent(tx, event_uuid, "");
+        if (!source) return NotFound();
+        if (!CanManage(tx, caller, *source)) return Forbidden();
+        Event copy = *source;
+        copy.event_uuid = new_uuid;
+        copy.owner_id = caller.user_id;
+        copy.status = "draft";
+        copy.created_at = now;
+        copy.updated_at = now;
+        copy.event_id = InsertEvent(tx, copy, now);
+        for (auto t : TicketTypesOf(tx, source->event_id)) {
+            t.event_id = copy.event_id;
+            t.sold = 0;
+            t.reserved = 0;
+            t.id = InsertTicketType(tx, t, now);
+            t.created_at = now;
+            t.updated_at = now;
+            copy.ticket_types.push_back(t);
+        }
+        Audit(tx, caller.user_id, "event.clone", new_uuid, {{"from", event_uuid}}, now);
+        return copy;
+    });
+}
+
+Result<Page> EventService::List(const std::optional<identity::Principal>& caller, const ListQuery& query) {
+    if (query.limit < 1 || query.limit > kMaxLimit) return Validation("limit", "must be between 1 and 100");
+    if (query.mine && !caller) return Error{"auth.required", "sign in to list your events"};
+    const auto now = clock_.NowUnix();
+    SqlParams params;
+    auto param = [&params](SqlValue v) {
+        params.push_back(std::move(v));
+        return "$" + std::to_string(params.size());
+    };
+    std::string where;
+    auto add = [&where](const std::string& condition) { where += (where.empty() ? " WHERE " : " AND ") + condition; };
+    if (query.mine) {
+        const auto uid = param(caller->user_id);
+        add("(e.owner_id = " + uid + " OR EXISTS (SELECT 1 FROM event_roles r WHERE r.event_id = e.event_id AND " +
+            "r.user_id = " + uid + " AND r.role = 'co_organizer'))");
+    } else {
+        add("e.status = 'published' AND e.visibility = 'public'");
+    }
+    bool descending = false;
+    if (query.when == "upcoming") {
+        add("e.start_date > " + param(now));
+    } else if (query.when == "ongoing") {
+        const auto n = param(now);
+        add("e.start_date <= " + n + " AND e.end_date > " + n);
+    } else if (query.when == "past") {
+        add("e.end_date <= " + param(now));
+        descending = true;
+    } else if (query.when != "all") {
+        return Validation("when", "expected upcoming, ongoing, past or all");
+    }
+    if (!query.q.empty()) {
+        if (CodePoints(query.q) > 100) return Validation("q", "at most 100 characters");
+        const auto p = param(LikePattern(query.q));
+        add("(lower(e.title) LIKE " + p + " ESCAPE '\\' OR lower(e.description) LIKE " + p + " ESCAPE '\\')");
+    }
+    if (!query.category.empty()) add("e.category = " + param(query.category));
+    if (!query.participation_type.empty()) {
+        if (query.participation_type != "in_person" && query.participation_type != "online") {
+            return Validation("participation_type", "expected in_person or online");
+        }
+        add("e.participation_type = " + param(query.participation_type));
+    }
+    if (!query.cursor.empty()) {
+        const auto cursor = DecodeCursor(query.cursor);
+        if (!cursor) return Validation("cursor", "not a cursor this API returned");
+        const auto s = param(cursor->first);
+        const auto i = param(cursor->second);
+        const char* cmp = descending ? "<" : ">";
+        add("(e.start_date " + std::string(cmp) + " " + s + " OR (e.start_date = " + s + " AND e.event_id " + cmp +
+            " " + i + "))");
+    }
+    const std::string order = descending ? " ORDER BY e.start_date DESC, e.event_id DESC" : " ORDER BY e.start_date, e.event_id";
+    const std::string sql = "SELECT " + std::string(kEventColumns) + " FROM events e" + where + order + " LIMIT " +
+                            param(query.limit + 1);
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<Page> {
+            const auto rs = tx.Execute(sql, params);
+            Page page;
+            for (std::size_t i = 0; i < rs.rows.size() && page.items.size() < static_cast<std::size_t>(query.limit);
+                 ++i) {
+                page.items.push_back(EventFromRow(rs.rows[i]));
+            }
+            for (auto& e : page.items) e.ticket_types = TicketTypesOf(tx, e.event_id);
+            if (rs.rows.size() > static_cast<std::size_t>(query.limit)) {
+                const auto& last = page.items.back();
+                page.next_cursor = EncodeCursor(last.start_date, last.event_id);
+            }
+            return page;
+        },
+        {.read_only = true});
+}
+
+Result<TicketType> EventService::AddTicketType(const identity::Principal& caller,
+                                               const std::string& event_uuid,
+                                               const json& body) {
+    auto parsed = ParseTicketType(body);
+    if (!parsed) return parsed.error();
+    const auto now = clock_.NowUnix();
+    try {
+        return store_.Transact([&](ports::Transaction& tx) -> Result<TicketType> {
+            auto e = FindEvent(tx, event_uuid, Lock());
+            if (!e) return NotFound();
+            if (!CanManage(tx, caller, *e)) return Forbidden();
+            if (e->status == "canceled" || e->status == "ended") {
+                return Error{"state.invalid_transition", "a " + e->status + " event takes no new ticket types"};
+            }
+            TicketType t = *parsed;
+            t.event_id = e->event_id;
+            t.created_at = now;
+            t.updated_at = now;
+            t.id = InsertTicketType(tx, t, now);
+            Audit(tx, caller.user_id, "ticket_type.create", event_uuid, {{"ticket_type_id", t.id}}, now);
+            return t;
+        });
+    } catch (const ports::StoreError& error) {
+        if (error.kind() != ports::StoreError::Kind::kUniqueViolation) throw;
+        return Error{"conflict", "this event already has a ticket type with that name", {{"field", "name"}}};
+    }
+}
+
+Result<void> EventService::GrantRole(const identity::Principal& caller,
+                                     const std::string& event_uuid,
+                                     std::int64_t user_id,
+                                     const std::string& role) {
+    if (role != "co_organizer" && role != "checkin_staff") return Validation("role", "expected co_organizer or checkin_staff");
+    const auto now = clock_.NowUnix();
+    try {
+        return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
+            auto e = FindEvent(tx, event_uuid, Lock());
+            if (!e) return NotFound();
+            // Only the owner (or an admin) hands out roles: a co-organizer cannot make more co-organizers.
+            if (!caller.IsAdmin() && caller.user_id != e->owner_id) return Forbidden();
+            tx.Execute(kInsertRoleSql, {e->event_id, user_id, role, caller.user_id, now});
+            Audit(tx, caller.user_id, "event.role_grant", event_uuid, {{"user_id", user_id}, {"role", role}}, now);
+            return Ok();
+        });
+    } catch (const ports::StoreError& error) {
+        if (error.kind() != ports::StoreError::Kind::kForeignKeyViolation) throw;
+        return Error{"not_found", "user " + std::to_string(user_id) + " has never signed in", {{"field", "user_id"}}};
+    }
+}
+
+Result<void> EventService::RevokeRole(const identity::Principal& caller,
+                                      const std::string& event_uuid,
+                                      std::int64_t user_id,
+                                      const std::string& role) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
+        auto e = FindEvent(tx, event_uuid, Lock());
+        if (!e) return NotFound();
+        if (!caller.IsAdmin() && caller.user_id != e->owner_id) return Forbidden();
+        tx.Execute(kDeleteRoleSql, {e->event_id, user_id, role});
+        Audit(tx, caller.user_id, "event.role_revoke", event_uuid, {{"user_id", user_id}, {"role", role}}, now);
+        return Ok();
+    });
+}
+
+Result<json> EventService::ListRoles(const identity::Principal& caller, const std::string& event_uuid) {
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<json> {
+            auto e = FindEvent(tx, event_uuid, "");
+            if (!e) return NotFound();
+            if (!CanManage(tx, caller, *e)) return Forbidden();
+            json items = json::array();
+            for (const auto& r : tx.Execute(kListRolesSql, {e->event_id}).rows) {
+                items.push_back({{"user_id", AsInt(r[0])},
+                                 {"role", AsText(r[1])},
+                                 {"granted_by", AsOptionalInt(r[2]) ? json(*AsOptionalInt(r[2])) : json(nullptr)},
+                                 {"created_at", AsInt(r[3])},
+                                 {"username", AsOptionalText(r[4]) ? json(*AsOptionalText(r[4])) : json(nullptr)},
+                                 {"first_name", AsText(r[5])}});
+            }
+            return json{{"items", items}};
+        },
+        {.read_only = true});
+}
+
+}  // namespace onton::events

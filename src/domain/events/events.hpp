@@ -1,0 +1,137 @@
+#pragma once
+/// Events and ticket types: organizers create drafts, add ticket types, publish, edit, cancel and clone; anyone
+/// discovers published public events. Every write checks that the caller manages the event (owner, co-organizer
+/// or admin). Validation errors name the field (`request.validation_failed`, details.field).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domain/identity/identity.hpp"
+#include "ports/clock.hpp"
+#include "ports/ids.hpp"
+#include "ports/store.hpp"
+
+namespace onton::events {
+
+/// Nanotons: integer money, never floating point. Serialised as a decimal string.
+struct Nanotons {
+    std::int64_t value = 0;
+    friend bool operator==(Nanotons, Nanotons) = default;
+};
+
+struct TicketType {
+    std::int64_t id = 0;
+    std::int64_t event_id = 0;
+    std::string name;
+    std::string description;
+    Nanotons price;
+    std::optional<std::int64_t> supply;  ///< nullopt: unlimited
+    std::int64_t sold = 0;
+    std::int64_t reserved = 0;
+    std::optional<std::int64_t> per_user_limit;
+    std::optional<std::int64_t> sale_start;
+    std::optional<std::int64_t> sale_end;
+    bool is_nft = false;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+struct Event {
+    std::int64_t event_id = 0;
+    std::string event_uuid;
+    std::int64_t owner_id = 0;
+    std::string title;
+    std::string subtitle;
+    std::string description;
+    std::string image_url;
+    std::string location;
+    std::string online_link;
+    std::int64_t start_date = 0;
+    std::int64_t end_date = 0;
+    std::string timezone = "UTC";
+    std::string participation_type = "in_person";  ///< in_person | online
+    std::optional<std::int64_t> capacity;
+    std::string visibility = "public";  ///< public | unlisted
+    std::string status = "draft";       ///< draft | pending_moderation | published | rejected | canceled | ended
+    std::string category;
+    std::vector<std::string> tags;
+    std::int64_t reward_points = 0;
+    bool reward_sbt = false;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::vector<TicketType> ticket_types;  ///< filled by Get
+    bool caller_manages = false;           ///< filled by Get: the caller may see private fields
+};
+
+nlohmann::json ToJson(const TicketType& t);
+/// `include_private`: the online link and sales figures, for the event's managers and ticket holders.
+nlohmann::json ToJson(const Event& e, bool include_private);
+
+struct ListQuery {
+    std::string when = "upcoming";  ///< upcoming | ongoing | past | all
+    std::string q;                  ///< case-insensitive substring of title or description
+    std::string category;
+    std::string participation_type;
+    bool mine = false;              ///< events the caller manages, every status
+    std::string cursor;
+    std::int64_t limit = 20;
+};
+
+struct Page {
+    std::vector<Event> items;
+    std::string next_cursor;  ///< empty on the last page
+};
+
+class EventService {
+public:
+    EventService(ports::Store& store, const ports::Clock& clock, ports::Random& random);
+
+    [[nodiscard]] Result<Event> Create(const identity::Principal& caller, const nlohmann::json& body);
+    [[nodiscard]] Result<Event> Update(const identity::Principal& caller,
+                                       const std::string& event_uuid,
+                                       const nlohmann::json& patch);
+    /// Published events (public or unlisted) for anyone; others only for their managers. Includes ticket types.
+    [[nodiscard]] Result<Event> Get(const std::optional<identity::Principal>& caller, const std::string& event_uuid);
+    /// draft or rejected → published. Needs at least one ticket type and a start in the future.
+    [[nodiscard]] Result<Event> Publish(const identity::Principal& caller, const std::string& event_uuid);
+    [[nodiscard]] Result<Event> Cancel(const identity::Principal& caller, const std::string& event_uuid);
+    /// A new draft with the same fields and ticket types (counters reset), owned by the caller.
+    [[nodiscard]] Result<Event> Clone(const identity::Principal& caller, const std::string& event_uuid);
+    [[nodiscard]] Result<Page> List(const std::optional<identity::Principal>& caller, const ListQuery& query);
+
+    [[nodiscard]] Result<TicketType> AddTicketType(const identity::Principal& caller,
+                                                   const std::string& event_uuid,
+                                                   const nlohmann::json& body);
+
+    /// Co-organizers and check-in staff, granted and revoked by the owner (or an admin).
+    [[nodiscard]] Result<void> GrantRole(const identity::Principal& caller,
+                                         const std::string& event_uuid,
+                                         std::int64_t user_id,
+                                         const std::string& role);
+    [[nodiscard]] Result<void> RevokeRole(const identity::Principal& caller,
+                                          const std::string& event_uuid,
+                                          std::int64_t user_id,
+                                          const std::string& role);
+    [[nodiscard]] Result<nlohmann::json> ListRoles(const identity::Principal& caller, const std::string& event_uuid);
+
+    /// Owner, co-organizer or admin: may edit, publish, see guests.
+    [[nodiscard]] static bool CanManage(ports::Transaction& tx, const identity::Principal& caller, const Event& e);
+    /// CanManage or check-in staff.
+    [[nodiscard]] static bool CanCheckIn(ports::Transaction& tx, const identity::Principal& caller, const Event& e);
+
+private:
+    /// The row-lock clause for read-modify-write lookups on this store.
+    [[nodiscard]] std::string_view Lock() const noexcept;
+
+    ports::Store& store_;
+    const ports::Clock& clock_;
+    ports::Random& random_;
+};
+
+/// Parses a decimal nanoton string ("1500000000"); rejects signs, fractions, leading zeros and overflow.
+std::optional<Nanotons> ParseNanotons(std::string_view text);
+
+}  // namespace onton::events

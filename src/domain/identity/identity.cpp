@@ -1,0 +1,255 @@
+#include "domain/identity/identity.hpp"
+
+#include "common/encoding.hpp"
+#include "telegram/init_data.hpp"
+#include "telegram/login_widget.hpp"
+
+namespace onton::identity {
+namespace {
+
+using ports::AsInt;
+using ports::AsOptionalInt;
+using ports::AsOptionalText;
+using ports::AsText;
+
+// The Mini App carries language and premium; the Login Widget does not, so it leaves them as they were.
+constexpr std::string_view kUpsertFromMiniAppSql = R"(
+INSERT INTO users (user_id, username, first_name, last_name, language_code, photo_url, is_premium, created_at,
+                   updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+ON CONFLICT (user_id) DO UPDATE SET
+    username = excluded.username, first_name = excluded.first_name, last_name = excluded.last_name,
+    language_code = excluded.language_code, photo_url = COALESCE(excluded.photo_url, users.photo_url),
+    is_premium = excluded.is_premium, updated_at = excluded.updated_at)";
+
+constexpr std::string_view kUpsertFromWidgetSql = R"(
+INSERT INTO users (user_id, username, first_name, last_name, photo_url, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $6)
+ON CONFLICT (user_id) DO UPDATE SET
+    username = excluded.username, first_name = excluded.first_name, last_name = excluded.last_name,
+    photo_url = COALESCE(excluded.photo_url, users.photo_url), updated_at = excluded.updated_at)";
+
+constexpr std::string_view kSelectUserSql = R"(
+SELECT user_id, username, first_name, last_name, language_code, photo_url, wallet_address, role, is_premium,
+       created_at, updated_at
+FROM users WHERE user_id = $1)";
+
+constexpr std::string_view kInsertSessionSql =
+    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+
+constexpr std::string_view kSelectSessionSql = R"(
+SELECT s.user_id, s.expires_at, s.revoked_at, u.role
+FROM sessions s JOIN users u ON u.user_id = s.user_id
+WHERE s.token_hash = $1)";
+
+constexpr std::string_view kRevokeSessionSql =
+    "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL";
+
+constexpr std::string_view kGrantAdminSql = "UPDATE users SET role = 'admin', updated_at = $2 WHERE user_id = $1";
+
+constexpr std::string_view kInsertSettingSql =
+    "INSERT INTO app_settings (key, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING";
+constexpr std::string_view kSelectSettingSql = "SELECT value FROM app_settings WHERE key = $1";
+
+constexpr std::string_view kLocalBotTokenKey = "local_bot_token";
+constexpr std::size_t kTokenBytes = 32;
+
+ports::SqlValue TextOrNull(const std::string& s) {
+    if (s.empty()) return std::monostate{};
+    return s;
+}
+
+User UserFromRow(const ports::ResultSet& rs, std::size_t row) {
+    const auto& r = rs.rows[row];
+    User u;
+    u.user_id = AsInt(r[0]);
+    u.username = AsOptionalText(r[1]).value_or("");
+    u.first_name = AsOptionalText(r[2]).value_or("");
+    u.last_name = AsOptionalText(r[3]).value_or("");
+    u.language_code = AsOptionalText(r[4]).value_or("");
+    u.photo_url = AsOptionalText(r[5]).value_or("");
+    u.wallet_address = AsOptionalText(r[6]).value_or("");
+    u.role = ParseRole(AsText(r[7])).value_or(Role::kUser);
+    u.is_premium = AsInt(r[8]) != 0;
+    u.created_at = AsInt(r[9]);
+    u.updated_at = AsInt(r[10]);
+    return u;
+}
+
+std::optional<User> FindUser(ports::Transaction& tx, std::int64_t user_id) {
+    const auto rs = tx.Execute(kSelectUserSql, {user_id});
+    if (rs.empty()) return std::nullopt;
+    return UserFromRow(rs, 0);
+}
+
+Error Invalid(std::string message) { return Error{"auth.invalid", std::move(message)}; }
+
+}  // namespace
+
+std::string_view RoleName(Role role) noexcept {
+    switch (role) {
+        case Role::kUser:
+            return "user";
+        case Role::kOrganizer:
+            return "organizer";
+        case Role::kAdmin:
+            return "admin";
+    }
+    return "user";
+}
+
+std::optional<Role> ParseRole(std::string_view name) noexcept {
+    if (name == "user") return Role::kUser;
+    if (name == "organizer") return Role::kOrganizer;
+    if (name == "admin") return Role::kAdmin;
+    return std::nullopt;
+}
+
+nlohmann::json ToJson(const User& user) {
+    auto text = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+    return {
+        {"user_id", user.user_id},
+        {"username", text(user.username)},
+        {"first_name", user.first_name},
+        {"last_name", text(user.last_name)},
+        {"language_code", text(user.language_code)},
+        {"photo_url", text(user.photo_url)},
+        {"wallet_address", text(user.wallet_address)},
+        {"role", RoleName(user.role)},
+        {"is_premium", user.is_premium},
+        {"created_at", user.created_at},
+        {"updated_at", user.updated_at},
+    };
+}
+
+std::string_view BearerToken(std::string_view authorization) noexcept {
+    constexpr std::string_view kScheme = "Bearer ";
+    if (authorization.size() <= kScheme.size()) return {};
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        const auto a = static_cast<unsigned char>(authorization[i]);
+        const auto b = static_cast<unsigned char>(kScheme[i]);
+        if (std::tolower(a) != std::tolower(b)) return {};
+    }
+    auto token = authorization.substr(kScheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    return token;
+}
+
+IdentityService::IdentityService(ports::Store& store,
+                                 const ports::Clock& clock,
+                                 ports::Random& random,
+                                 IdentitySettings settings)
+    : store_(store), clock_(clock), random_(random), settings_(std::move(settings)) {}
+
+Result<SignedIn> IdentityService::SignInWithInitData(std::string_view init_data) {
+    telegram::InitDataOptions options;
+    options.now = clock_.NowUnix();
+    options.max_age_seconds = settings_.init_data_max_age_seconds;
+    options.telegram_public_key = settings_.telegram_public_key;
+    auto validated = telegram::ValidateInitData(init_data, settings_.bot_token, options);
+    if (!validated) return validated.error();
+    if (!validated->user) {
+        return Error{"request.validation_failed", "initData carries no user: open the app from a private chat"};
+    }
+    const auto& tg = *validated->user;
+    User incoming;
+    incoming.user_id = tg.id;
+    incoming.username = tg.username;
+    incoming.first_name = tg.first_name;
+    incoming.last_name = tg.last_name;
+    incoming.language_code = tg.language_code;
+    incoming.photo_url = tg.photo_url;
+    incoming.is_premium = tg.is_premium;
+    return OpenSession(incoming, true);
+}
+
+Result<SignedIn> IdentityService::SignInWithLoginWidget(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
+    auto validated =
+        telegram::ValidateLoginWidget(fields, settings_.bot_token, clock_.NowUnix(), settings_.init_data_max_age_seconds);
+    if (!validated) return validated.error();
+    User incoming;
+    incoming.user_id = validated->id;
+    incoming.username = validated->username;
+    incoming.first_name = validated->first_name;
+    incoming.last_name = validated->last_name;
+    incoming.photo_url = validated->photo_url;
+    return OpenSession(incoming, false);
+}
+
+Result<SignedIn> IdentityService::OpenSession(const User& incoming, bool from_mini_app) {
+    const auto now = clock_.NowUnix();
+    const std::string token = "ont_" + Base64Url(random_.Bytes(kTokenBytes));
+    const auto expires_at = now + settings_.session_ttl_seconds;
+    const auto hash = Sha256Hex(token);
+    User stored = store_.Transact([&](ports::Transaction& tx) {
+        if (from_mini_app) {
+            tx.Execute(kUpsertFromMiniAppSql,
+                       {incoming.user_id, TextOrNull(incoming.username), incoming.first_name,
+                        TextOrNull(incoming.last_name), TextOrNull(incoming.language_code),
+                        TextOrNull(incoming.photo_url), std::int64_t{incoming.is_premium ? 1 : 0}, now});
+        } else {
+            tx.Execute(kUpsertFromWidgetSql,
+                       {incoming.user_id, TextOrNull(incoming.username), incoming.first_name,
+                        TextOrNull(incoming.last_name), TextOrNull(incoming.photo_url), now});
+        }
+        tx.Execute(kInsertSessionSql, {hash, incoming.user_id, now, expires_at});
+        return *FindUser(tx, incoming.user_id);
+    });
+    return SignedIn{token, expires_at, std::move(stored)};
+}
+
+Result<Principal> IdentityService::Authenticate(std::string_view token) {
+    if (token.empty()) return Error{"auth.required", "sign in first: Authorization: Bearer <token>"};
+    const auto hash = Sha256Hex(token);
+    const auto rs = store_.Transact(
+        [&](ports::Transaction& tx) { return tx.Execute(kSelectSessionSql, {hash}); }, {.read_only = true});
+    if (rs.empty()) return Invalid("unknown session token");
+    const auto& row = rs.rows[0];
+    if (AsOptionalInt(row[2])) return Invalid("the session was signed out");
+    const auto expires_at = AsInt(row[1]);
+    if (expires_at <= clock_.NowUnix()) return Error{"auth.expired", "the session expired: sign in again"};
+    return Principal{AsInt(row[0]), ParseRole(AsText(row[3])).value_or(Role::kUser), expires_at};
+}
+
+Result<void> IdentityService::SignOut(std::string_view token) {
+    const auto hash = Sha256Hex(token);
+    store_.Transact([&](ports::Transaction& tx) { tx.Execute(kRevokeSessionSql, {hash, clock_.NowUnix()}); });
+    return Ok();
+}
+
+Result<User> IdentityService::GetUser(std::int64_t user_id) {
+    auto user = store_.Transact([&](ports::Transaction& tx) { return FindUser(tx, user_id); }, {.read_only = true});
+    if (!user) return Error{"not_found", "no such user"};
+    return *user;
+}
+
+Result<User> IdentityService::GrantAdmin(std::int64_t user_id) {
+    auto user = store_.Transact([&](ports::Transaction& tx) -> std::optional<User> {
+        const auto rs = tx.Execute(kGrantAdminSql, {user_id, clock_.NowUnix()});
+        if (rs.rows_affected == 0) return std::nullopt;
+        return FindUser(tx, user_id);
+    });
+    if (!user) return Error{"not_found", "user " + std::to_string(user_id) + " has never signed in"};
+    return *user;
+}
+
+std::string ResolveBotToken(ports::Store& store,
+                            ports::Random& random,
+                            const ports::Clock& clock,
+                            const std::string& configured) {
+    if (!configured.empty()) return configured;
+    // Shaped like a real token (<bot id>:<35 characters>) so that every code path treats it the same.
+    const auto id_bytes = random.Bytes(4);
+    std::uint32_t id = 0;
+    for (const char c : id_bytes) id = (id << 8U) | static_cast<unsigned char>(c);
+    const std::string candidate =
+        std::to_string(1000000000ULL + id % 1000000000U) + ":" + Base64Url(random.Bytes(27)).substr(0, 35);
+    return store.Transact([&](ports::Transaction& tx) {
+        tx.Execute(kInsertSettingSql, {std::string(kLocalBotTokenKey), candidate, clock.NowUnix()});
+        return AsText(tx.Execute(kSelectSettingSql, {std::string(kLocalBotTokenKey)}).rows.at(0).at(0));
+    });
+}
+
+}  // namespace onton::identity

@@ -1,0 +1,105 @@
+#pragma once
+/// Identity: Telegram sign-in (Mini App initData and Login Widget), sessions, roles. Sessions are bearer tokens:
+/// random, returned once, stored only as their SHA-256, expiring and revocable.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+#include "ports/clock.hpp"
+#include "ports/ids.hpp"
+#include "ports/store.hpp"
+
+namespace onton::identity {
+
+enum class Role { kUser, kOrganizer, kAdmin };
+
+std::string_view RoleName(Role role) noexcept;
+std::optional<Role> ParseRole(std::string_view name) noexcept;
+
+struct User {
+    std::int64_t user_id = 0;  ///< the Telegram user id
+    std::string username;
+    std::string first_name;
+    std::string last_name;
+    std::string language_code;
+    std::string photo_url;
+    std::string wallet_address;
+    Role role = Role::kUser;
+    bool is_premium = false;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/// The JSON representation of the API (`user_id`, names, `role`, ...); empty strings become null.
+nlohmann::json ToJson(const User& user);
+
+/// Who is calling: resolved from a bearer token on every authenticated request.
+struct Principal {
+    std::int64_t user_id = 0;
+    Role role = Role::kUser;
+    std::int64_t session_expires_at = 0;
+    [[nodiscard]] bool IsAdmin() const noexcept { return role == Role::kAdmin; }
+};
+
+struct SignedIn {
+    std::string token;  ///< shown to the client once; only its hash is stored
+    std::int64_t expires_at = 0;
+    User user;
+};
+
+struct IdentitySettings {
+    std::string bot_token;                      ///< configured, or the local one (see ResolveBotToken)
+    std::int64_t init_data_max_age_seconds = 86400;
+    std::int64_t session_ttl_seconds = 30LL * 24 * 3600;
+    /// Telegram's Ed25519 key for the third-party `signature`; nullopt ignores that field.
+    std::optional<std::array<std::uint8_t, 32>> telegram_public_key;
+};
+
+class IdentityService {
+public:
+    IdentityService(ports::Store& store, const ports::Clock& clock, ports::Random& random, IdentitySettings settings);
+
+    /// Validates Mini App initData, upserts the user and opens a session. Errors: auth.invalid, auth.expired,
+    /// request.validation_failed (initData without a user).
+    [[nodiscard]] Result<SignedIn> SignInWithInitData(std::string_view init_data);
+
+    /// Validates Login Widget fields (id, first_name, ..., auth_date, hash), upserts the user, opens a session.
+    [[nodiscard]] Result<SignedIn> SignInWithLoginWidget(const std::vector<std::pair<std::string, std::string>>& fields);
+
+    /// Resolves a bearer token. Errors: auth.invalid (unknown or revoked), auth.expired.
+    [[nodiscard]] Result<Principal> Authenticate(std::string_view token);
+
+    /// Revokes the session of this token; idempotent.
+    [[nodiscard]] Result<void> SignOut(std::string_view token);
+
+    [[nodiscard]] Result<User> GetUser(std::int64_t user_id);
+
+    /// Makes a user an admin. Error not_found when the user never signed in.
+    [[nodiscard]] Result<User> GrantAdmin(std::int64_t user_id);
+
+    [[nodiscard]] const IdentitySettings& settings() const noexcept { return settings_; }
+
+private:
+    Result<SignedIn> OpenSession(const User& incoming, bool from_mini_app);
+
+    ports::Store& store_;
+    const ports::Clock& clock_;
+    ports::Random& random_;
+    IdentitySettings settings_;
+};
+
+/// The bot token to validate against: the configured one, or else the platform's local token, generated once
+/// and kept in app_settings so that `onton admin init-data` in another process signs with the same token.
+[[nodiscard]] std::string ResolveBotToken(ports::Store& store,
+                                          ports::Random& random,
+                                          const ports::Clock& clock,
+                                          const std::string& configured);
+
+/// The bearer token from an `Authorization: Bearer <token>` header value; empty when absent or malformed.
+std::string_view BearerToken(std::string_view authorization) noexcept;
+
+}  // namespace onton::identity

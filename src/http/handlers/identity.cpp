@@ -1,0 +1,82 @@
+#include "http/handlers/identity.hpp"
+
+namespace onton::http {
+namespace {
+
+Error Validation(std::string field, std::string reason) {
+    return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
+}
+
+nlohmann::json SignedInJson(const identity::SignedIn& s) {
+    return {{"token", s.token}, {"expires_at", s.expires_at}, {"user", identity::ToJson(s.user)}};
+}
+
+/// The Login Widget's object as the string pairs it was signed over: numbers by their decimal text.
+Result<std::vector<std::pair<std::string, std::string>>> WidgetFields(const nlohmann::json& body) {
+    if (!body.is_object()) return Validation("body", "expected the Login Widget's user object");
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& [key, value] : body.items()) {
+        if (value.is_string()) {
+            fields.emplace_back(key, value.get<std::string>());
+        } else if (value.is_number_integer()) {
+            fields.emplace_back(key, std::to_string(value.get<std::int64_t>()));
+        } else {
+            return Validation(key, "expected a string or an integer");
+        }
+    }
+    return fields;
+}
+
+}  // namespace
+
+Result<identity::Principal> Authorize(const Request& request, identity::IdentityService& identity) {
+    return identity.Authenticate(identity::BearerToken(request.Header("Authorization")));
+}
+
+void AddIdentityRoutes(Router& router, identity::IdentityService& identity) {
+    router.Add(
+        Verb::post,
+        "/api/v1/auth/telegram",
+        [&identity](const Request& req) {
+            if (!req.json.is_object() || !req.json.contains("init_data") || !req.json["init_data"].is_string()) {
+                return Response::FromError(Validation("init_data", "required, the raw Telegram.WebApp.initData string"),
+                                           req.request_id);
+            }
+            auto signed_in = identity.SignInWithInitData(req.json["init_data"].get<std::string>());
+            if (!signed_in) return Response::FromError(signed_in.error(), req.request_id);
+            return Response::Json(Status::ok, SignedInJson(*signed_in));
+        },
+        {.json_body = true});
+
+    router.Add(
+        Verb::post,
+        "/api/v1/auth/telegram-login",
+        [&identity](const Request& req) {
+            auto fields = WidgetFields(req.json);
+            if (!fields) return Response::FromError(fields.error(), req.request_id);
+            auto signed_in = identity.SignInWithLoginWidget(*fields);
+            if (!signed_in) return Response::FromError(signed_in.error(), req.request_id);
+            return Response::Json(Status::ok, SignedInJson(*signed_in));
+        },
+        {.json_body = true});
+
+    router.Add(Verb::post, "/api/v1/auth/logout", [&identity](const Request& req) {
+        const auto principal = Authorize(req, identity);
+        if (!principal) return Response::FromError(principal.error(), req.request_id);
+        (void)identity.SignOut(identity::BearerToken(req.Header("Authorization")));
+        Response res;
+        res.status = Status::no_content;
+        res.content_type.clear();
+        return res;
+    });
+
+    router.Add(Verb::get, "/api/v1/me", [&identity](const Request& req) {
+        const auto principal = Authorize(req, identity);
+        if (!principal) return Response::FromError(principal.error(), req.request_id);
+        auto user = identity.GetUser(principal->user_id);
+        if (!user) return Response::FromError(user.error(), req.request_id);
+        return Response::Json(Status::ok, identity::ToJson(*user));
+    });
+}
+
+}  // namespace onton::http

@@ -1,0 +1,203 @@
+// IdentityService over the real stores (SQLite file and the fixture's PostgreSQL): sign-in with Mini App initData
+// and the Login Widget, sessions, roles, the local bot token.
+#include "domain/identity/identity.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "adapters/storage/store_factory.hpp"
+#include "support/fakes.hpp"
+#include "support/pg_database.hpp"
+#include "support/process.hpp"
+#include "telegram/init_data.hpp"
+#include "telegram/login_widget.hpp"
+
+namespace onton::identity {
+namespace {
+
+constexpr const char* kBotToken = "123456789:TEST-token-for-identity-tests-only";
+
+class Identity : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        storage::StoreSettings settings;
+        if (GetParam() == "postgres") {
+            pg_ = std::make_unique<test::PgDatabase>();
+            settings.url = pg_->url();
+        } else {
+            settings.url = "sqlite://" + (dir_.path() / "identity.db").string();
+        }
+        store_ = storage::OpenStore(settings);
+        (void)store_->Migrate();
+        IdentitySettings s;
+        s.bot_token = kBotToken;
+        s.init_data_max_age_seconds = 3600;
+        s.session_ttl_seconds = 7200;
+        service_ = std::make_unique<IdentityService>(*store_, clock_, random_, s);
+    }
+
+    std::string InitData(std::int64_t user_id, const std::string& username, std::int64_t auth_date = 0) {
+        nlohmann::json user = {{"id", user_id},
+                               {"first_name", "Ada"},
+                               {"last_name", "Lovelace"},
+                               {"username", username},
+                               {"language_code", "ru"},
+                               {"is_premium", true}};
+        return telegram::SignInitData(
+            {{"user", user.dump()}, {"auth_date", std::to_string(auth_date == 0 ? clock_.NowUnix() : auth_date)}},
+            kBotToken);
+    }
+
+    test::TempDir dir_;
+    std::unique_ptr<test::PgDatabase> pg_;
+    std::unique_ptr<ports::Store> store_;
+    test::FakeClock clock_;
+    test::FakeRandom random_;
+    std::unique_ptr<IdentityService> service_;
+};
+
+TEST_P(Identity, SignInCreatesUserAndSession) {
+    auto signed_in = service_->SignInWithInitData(InitData(42, "ada"));
+    ASSERT_TRUE(signed_in) << signed_in.error().message;
+    EXPECT_EQ(signed_in->user.user_id, 42);
+    EXPECT_EQ(signed_in->user.username, "ada");
+    EXPECT_EQ(signed_in->user.language_code, "ru");
+    EXPECT_TRUE(signed_in->user.is_premium);
+    EXPECT_EQ(signed_in->user.role, Role::kUser);
+    EXPECT_EQ(signed_in->expires_at, clock_.NowUnix() + 7200);
+    EXPECT_EQ(signed_in->token.rfind("ont_", 0), 0U);
+
+    auto principal = service_->Authenticate(signed_in->token);
+    ASSERT_TRUE(principal) << principal.error().message;
+    EXPECT_EQ(principal->user_id, 42);
+}
+
+TEST_P(Identity, TokenIsStoredOnlyAsItsHash) {
+    auto signed_in = service_->SignInWithInitData(InitData(7, "seven"));
+    ASSERT_TRUE(signed_in);
+    const auto rows = store_->Transact([](ports::Transaction& tx) {
+        return tx.Execute("SELECT token_hash FROM sessions WHERE user_id = $1", {std::int64_t{7}});
+    });
+    ASSERT_EQ(rows.rows.size(), 1U);
+    const auto& stored = ports::AsText(rows.rows[0][0]);
+    EXPECT_NE(stored, signed_in->token);
+    EXPECT_EQ(stored, Sha256Hex(signed_in->token));
+}
+
+TEST_P(Identity, SecondSignInUpdatesProfileAndKeepsRole) {
+    ASSERT_TRUE(service_->SignInWithInitData(InitData(5, "old_name")));
+    ASSERT_TRUE(service_->GrantAdmin(5));
+    clock_.Advance(10);
+    auto again = service_->SignInWithInitData(InitData(5, "new_name"));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->user.username, "new_name");
+    EXPECT_EQ(again->user.role, Role::kAdmin) << "sign-in must not reset a granted role";
+    EXPECT_EQ(again->user.updated_at, clock_.NowUnix());
+    EXPECT_LT(again->user.created_at, again->user.updated_at);
+}
+
+TEST_P(Identity, RejectsForgedTamperedAndStaleInitData) {
+    const auto forged = telegram::SignInitData(
+        {{"user", R"({"id":1,"first_name":"Eve"})"}, {"auth_date", std::to_string(clock_.NowUnix())}},
+        "999:another-bots-token");
+    auto r1 = service_->SignInWithInitData(forged);
+    ASSERT_FALSE(r1);
+    EXPECT_EQ(r1.error().code, "auth.invalid");
+
+    auto good = InitData(1, "eve");
+    good.replace(good.find("eve"), 3, "bob");
+    auto r2 = service_->SignInWithInitData(good);
+    ASSERT_FALSE(r2);
+    EXPECT_EQ(r2.error().code, "auth.invalid");
+
+    auto r3 = service_->SignInWithInitData(InitData(1, "eve", clock_.NowUnix() - 3601));
+    ASSERT_FALSE(r3);
+    EXPECT_EQ(r3.error().code, "auth.expired");
+
+    const auto no_user = telegram::SignInitData({{"auth_date", std::to_string(clock_.NowUnix())}}, kBotToken);
+    auto r4 = service_->SignInWithInitData(no_user);
+    ASSERT_FALSE(r4);
+    EXPECT_EQ(r4.error().code, "request.validation_failed");
+
+    const auto users = store_->Transact(
+        [](ports::Transaction& tx) { return tx.Execute("SELECT count(*) FROM users"); });
+    EXPECT_EQ(ports::AsInt(users.rows[0][0]), 0) << "a rejected sign-in writes nothing";
+}
+
+TEST_P(Identity, LoginWidgetSignIn) {
+    std::vector<std::pair<std::string, std::string>> fields = {{"id", "77"},
+                                                               {"first_name", "Grace"},
+                                                               {"username", "grace"},
+                                                               {"auth_date", std::to_string(clock_.NowUnix())}};
+    fields.emplace_back("hash", telegram::SignLoginWidget(fields, kBotToken));
+    auto signed_in = service_->SignInWithLoginWidget(fields);
+    ASSERT_TRUE(signed_in) << signed_in.error().message;
+    EXPECT_EQ(signed_in->user.user_id, 77);
+    EXPECT_EQ(signed_in->user.first_name, "Grace");
+
+    fields[1].second = "Mallory";
+    auto tampered = service_->SignInWithLoginWidget(fields);
+    ASSERT_FALSE(tampered);
+    EXPECT_EQ(tampered.error().code, "auth.invalid");
+}
+
+TEST_P(Identity, SessionsExpireAndSignOutRevokes) {
+    auto a = service_->SignInWithInitData(InitData(3, "three"));
+    auto b = service_->SignInWithInitData(InitData(3, "three"));
+    ASSERT_TRUE(a && b);
+    EXPECT_NE(a->token, b->token);
+
+    ASSERT_TRUE(service_->SignOut(a->token));
+    ASSERT_TRUE(service_->SignOut(a->token)) << "signing out twice is fine";
+    auto revoked = service_->Authenticate(a->token);
+    ASSERT_FALSE(revoked);
+    EXPECT_EQ(revoked.error().code, "auth.invalid");
+    EXPECT_TRUE(service_->Authenticate(b->token)) << "other sessions stay valid";
+
+    clock_.Advance(7200);
+    auto expired = service_->Authenticate(b->token);
+    ASSERT_FALSE(expired);
+    EXPECT_EQ(expired.error().code, "auth.expired");
+
+    EXPECT_EQ(service_->Authenticate("").error().code, "auth.required");
+    EXPECT_EQ(service_->Authenticate("ont_made_up").error().code, "auth.invalid");
+}
+
+TEST_P(Identity, GrantAdminNeedsAKnownUser) {
+    auto missing = service_->GrantAdmin(404);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, "not_found");
+    auto signed_in = service_->SignInWithInitData(InitData(8, "eight"));
+    ASSERT_TRUE(signed_in);
+    auto granted = service_->GrantAdmin(8);
+    ASSERT_TRUE(granted);
+    EXPECT_EQ(granted->role, Role::kAdmin);
+    auto principal = service_->Authenticate(signed_in->token);
+    ASSERT_TRUE(principal);
+    EXPECT_TRUE(principal->IsAdmin()) << "the role applies to existing sessions at once";
+}
+
+TEST_P(Identity, LocalBotTokenIsGeneratedOnceAndShared) {
+    const auto first = ResolveBotToken(*store_, random_, clock_, "");
+    const auto second = ResolveBotToken(*store_, random_, clock_, "");
+    EXPECT_EQ(first, second);
+    const auto colon = first.find(':');
+    ASSERT_NE(colon, std::string::npos);
+    EXPECT_EQ(colon, 10U);
+    EXPECT_EQ(first.size(), 46U);
+    EXPECT_EQ(ResolveBotToken(*store_, random_, clock_, "1:configured"), "1:configured");
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, Identity, ::testing::Values("sqlite", "postgres"));
+
+TEST(BearerToken, ParsesTheHeader) {
+    EXPECT_EQ(BearerToken("Bearer abc"), "abc");
+    EXPECT_EQ(BearerToken("bearer  abc "), "abc");
+    EXPECT_EQ(BearerToken("Basic abc"), "");
+    EXPECT_EQ(BearerToken("Bearer "), "");
+    EXPECT_EQ(BearerToken(""), "");
+}
+
+}  // namespace
+}  // namespace onton::identity
