@@ -193,8 +193,27 @@ struct Prepared {
     nlohmann::json json;
 };
 
-Prepared Prepare(const Server::State& st, const RawRequest& req, std::string_view path, const std::string& rid) {
+/// `true` when every key and value of the query string percent-decodes (and so no parameter is silently dropped).
+bool IsDecodableQuery(std::string_view query) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        if (!PercentDecode(query.substr(0, amp), true)) return false;
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return true;
+}
+
+Prepared Prepare(const Server::State& st,
+                 const RawRequest& req,
+                 std::string_view path,
+                 std::string_view query,
+                 const std::string& rid) {
     Prepared out;
+    if (!IsDecodableQuery(query)) {
+        out.early = Response::FromError({"request.invalid_query", "the query string has an invalid percent-escape"}, rid);
+        return out;
+    }
     const auto method = req.method();
     if (method == Verb::options) {
         const auto allow = st.router.AllowedMethods(path);
@@ -433,7 +452,7 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
         if (path.empty() || path.front() != '/') {
             res = Response::FromError({"request.malformed", "the target must be an absolute path"}, rid);
         } else {
-            auto prepared = Prepare(*st, req, path, rid);
+            auto prepared = Prepare(*st, req, path, query, rid);
             if (prepared.early) {
                 res = std::move(*prepared.early);
             } else {

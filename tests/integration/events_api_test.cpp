@@ -1,0 +1,152 @@
+// The event routes over HTTP against the real binary: two organizers who must not touch each other's events, an
+// anonymous visitor, co-organizers, and bad input.
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+
+namespace onton::test {
+namespace {
+
+using nlohmann::json;
+
+class EventsApi : public ::testing::Test {
+protected:
+    void SetUp() override {
+        env_ = {{"ONTON_DATABASE_URL", "sqlite://" + (dir_.path() / "onton.db").string()}};
+        server_ = std::make_unique<ServeProcess>(env_, dir_.path());
+        alice_ = SignIn(501, "alice");
+        bob_ = SignIn(502, "bob");
+    }
+
+    std::string SignIn(std::int64_t id, const std::string& username) {
+        auto r = RunOnton({"admin", "init-data", "--user-id", std::to_string(id), "--username", username}, env_);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+        const auto res = Request(port(), "POST", "/api/v1/auth/telegram", json{{"init_data", r.out}}.dump());
+        EXPECT_EQ(res.result_int(), 200U) << res.body();
+        return json::parse(res.body())["token"].get<std::string>();
+    }
+
+    std::uint16_t port() const { return server_->port(); }
+
+    HttpResponse Call(const std::string& method,
+                      const std::string& target,
+                      const std::string& token,
+                      const json& body = nullptr) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+        return Request(port(), method, target, body.is_null() ? "" : body.dump(), "application/json", headers);
+    }
+
+    static json EventBody() {
+        const std::int64_t now = std::time(nullptr);
+        return {{"title", "Alice's TON night"},
+                {"description", "Talks and demos"},
+                {"start_date", now + 86400},
+                {"end_date", now + 90000},
+                {"participation_type", "online"},
+                {"online_link", "https://meet.example/secret-room"}};
+    }
+
+    TempDir dir_;
+    std::map<std::string, std::string> env_;
+    std::unique_ptr<ServeProcess> server_;
+    std::string alice_;
+    std::string bob_;
+};
+
+TEST_F(EventsApi, OrganizersCannotTouchEachOthersEvents) {
+    const auto created = Call("POST", "/api/v1/events", alice_, EventBody());
+    ASSERT_EQ(created.result_int(), 201U) << created.body();
+    const auto uuid = json::parse(created.body())["event_uuid"].get<std::string>();
+    const auto base = "/api/v1/events/" + uuid;
+
+    // A draft: invisible to Bob and to anonymous visitors, and Bob can change nothing.
+    EXPECT_EQ(Call("GET", base, bob_).result_int(), 404U);
+    EXPECT_EQ(Call("GET", base, "").result_int(), 404U);
+    EXPECT_EQ(Call("PATCH", base, bob_, {{"title", "Bob's now"}}).result_int(), 403U);
+    EXPECT_EQ(Call("POST", base + "/ticket-types", bob_, {{"name", "Bob"}, {"price", "0"}}).result_int(), 403U);
+    EXPECT_EQ(Call("POST", base + "/publish", bob_).result_int(), 403U);
+    EXPECT_EQ(Call("POST", base + "/cancel", bob_).result_int(), 403U);
+    EXPECT_EQ(Call("GET", base + "/roles", bob_).result_int(), 403U);
+    EXPECT_EQ(Call("POST", base + "/roles", bob_, {{"user_id", 502}, {"role", "co_organizer"}}).result_int(), 403U);
+
+    const auto type = Call("POST", base + "/ticket-types", alice_, {{"name", "General"}, {"price", "2500000000"},
+                                                                    {"supply", 100}});
+    ASSERT_EQ(type.result_int(), 201U) << type.body();
+    EXPECT_EQ(json::parse(type.body())["price"], "2500000000");
+    const auto published = Call("POST", base + "/publish", alice_);
+    ASSERT_EQ(published.result_int(), 200U) << published.body();
+    EXPECT_EQ(json::parse(published.body())["status"], "published");
+
+    // Published: anyone sees it, but the online link only its managers.
+    const auto anonymous = Call("GET", base, "");
+    ASSERT_EQ(anonymous.result_int(), 200U);
+    EXPECT_FALSE(json::parse(anonymous.body()).contains("online_link"));
+    EXPECT_EQ(json::parse(anonymous.body())["ticket_types"][0]["available"], 100);
+    EXPECT_EQ(json::parse(Call("GET", base, alice_).body())["online_link"], "https://meet.example/secret-room");
+    EXPECT_EQ(Call("PATCH", base, bob_, {{"title", "Bob's now"}}).result_int(), 403U);
+
+    const auto list = Call("GET", "/api/v1/events?when=upcoming&limit=10", "");
+    ASSERT_EQ(list.result_int(), 200U);
+    const auto items = json::parse(list.body())["items"];
+    ASSERT_EQ(items.size(), 1U);
+    EXPECT_EQ(items[0]["event_uuid"], uuid);
+    EXPECT_TRUE(json::parse(list.body())["next_cursor"].is_null());
+    EXPECT_EQ(json::parse(Call("GET", "/api/v1/events?mine=true&when=all", bob_).body())["items"].size(), 0U);
+
+    // Alice makes Bob a co-organizer: now he may edit, but not hand out roles.
+    EXPECT_EQ(Call("POST", base + "/roles", alice_, {{"user_id", 502}, {"role", "co_organizer"}}).result_int(), 204U);
+    const auto edited = Call("PATCH", base, bob_, {{"subtitle", "co-hosted by Bob"}});
+    EXPECT_EQ(edited.result_int(), 200U) << edited.body();
+    EXPECT_EQ(Call("POST", base + "/roles", bob_, {{"user_id", 502}, {"role", "checkin_staff"}}).result_int(), 403U);
+    const auto roles = json::parse(Call("GET", base + "/roles", alice_).body())["items"];
+    ASSERT_EQ(roles.size(), 1U);
+    EXPECT_EQ(roles[0]["username"], "bob");
+    EXPECT_EQ(Call("DELETE", base + "/roles/502/co_organizer", alice_).result_int(), 204U);
+    EXPECT_EQ(Call("PATCH", base, bob_, {{"subtitle", "x"}}).result_int(), 403U);
+}
+
+TEST_F(EventsApi, CalendarFile) {
+    auto body = EventBody();
+    body["participation_type"] = "in_person";
+    body["location"] = "Dubai, Marina; Hall 1";
+    const auto uuid = json::parse(Call("POST", "/api/v1/events", alice_, body).body())["event_uuid"].get<std::string>();
+    ASSERT_EQ(Call("POST", "/api/v1/events/" + uuid + "/ticket-types", alice_, {{"name", "Free"}, {"price", "0"}})
+                  .result_int(),
+              201U);
+    ASSERT_EQ(Call("POST", "/api/v1/events/" + uuid + "/publish", alice_).result_int(), 200U);
+    const auto ics = Call("GET", "/api/v1/events/" + uuid + "/calendar.ics", "");
+    ASSERT_EQ(ics.result_int(), 200U);
+    EXPECT_EQ(ics[boost::beast::http::field::content_type], "text/calendar; charset=utf-8");
+    EXPECT_NE(ics.body().find("BEGIN:VCALENDAR\r\n"), std::string::npos);
+    EXPECT_NE(ics.body().find("UID:" + uuid + "@onton\r\n"), std::string::npos);
+    EXPECT_NE(ics.body().find("LOCATION:Dubai\\, Marina\\; Hall 1\r\n"), std::string::npos) << ics.body();
+    EXPECT_NE(ics.body().find("END:VCALENDAR\r\n"), std::string::npos);
+}
+
+TEST_F(EventsApi, BadInputIsRejectedWithTheField) {
+    EXPECT_EQ(Call("POST", "/api/v1/events", "", EventBody()).result_int(), 401U);
+    auto bad = EventBody();
+    bad["start_date"] = "soon";
+    const auto res = Call("POST", "/api/v1/events", alice_, bad);
+    EXPECT_EQ(res.result_int(), 422U);
+    EXPECT_EQ(json::parse(res.body())["error"]["details"]["field"], "start_date");
+    const auto text = Request(port(), "POST", "/api/v1/events", "title=x", "text/plain",
+                              {{"Authorization", "Bearer " + alice_}});
+    EXPECT_EQ(text.result_int(), 415U);
+    EXPECT_EQ(Call("GET", "/api/v1/events?limit=abc", "").result_int(), 422U);
+    const auto bad_query = Call("GET", "/api/v1/events?cursor=%%%", "");
+    EXPECT_EQ(bad_query.result_int(), 400U);
+    EXPECT_EQ(ErrorCode(bad_query), "request.invalid_query");
+    EXPECT_EQ(Call("GET", "/api/v1/events?cursor=bm90LWEtY3Vyc29y", "").result_int(), 422U);
+    EXPECT_EQ(Call("GET", "/api/v1/events", "not-a-token").result_int(), 401U);
+    EXPECT_EQ(Call("GET", "/api/v1/events/no-such-event", "").result_int(), 404U);
+    EXPECT_EQ(Call("DELETE", "/api/v1/events/x/roles/abc/co_organizer", alice_).result_int(), 422U);
+}
+
+}  // namespace
+}  // namespace onton::test
