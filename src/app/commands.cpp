@@ -11,13 +11,12 @@
 #include "adapters/storage/store_factory.hpp"
 #include "adapters/system/system.hpp"
 #include "app/config.hpp"
+#include "app/routes.hpp"
 #include "app/version.hpp"
 #include "common/embedded.hpp"
 #include "common/encoding.hpp"
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
-#include "http/handlers/events.hpp"
-#include "http/handlers/identity.hpp"
 #include "http/handlers/system.hpp"
 #include "telegram/init_data.hpp"
 #include "http/server.hpp"
@@ -224,13 +223,15 @@ int RunServe(const std::vector<std::string>& args) {
     events::EventService events(*store, clock, random);
 
     http::Router router;
-    http::AddIdentityRoutes(router, identity);
-    http::AddEventRoutes(router, events, identity, clock, config->public_url);
-    http::AddSystemRoutes(router,
-                          {.ping_store = [&store] { store->Ping(); },
-                           .metrics = &metrics,
-                           .version = kVersion,
-                           .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))});
+    AddAllRoutes(router,
+                 {.identity = identity,
+                  .events = events,
+                  .clock = clock,
+                  .public_url = config->public_url,
+                  .system = {.ping_store = [&store] { store->Ping(); },
+                             .metrics = &metrics,
+                             .version = kVersion,
+                             .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))}});
 
     http::Server server(config->http, router, metrics);
     try {

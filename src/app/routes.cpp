@@ -1,0 +1,14 @@
+#include "app/routes.hpp"
+
+#include "http/handlers/events.hpp"
+#include "http/handlers/identity.hpp"
+
+namespace onton::app {
+
+void AddAllRoutes(http::Router& router, RouteServices services) {
+    http::AddIdentityRoutes(router, services.identity);
+    http::AddEventRoutes(router, services.events, services.identity, services.clock, std::move(services.public_url));
+    http::AddSystemRoutes(router, std::move(services.system));
+}
+
+}  // namespace onton::app

@@ -1,0 +1,24 @@
+#pragma once
+/// Every route of the API, registered in one place: `onton serve` and the test that checks the OpenAPI document
+/// against the router both call this.
+
+#include <string>
+
+#include "domain/events/events.hpp"
+#include "domain/identity/identity.hpp"
+#include "http/handlers/system.hpp"
+#include "http/router.hpp"
+
+namespace onton::app {
+
+struct RouteServices {
+    identity::IdentityService& identity;
+    events::EventService& events;
+    const ports::Clock& clock;
+    std::string public_url;
+    http::SystemRoutesDeps system;
+};
+
+void AddAllRoutes(http::Router& router, RouteServices services);
+
+}  // namespace onton::app
