@@ -11,6 +11,7 @@
 #include "adapters/storage/store_factory.hpp"
 #include "adapters/system/system.hpp"
 #include "app/config.hpp"
+#include "app/periodic.hpp"
 #include "app/routes.hpp"
 #include "app/version.hpp"
 #include "common/embedded.hpp"
@@ -221,11 +222,22 @@ int RunServe(const std::vector<std::string>& args) {
     identity::IdentityService identity(*store, clock, random, MakeIdentitySettings(*config, bot_token));
 
     events::EventService events(*store, clock, random);
+    orders::OrderService orders(*store,
+                                clock,
+                                random,
+                                {.order_ttl_seconds = config->order_ttl_seconds,
+                                 .platform_wallet_address = config->platform_wallet_address});
+    // Unpaid orders give their seats back when they expire; on the embedded default this runs in-process.
+    PeriodicTask expiry("order expiry", std::chrono::seconds(config->expiry_sweep_seconds), [&orders] {
+        const auto expired = orders.ExpireDue();
+        if (expired > 0) spdlog::info("expired {} unpaid orders", expired);
+    });
 
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
                   .events = events,
+                  .orders = orders,
                   .clock = clock,
                   .public_url = config->public_url,
                   .system = {.ping_store = [&store] { store->Ping(); },

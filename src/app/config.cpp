@@ -222,6 +222,20 @@ const std::vector<Setting>& Settings() {
              c.telegram_public_key = raw;
              return std::nullopt;
          }},
+        {"ONTON_ORDER_TTL_SECONDS", "orders.ttl_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.order_ttl_seconds = v; }, 60, 7 * 24 * 3600)},
+        {"ONTON_ORDER_EXPIRY_SWEEP_SECONDS", "orders.expiry_sweep_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.expiry_sweep_seconds = v; }, 1, 3600)},
+        {"ONTON_PLATFORM_WALLET_ADDRESS", "ton.platform_wallet_address",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             const bool ok = raw.empty() || (raw.size() == 48 && std::all_of(raw.begin(), raw.end(), [](char ch) {
+                                                 return std::isalnum(static_cast<unsigned char>(ch)) != 0 ||
+                                                        ch == '-' || ch == '_' || ch == '+' || ch == '/';
+                                             }));
+             if (!ok) return fmt::format("expected a 48-character user-friendly TON address, got '{}'", raw);
+             c.platform_wallet_address = raw;
+             return std::nullopt;
+         }},
         {"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", "auth.init_data_max_age_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.init_data_max_age_seconds = v; }, 0, 365LL * 24 * 3600)},
         {"ONTON_AUTH_SESSION_TTL_SECONDS", "auth.session_ttl_seconds",
@@ -354,6 +368,8 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("telegram.bot_token = {}", secret(bot_token)),
         fmt::format("telegram.bot_api_url = {}", bot_api_url),
         fmt::format("telegram.public_key = {}", or_default(telegram_public_key, "(none: signature ignored)")),
+        fmt::format("orders.ttl_seconds = {}, expiry_sweep_seconds = {}", order_ttl_seconds, expiry_sweep_seconds),
+        fmt::format("ton.platform_wallet_address = {}", or_default(platform_wallet_address, "(unset)")),
         fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}",
                     init_data_max_age_seconds, session_ttl_seconds),
         fmt::format("log.level = {}", log_level),

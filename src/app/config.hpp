@@ -39,6 +39,11 @@ struct Config {
     /// Telegram's Ed25519 key for initData's third-party `signature` (hex); empty ignores that field.
     std::string telegram_public_key = "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d";
 
+    std::int64_t order_ttl_seconds = 15 * 60;  ///< how long an unpaid order holds its seats
+    std::int64_t expiry_sweep_seconds = 5;     ///< how often `serve` expires unpaid orders
+    /// Where participants pay until the TON wallet is derived from the mnemonic (issue #4); empty: not shown.
+    std::string platform_wallet_address;
+
     std::int64_t init_data_max_age_seconds = 86400;       ///< 0 turns the freshness check off
     std::int64_t session_ttl_seconds = 30LL * 24 * 3600;  ///< bearer session lifetime
 

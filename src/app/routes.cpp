@@ -2,12 +2,14 @@
 
 #include "http/handlers/events.hpp"
 #include "http/handlers/identity.hpp"
+#include "http/handlers/orders.hpp"
 
 namespace onton::app {
 
 void AddAllRoutes(http::Router& router, RouteServices services) {
     http::AddIdentityRoutes(router, services.identity);
     http::AddEventRoutes(router, services.events, services.identity, services.clock, std::move(services.public_url));
+    http::AddOrderRoutes(router, services.orders, services.identity);
     http::AddSystemRoutes(router, std::move(services.system));
 }
 

@@ -6,6 +6,7 @@
 
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/orders/orders.hpp"
 #include "http/handlers/system.hpp"
 #include "http/router.hpp"
 
@@ -14,6 +15,7 @@ namespace onton::app {
 struct RouteServices {
     identity::IdentityService& identity;
     events::EventService& events;
+    orders::OrderService& orders;
     const ports::Clock& clock;
     std::string public_url;
     http::SystemRoutesDeps system;

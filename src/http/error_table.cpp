@@ -34,6 +34,8 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"conflict", status::conflict},
     ErrorCodeEntry{"state.invalid_transition", status::conflict},
     ErrorCodeEntry{"ticket.sold_out", status::conflict},
+    ErrorCodeEntry{"ticket.sale_closed", status::conflict},
+    ErrorCodeEntry{"ticket.limit_exceeded", status::conflict},
     // Infrastructure.
     ErrorCodeEntry{"service.unavailable", status::service_unavailable},
     ErrorCodeEntry{"service.shutting_down", status::service_unavailable},

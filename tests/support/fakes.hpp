@@ -22,14 +22,18 @@ private:
     std::atomic<std::int64_t> now_;
 };
 
-/// Counter-based bytes: distinct on every call, the same sequence in every run.
+/// Deterministic bytes from splitmix64 over a counter: distinct on every call (no short cycle, so bulk uuids and
+/// payment comments never repeat), the same sequence in every run. Thread-safe.
 class FakeRandom final : public ports::Random {
 public:
     [[nodiscard]] std::string Bytes(std::size_t n) override {
         std::string out(n, '\0');
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto v = counter_.fetch_add(1);
-            out[i] = static_cast<char>((v * 131U + 7U) & 0xFFU);
+        for (std::size_t i = 0; i < n; i += 8) {
+            std::uint64_t z = counter_.fetch_add(0x9E3779B97F4A7C15ULL) + 0x9E3779B97F4A7C15ULL;
+            z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+            z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+            z ^= z >> 31U;
+            for (std::size_t k = 0; k < 8 && i + k < n; ++k) out[i + k] = static_cast<char>((z >> (8U * k)) & 0xFFU);
         }
         return out;
     }

@@ -27,8 +27,10 @@ TEST(OpenApi, DocumentsEveryRoute) {
     test::FakeRandom random;
     identity::IdentityService identity(*store, clock, random, {});
     events::EventService events(*store, clock, random);
+    orders::OrderService orders(*store, clock, random, {});
     http::Router router;
-    AddAllRoutes(router, {.identity = identity, .events = events, .clock = clock, .public_url = "", .system = {}});
+    AddAllRoutes(router,
+                 {.identity = identity, .events = events, .orders = orders, .clock = clock, .public_url = "", .system = {}});
     ASSERT_GT(router.routes().size(), 15U);
     for (const auto& route : router.routes()) {
         const auto block = PathBlock(doc, route.pattern);

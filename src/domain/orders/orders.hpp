@@ -1,0 +1,125 @@
+#pragma once
+/// Orders and tickets: a buyer reserves seats of a ticket type (checked against the sale window, the per-user limit
+/// and the supply, atomically), pays, and gets one ticket per seat; an unpaid order expires and gives its seats back
+/// exactly once; staff check tickets in, and of concurrent scans of one code exactly one admits.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domain/identity/identity.hpp"
+#include "domain/orders/state_machine.hpp"
+#include "ports/clock.hpp"
+#include "ports/ids.hpp"
+#include "ports/store.hpp"
+
+namespace onton::orders {
+
+struct Ticket {
+    std::int64_t id = 0;
+    std::string order_uuid;
+    std::string event_uuid;
+    std::string event_title;
+    std::int64_t event_start = 0;
+    std::int64_t ticket_type_id = 0;
+    std::string ticket_type_name;
+    std::int64_t holder_id = 0;
+    std::string status;  ///< valid | used | refunded | transferred | canceled
+    std::string check_in_code;
+    std::optional<std::int64_t> checked_in_at;
+    std::optional<std::int64_t> checked_in_by;
+    std::int64_t created_at = 0;
+};
+
+struct Order {
+    std::string uuid;
+    std::int64_t user_id = 0;
+    std::int64_t event_id = 0;
+    std::string event_uuid;
+    std::int64_t ticket_type_id = 0;
+    std::int64_t quantity = 0;
+    std::int64_t total_price = 0;  ///< nanotons
+    OrderState state = OrderState::kCreated;
+    std::string payment_comment;
+    std::optional<std::int64_t> expires_at;
+    std::optional<std::int64_t> paid_at;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::vector<Ticket> tickets;
+};
+
+struct OrderSettings {
+    std::int64_t order_ttl_seconds = 15 * 60;  ///< how long an unpaid order holds its seats
+    std::int64_t max_quantity = 10;            ///< seats per order when the ticket type sets no lower limit
+    std::string platform_wallet_address;       ///< where payments go; empty until the TON wallet is configured
+    /// TEST ONLY: reserve with a separate read and an unconditional write, so that concurrent buyers can oversell.
+    /// Exists so that the concurrency tests prove they can catch the race (as pretix's do). Never set in production.
+    bool unsafe_disable_oversell_guard = false;
+};
+
+/// The JSON of the API: money as decimal strings; for an unpaid paid-for order, `payment` with the platform
+/// wallet, exact amount, unique comment, expiry and a `ton://transfer` link.
+nlohmann::json ToJson(const Order& order, const OrderSettings& settings);
+nlohmann::json ToJson(const Ticket& ticket);
+
+struct CheckInResult {
+    std::string result;  ///< admitted | already_used | invalid
+    std::optional<Ticket> ticket;
+    std::string guest_name;
+};
+
+class OrderService {
+public:
+    OrderService(ports::Store& store, const ports::Clock& clock, ports::Random& random, OrderSettings settings);
+
+    /// Creates an order (or, for the same idempotency key and body, returns the one it created before; `created`
+    /// tells which). Free orders are paid at once and carry their tickets. Errors: not_found, ticket.sold_out,
+    /// ticket.sale_closed, ticket.limit_exceeded, request.validation_failed, request.idempotency_mismatch.
+    struct Placed {
+        Order order;
+        bool created = true;
+    };
+    [[nodiscard]] Result<Placed> Place(const identity::Principal& buyer,
+                                       const nlohmann::json& body,
+                                       const std::string& idempotency_key);
+
+    /// The buyer's own order (or any, for an admin).
+    [[nodiscard]] Result<Order> Get(const identity::Principal& caller, const std::string& uuid);
+    [[nodiscard]] Result<std::vector<Order>> ListMine(const identity::Principal& caller);
+    /// created → canceled by the buyer; the seats return.
+    [[nodiscard]] Result<Order> Cancel(const identity::Principal& caller, const std::string& uuid);
+
+    /// created → paid: seats move from reserved to sold and the tickets are issued, exactly once. Called by the
+    /// payment watcher (and tests). Returns false when the order was not awaiting payment.
+    [[nodiscard]] bool MarkPaid(const std::string& uuid, const std::string& payment_tx_hash);
+
+    /// Expires up to `batch` unpaid orders past their expiry and returns their seats; returns how many it expired.
+    std::int64_t ExpireDue(std::int64_t batch = 500);
+
+    [[nodiscard]] Result<std::vector<Ticket>> MyTickets(const identity::Principal& caller);
+
+    /// Staff scan: admits a valid ticket of this event once. `undo` turns a used ticket back to valid.
+    [[nodiscard]] Result<CheckInResult> CheckIn(const identity::Principal& staff,
+                                                const std::string& event_uuid,
+                                                const std::string& code,
+                                                bool undo);
+
+    [[nodiscard]] const OrderSettings& settings() const noexcept { return settings_; }
+
+private:
+    Result<Placed> PlaceGuarded(const identity::Principal& buyer,
+                                const std::string& event_uuid,
+                                std::int64_t ticket_type_id,
+                                std::int64_t quantity,
+                                const std::string& idempotency_key,
+                                const std::string& request_hash);
+
+    ports::Store& store_;
+    const ports::Clock& clock_;
+    ports::Random& random_;
+    OrderSettings settings_;
+};
+
+}  // namespace onton::orders

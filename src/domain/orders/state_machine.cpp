@@ -1,0 +1,65 @@
+#include "domain/orders/state_machine.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace onton::orders {
+namespace {
+constexpr std::string_view kTransitionSql = R"(
+UPDATE orders SET state = $3, updated_at = $4, paid_at = CASE WHEN $3 = 'paid' THEN $4 ELSE paid_at END
+WHERE uuid = $1 AND state = $2)";
+}  // namespace
+
+std::string_view StateName(OrderState state) noexcept {
+    switch (state) {
+        case OrderState::kCreated:
+            return "created";
+        case OrderState::kPaid:
+            return "paid";
+        case OrderState::kExpired:
+            return "expired";
+        case OrderState::kCanceled:
+            return "canceled";
+        case OrderState::kFailed:
+            return "failed";
+        case OrderState::kRefunded:
+            return "refunded";
+    }
+    return "created";
+}
+
+std::optional<OrderState> ParseState(std::string_view name) noexcept {
+    for (const auto s : {OrderState::kCreated, OrderState::kPaid, OrderState::kExpired, OrderState::kCanceled,
+                         OrderState::kFailed, OrderState::kRefunded}) {
+        if (StateName(s) == name) return s;
+    }
+    return std::nullopt;
+}
+
+bool IsAllowed(OrderState from, OrderState to) noexcept {
+    switch (from) {
+        case OrderState::kCreated:
+            return to == OrderState::kPaid || to == OrderState::kExpired || to == OrderState::kCanceled ||
+                   to == OrderState::kFailed;
+        case OrderState::kPaid:
+            return to == OrderState::kRefunded;
+        case OrderState::kExpired:
+        case OrderState::kCanceled:
+        case OrderState::kFailed:
+        case OrderState::kRefunded:
+            return false;
+    }
+    return false;
+}
+
+bool TransitionOrder(ports::Transaction& tx, std::string_view uuid, OrderState from, OrderState to, std::int64_t now) {
+    if (!IsAllowed(from, to)) {
+        throw std::logic_error("order transition " + std::string(StateName(from)) + " -> " +
+                               std::string(StateName(to)) + " is not allowed");
+    }
+    const auto rs = tx.Execute(
+        kTransitionSql, {std::string(uuid), std::string(StateName(from)), std::string(StateName(to)), now});
+    return rs.rows_affected == 1;
+}
+
+}  // namespace onton::orders

@@ -1,0 +1,14 @@
+#pragma once
+/// Order and ticket routes: `POST /api/v1/orders` (+ Idempotency-Key), `GET /api/v1/orders/{uuid}`,
+/// `POST /api/v1/orders/{uuid}/cancel`, `GET /api/v1/me/orders`, `GET /api/v1/me/tickets`,
+/// `POST /api/v1/events/{event_uuid}/check-in` and `/check-in/undo`.
+
+#include "domain/identity/identity.hpp"
+#include "domain/orders/orders.hpp"
+#include "http/router.hpp"
+
+namespace onton::http {
+
+void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::IdentityService& identity);
+
+}  // namespace onton::http

@@ -1,0 +1,655 @@
+// OrderService under real concurrency on both stores: the last seats of a ticket type raced for by threads and by
+// separate processes (with a guard-off control that proves the race is caught), expiry sweepers racing each other and
+// payments, simultaneous scans of one ticket, and simultaneous retries under one Idempotency-Key.
+#include "domain/orders/orders.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <latch>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/storage/store_factory.hpp"
+#include "adapters/system/system.hpp"
+#include "domain/events/events.hpp"
+#include "support/fakes.hpp"
+#include "support/pg_database.hpp"
+#include "support/process.hpp"
+
+namespace onton::orders {
+namespace {
+
+using identity::Principal;
+using identity::Role;
+using nlohmann::json;
+
+constexpr std::int64_t kDay = 86400;
+constexpr std::int64_t kOwner = 100;
+constexpr std::int64_t kStaff = 101;
+constexpr std::int64_t kFiller = 102;  ///< holds the seats already taken before a race
+constexpr std::int64_t kFirstBuyer = 1000;
+
+constexpr std::int64_t kSupply = 50;
+constexpr std::int64_t kTaken = 45;  ///< taken before the race: 5 orders of 9 seats, 2 of them paid
+constexpr std::int64_t kRemaining = kSupply - kTaken;
+constexpr int kThreads = 32;
+constexpr int kAttemptsPerThread = 3;
+constexpr int kPoolSize = 16;
+
+/// What the racing buyers saw.
+struct Tally {
+    std::int64_t placed = 0;
+    std::int64_t sold_out = 0;
+    std::int64_t other = 0;
+    std::map<std::string, std::int64_t> other_codes;
+};
+
+/// The figures of one ticket type that the invariants speak about.
+struct Seats {
+    std::int64_t supply = 0;
+    std::int64_t sold = 0;
+    std::int64_t reserved = 0;
+    std::int64_t live_quantity = 0;  ///< SUM(quantity) of its created|paid orders
+    std::int64_t orders = 0;         ///< all its orders, whatever the state
+};
+
+/// One child process's report through the pipe: a fixed-size record, written in one write() (atomic below PIPE_BUF).
+struct ChildReport {
+    std::int64_t child = 0;
+    std::int64_t placed = 0;
+    std::int64_t sold_out = 0;
+    std::int64_t other = 0;
+};
+
+Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
+
+std::string Key(std::int64_t buyer, int attempt) { return "race-" + std::to_string(buyer) + "-" + std::to_string(attempt); }
+
+class Concurrency : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        if (GetParam() == "postgres") {
+            pg_ = std::make_unique<test::PgDatabase>();
+            url_ = pg_->url();
+        } else {
+            url_ = "sqlite://" + (dir_.path() / "concurrency.db").string();
+        }
+        OpenParentStore();
+        (void)store_->Migrate();
+        for (const std::int64_t id : {kOwner, kStaff, kFiller}) AddUser(id);
+    }
+
+    void OpenParentStore() {
+        store_ = storage::OpenStore({.url = url_, .pool_size = kPoolSize});
+        events_ = std::make_unique<events::EventService>(*store_, clock_, fake_random_);
+    }
+
+    void CloseParentStore() {
+        events_.reset();
+        store_.reset();
+    }
+
+    void AddUser(std::int64_t id) {
+        store_->Transact([&](ports::Transaction& tx) {
+            tx.Execute("INSERT INTO users (user_id, first_name, role, created_at, updated_at) VALUES ($1, $2, 'user', 1, 1)",
+                       {id, "U" + std::to_string(id)});
+        });
+    }
+
+    void AddBuyers(std::int64_t count) {
+        store_->Transact([&](ports::Transaction& tx) {
+            for (std::int64_t i = 0; i < count; ++i) {
+                tx.Execute(
+                    "INSERT INTO users (user_id, first_name, role, created_at, updated_at) VALUES ($1, $2, 'user', 1, 1)",
+                    {kFirstBuyer + i, "Buyer" + std::to_string(i)});
+            }
+        });
+    }
+
+    std::unique_ptr<OrderService> MakeOrders(bool unsafe = false) {
+        OrderSettings settings;
+        settings.unsafe_disable_oversell_guard = unsafe;
+        return std::make_unique<OrderService>(*store_, clock_, system_random_, settings);
+    }
+
+    /// A published event with one ticket type; returns {event_uuid, ticket_type_id}.
+    std::pair<std::string, std::int64_t> PublishedEvent(const std::string& price, std::int64_t supply) {
+        const json body = {{"title", "Last seats"},
+                           {"description", "A race for the last seats"},
+                           {"start_date", clock_.NowUnix() + 10 * kDay},
+                           {"end_date", clock_.NowUnix() + 10 * kDay + 3600},
+                           {"participation_type", "in_person"},
+                           {"location", "Berlin"},
+                           {"category", "meetup"}};
+        auto e = events_->Create(As(kOwner), body);
+        EXPECT_TRUE(e) << e.error().message;
+        auto t = events_->AddTicketType(As(kOwner), e->event_uuid,
+                                        {{"name", "General"}, {"price", price}, {"supply", supply}});
+        EXPECT_TRUE(t) << t.error().message;
+        auto p = events_->Publish(As(kOwner), e->event_uuid);
+        EXPECT_TRUE(p) << p.error().message;
+        return {e->event_uuid, t->id};
+    }
+
+    /// The race setup: supply 50, of which 45 are taken by the filler's 5 orders of 9 (2 paid, 3 unpaid), so that
+    /// both `sold` and `reserved` are in play. Leaves 5 seats.
+    std::pair<std::string, std::int64_t> LastSeatsEvent() {
+        const auto [event_uuid, type_id] = PublishedEvent("1000000000", kSupply);
+        auto orders = MakeOrders();
+        for (int i = 0; i < 5; ++i) {
+            auto placed = orders->Place(As(kFiller),
+                                        {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 9}},
+                                        "filler-" + std::to_string(i));
+            EXPECT_TRUE(placed) << placed.error().message;
+            if (placed && i < 2) {
+                EXPECT_TRUE(orders->MarkPaid(placed->order.uuid, "tx-filler-" + std::to_string(i)));
+            }
+        }
+        const auto seats = SeatsOf(type_id);
+        EXPECT_EQ(seats.sold, 18);
+        EXPECT_EQ(seats.reserved, kTaken - 18);
+        return {event_uuid, type_id};
+    }
+
+    Seats SeatsOf(std::int64_t type_id) {
+        return store_->Transact([&](ports::Transaction& tx) {
+            Seats s;
+            const auto tt =
+                tx.Execute("SELECT supply, sold, reserved FROM ticket_types WHERE ticket_type_id = $1", {type_id});
+            s.supply = ports::AsInt(tt.rows.at(0)[0]);
+            s.sold = ports::AsInt(tt.rows.at(0)[1]);
+            s.reserved = ports::AsInt(tt.rows.at(0)[2]);
+            s.live_quantity = ports::AsInt(tx.Execute("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE "
+                                                      "ticket_type_id = $1 AND state IN ('created', 'paid')",
+                                                      {type_id})
+                                               .rows.at(0)[0]);
+            s.orders = ports::AsInt(
+                tx.Execute("SELECT count(*) FROM orders WHERE ticket_type_id = $1", {type_id}).rows.at(0)[0]);
+            return s;
+        });
+    }
+
+    std::int64_t Count(const std::string& sql, const ports::SqlParams& params) {
+        return store_->Transact(
+            [&](ports::Transaction& tx) { return ports::AsInt(tx.Execute(sql, params).rows.at(0)[0]); });
+    }
+
+    /// 32 threads, each its own buyer, released together, each trying 3 orders of one seat.
+    Tally RaceThreads(OrderService& orders, const std::string& event_uuid, std::int64_t type_id) {
+        std::vector<Tally> per_thread(kThreads);
+        std::latch start(kThreads);
+        std::vector<std::thread> threads;
+        threads.reserve(kThreads);
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back([&, t] {
+                const auto buyer = kFirstBuyer + t;
+                auto& tally = per_thread[static_cast<std::size_t>(t)];
+                start.arrive_and_wait();
+                for (int attempt = 0; attempt < kAttemptsPerThread; ++attempt) {
+                    try {
+                        auto placed = orders.Place(
+                            As(buyer), {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 1}},
+                            Key(buyer, attempt));
+                        if (placed && placed->created) {
+                            ++tally.placed;
+                        } else if (placed) {
+                            ++tally.other;
+                            ++tally.other_codes["replayed"];
+                        } else if (placed.error().code == "ticket.sold_out") {
+                            ++tally.sold_out;
+                        } else {
+                            ++tally.other;
+                            ++tally.other_codes[placed.error().code];
+                        }
+                    } catch (const std::exception& e) {
+                        ++tally.other;
+                        ++tally.other_codes[std::string("exception: ") + e.what()];
+                    }
+                }
+            });
+        }
+        for (auto& thread : threads) thread.join();
+        Tally total;
+        for (const auto& t : per_thread) {
+            total.placed += t.placed;
+            total.sold_out += t.sold_out;
+            total.other += t.other;
+            for (const auto& [code, n] : t.other_codes) total.other_codes[code] += n;
+        }
+        return total;
+    }
+
+    static std::string Describe(const Tally& tally) {
+        std::string out = "placed=" + std::to_string(tally.placed) + " sold_out=" + std::to_string(tally.sold_out) +
+                          " other=" + std::to_string(tally.other);
+        for (const auto& [code, n] : tally.other_codes) out += " [" + code + "]x" + std::to_string(n);
+        return out;
+    }
+
+    /// `count` unpaid single-seat orders, one per buyer (buyers must exist); returns their uuids in creation order.
+    std::vector<std::string> UnpaidOrders(OrderService& orders,
+                                          const std::string& event_uuid,
+                                          std::int64_t type_id,
+                                          std::int64_t count) {
+        std::vector<std::string> uuids;
+        for (std::int64_t i = 0; i < count; ++i) {
+            auto placed = orders.Place(As(kFirstBuyer + i),
+                                       {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 1}},
+                                       "unpaid-" + std::to_string(i));
+            EXPECT_TRUE(placed) << placed.error().message;
+            if (placed) uuids.push_back(placed->order.uuid);
+        }
+        return uuids;
+    }
+
+    test::TempDir dir_;
+    std::unique_ptr<test::PgDatabase> pg_;
+    std::string url_;
+    std::unique_ptr<ports::Store> store_;
+    test::FakeClock clock_;
+    test::FakeRandom fake_random_;
+    system::SystemRandom system_random_;
+    std::unique_ptr<events::EventService> events_;
+};
+
+TEST_P(Concurrency, LastSeatsRaceThreads) {
+    const auto [event_uuid, type_id] = LastSeatsEvent();
+    AddBuyers(kThreads);
+    auto orders = MakeOrders();
+
+    const auto tally = RaceThreads(*orders, event_uuid, type_id);
+
+    EXPECT_EQ(tally.placed, kRemaining) << Describe(tally);
+    EXPECT_EQ(tally.sold_out, std::int64_t{kThreads} * kAttemptsPerThread - kRemaining) << Describe(tally);
+    EXPECT_EQ(tally.other, 0) << Describe(tally);
+
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.sold + seats.reserved, kSupply);
+    EXPECT_LE(seats.sold + seats.reserved, seats.supply);
+    EXPECT_EQ(seats.live_quantity, seats.sold + seats.reserved);
+    EXPECT_EQ(seats.orders - 5, tally.placed) << "the filler's 5 orders plus one per success";
+}
+
+TEST_P(Concurrency, GuardOffOversells) {
+    const auto [event_uuid, type_id] = LastSeatsEvent();
+    AddBuyers(kThreads);
+    auto orders = MakeOrders(/*unsafe=*/true);
+
+    const auto tally = RaceThreads(*orders, event_uuid, type_id);
+
+    const auto seats = SeatsOf(type_id);
+    const bool oversold = tally.placed > kRemaining;
+    const bool books_broken = seats.live_quantity != seats.sold + seats.reserved;
+    EXPECT_TRUE(oversold || books_broken)
+        << "without the guard the race should break the invariant; " << Describe(tally)
+        << " sold=" << seats.sold << " reserved=" << seats.reserved << " live=" << seats.live_quantity;
+    // Not an invariant, but what the control shows: record it for the report.
+    RecordProperty("placed", std::to_string(tally.placed));
+    RecordProperty("live_quantity", std::to_string(seats.live_quantity));
+    RecordProperty("sold_plus_reserved", std::to_string(seats.sold + seats.reserved));
+    std::printf("[guard off, %s] %s sold=%lld reserved=%lld live_quantity=%lld\n", GetParam().c_str(),
+                Describe(tally).c_str(), static_cast<long long>(seats.sold), static_cast<long long>(seats.reserved),
+                static_cast<long long>(seats.live_quantity));
+}
+
+/// The body of one buyer process: its own Store, OrderService, SystemRandom and FakeClock; waits for the start gate,
+/// buys for its own buyers, reports through `report_fd` and leaves with _exit (never back through gtest).
+[[noreturn]] void BuyerProcess(const std::string& url,
+                               std::int64_t now,
+                               std::int64_t child,
+                               std::int64_t first_buyer,
+                               std::int64_t buyers,
+                               int attempts,
+                               const std::string& event_uuid,
+                               std::int64_t type_id,
+                               int start_fd,
+                               int report_fd) {
+    ChildReport report;
+    report.child = child;
+    int code = 0;
+    try {
+        char gate = 0;
+        while (read(start_fd, &gate, 1) < 0 && errno == EINTR) {
+        }
+        auto store = storage::OpenStore({.url = url, .pool_size = 2});
+        test::FakeClock clock(now);
+        system::SystemRandom random;
+        OrderService orders(*store, clock, random, OrderSettings{});
+        for (int attempt = 0; attempt < attempts; ++attempt) {
+            for (std::int64_t b = first_buyer; b < first_buyer + buyers; ++b) {
+                auto placed = orders.Place(
+                    As(b), {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 1}}, Key(b, attempt));
+                if (placed && placed->created) {
+                    ++report.placed;
+                } else if (!placed && placed.error().code == "ticket.sold_out") {
+                    ++report.sold_out;
+                } else {
+                    ++report.other;
+                }
+            }
+        }
+    } catch (...) {
+        ++report.other;
+        code = 2;
+    }
+    if (write(report_fd, &report, sizeof report) != static_cast<ssize_t>(sizeof report)) code = 3;
+    _exit(code);
+}
+
+TEST_P(Concurrency, LastSeatsRaceProcesses) {
+    constexpr int kChildren = 6;
+    constexpr std::int64_t kBuyersPerChild = 5;
+    constexpr int kAttemptsPerBuyer = 2;
+    const auto [event_uuid, type_id] = LastSeatsEvent();
+    AddBuyers(kChildren * kBuyersPerChild);
+    // No connection, handle or thread of the parent's may live across fork().
+    CloseParentStore();
+
+    std::array<int, 2> start{};
+    std::array<int, 2> report{};
+    ASSERT_EQ(pipe(start.data()), 0);
+    ASSERT_EQ(pipe(report.data()), 0);
+    std::vector<pid_t> children;
+    for (int c = 0; c < kChildren; ++c) {
+        const pid_t pid = fork();
+        if (pid < 0) {
+            ADD_FAILURE() << "fork failed: errno " << errno;
+            break;
+        }
+        if (pid == 0) {
+            close(start[1]);
+            close(report[0]);
+            BuyerProcess(url_, clock_.NowUnix(), c, kFirstBuyer + c * kBuyersPerChild, kBuyersPerChild,
+                         kAttemptsPerBuyer, event_uuid, type_id, start[0], report[1]);
+        }
+        children.push_back(pid);
+    }
+    close(start[0]);
+    close(report[1]);
+    close(start[1]);  // the start gate: every child's read() returns now
+
+    // Wait for the children; a hung child is killed (a safety net, not a timing assertion).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::vector<int> statuses;
+    for (const pid_t pid : children) {
+        int status = 0;
+        while (true) {
+            const pid_t done = waitpid(pid, &status, WNOHANG);
+            if (done == pid) break;
+            if (done < 0 && errno != EINTR) break;
+            if (std::chrono::steady_clock::now() > deadline) {
+                kill(pid, SIGKILL);
+                (void)waitpid(pid, &status, 0);
+                ADD_FAILURE() << "child " << pid << " hung and was killed";
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        statuses.push_back(status);
+    }
+    ChildReport total;
+    int reports = 0;
+    ChildReport one;
+    while (read(report[0], &one, sizeof one) == static_cast<ssize_t>(sizeof one)) {
+        ++reports;
+        total.placed += one.placed;
+        total.sold_out += one.sold_out;
+        total.other += one.other;
+    }
+    close(report[0]);
+    for (const int status : statuses) {
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+    }
+    EXPECT_EQ(reports, kChildren);
+    EXPECT_EQ(total.placed, kRemaining);
+    EXPECT_EQ(total.sold_out, kChildren * kBuyersPerChild * kAttemptsPerBuyer - kRemaining);
+    EXPECT_EQ(total.other, 0);
+
+    OpenParentStore();
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.sold + seats.reserved, kSupply);
+    EXPECT_LE(seats.sold + seats.reserved, seats.supply);
+    EXPECT_EQ(seats.live_quantity, seats.sold + seats.reserved);
+    EXPECT_EQ(seats.orders - 5, total.placed);
+}
+
+TEST_P(Concurrency, ExpirySweepersReleaseOnce) {
+    constexpr std::int64_t kOrders = 40;
+    constexpr int kSweepers = 4;
+    const auto [event_uuid, type_id] = PublishedEvent("1000000000", 100);
+    AddBuyers(kOrders);
+    auto placer = MakeOrders();
+    const auto uuids = UnpaidOrders(*placer, event_uuid, type_id, kOrders);
+    ASSERT_EQ(static_cast<std::int64_t>(uuids.size()), kOrders);
+    EXPECT_EQ(SeatsOf(type_id).reserved, kOrders);
+
+    clock_.Advance(placer->settings().order_ttl_seconds + 1);
+    std::vector<std::unique_ptr<OrderService>> sweepers;
+    for (int i = 0; i < kSweepers; ++i) sweepers.push_back(MakeOrders());
+    std::vector<std::int64_t> expired(kSweepers, 0);
+    std::vector<std::string> failures(kSweepers);
+    std::latch start(kSweepers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kSweepers; ++i) {
+        threads.emplace_back([&, i] {
+            const auto slot = static_cast<std::size_t>(i);
+            start.arrive_and_wait();
+            try {
+                expired[slot] = sweepers[slot]->ExpireDue();
+            } catch (const std::exception& e) {
+                failures[slot] = e.what();
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const auto& failure : failures) EXPECT_EQ(failure, "");
+
+    std::int64_t total = 0;
+    for (const auto n : expired) total += n;
+    EXPECT_EQ(total, kOrders);
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.reserved, 0);
+    EXPECT_EQ(seats.sold, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE ticket_type_id = $1 AND state = 'expired'", {type_id}), kOrders);
+    EXPECT_EQ(sweepers[0]->ExpireDue(), 0) << "nothing left to expire";
+}
+
+TEST_P(Concurrency, PaymentVersusExpiryRace) {
+    constexpr std::int64_t kOrders = 40;
+    const auto [event_uuid, type_id] = PublishedEvent("1000000000", 100);
+    AddBuyers(kOrders);
+    auto payer = MakeOrders();
+    auto sweeper = MakeOrders();
+    const auto uuids = UnpaidOrders(*payer, event_uuid, type_id, kOrders);
+    ASSERT_EQ(static_cast<std::int64_t>(uuids.size()), kOrders);
+
+    clock_.Advance(payer->settings().order_ttl_seconds);  // exactly at expiry: expires_at <= now
+    std::int64_t paid_calls = 0;
+    std::int64_t expired_calls = 0;
+    std::string pay_failure;
+    std::string sweep_failure;
+    std::latch start(2);
+    std::thread pay([&] {
+        start.arrive_and_wait();
+        try {
+            // From the newest order back, while the sweeper goes from the oldest: they meet somewhere inside.
+            for (auto it = uuids.rbegin(); it != uuids.rend(); ++it) {
+                if (payer->MarkPaid(*it, "tx-" + *it)) ++paid_calls;
+            }
+        } catch (const std::exception& e) {
+            pay_failure = e.what();
+        }
+    });
+    std::thread sweep([&] {
+        start.arrive_and_wait();
+        try {
+            // Small batches so that sweeping and paying interleave; a batch whose every order was paid first returns
+            // 0, so sweep until a second pass also finds nothing.
+            int idle = 0;
+            while (idle < 2) {
+                const auto n = sweeper->ExpireDue(4);
+                expired_calls += n;
+                idle = n == 0 ? idle + 1 : 0;
+                // SQLite hands its write lock straight back to the thread that just released it; a pause lets the
+                // payer in, so that both outcomes occur (only for coverage: nothing below depends on the mix).
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        } catch (const std::exception& e) {
+            sweep_failure = e.what();
+        }
+    });
+    pay.join();
+    sweep.join();
+    EXPECT_EQ(pay_failure, "");
+    EXPECT_EQ(sweep_failure, "");
+
+    std::int64_t paid = 0;
+    std::int64_t expired = 0;
+    for (const auto& uuid : uuids) {
+        const auto state = store_->Transact([&](ports::Transaction& tx) {
+            return ports::AsText(tx.Execute("SELECT state FROM orders WHERE uuid = $1", {uuid}).rows.at(0)[0]);
+        });
+        const auto tickets = Count("SELECT count(*) FROM tickets WHERE order_uuid = $1", {uuid});
+        if (state == "paid") {
+            ++paid;
+            EXPECT_EQ(tickets, 1) << uuid;
+        } else if (state == "expired") {
+            ++expired;
+            EXPECT_EQ(tickets, 0) << uuid;
+        } else {
+            ADD_FAILURE() << uuid << " ended " << state;
+        }
+    }
+    EXPECT_EQ(paid + expired, kOrders);
+    EXPECT_EQ(paid, paid_calls);
+    EXPECT_EQ(expired, expired_calls);
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.sold, paid);
+    EXPECT_EQ(seats.reserved, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM tickets WHERE ticket_type_id = $1", {type_id}), paid);
+    std::printf("[payment vs expiry, %s] paid=%lld expired=%lld\n", GetParam().c_str(), static_cast<long long>(paid),
+                static_cast<long long>(expired));
+}
+
+TEST_P(Concurrency, ConcurrentScansAdmitOnce) {
+    constexpr int kScanners = 16;
+    const auto [event_uuid, type_id] = PublishedEvent("0", 10);
+    ASSERT_TRUE(events_->GrantRole(As(kOwner), event_uuid, kStaff, "checkin_staff"));
+    AddBuyers(1);
+    auto orders = MakeOrders();
+    auto placed = orders->Place(As(kFirstBuyer), {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}}, "free");
+    ASSERT_TRUE(placed) << placed.error().message;
+    ASSERT_EQ(placed->order.state, OrderState::kPaid);
+    ASSERT_EQ(placed->order.tickets.size(), 1U);
+    const auto code = placed->order.tickets[0].check_in_code;
+
+    std::vector<std::string> results(kScanners);
+    std::latch start(kScanners);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kScanners; ++i) {
+        threads.emplace_back([&, i] {
+            auto& result = results[static_cast<std::size_t>(i)];
+            start.arrive_and_wait();
+            try {
+                auto scanned = orders->CheckIn(As(kStaff), event_uuid, code, false);
+                result = scanned ? scanned->result : "error: " + scanned.error().code;
+            } catch (const std::exception& e) {
+                result = std::string("exception: ") + e.what();
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    int admitted = 0;
+    int already_used = 0;
+    for (const auto& r : results) {
+        if (r == "admitted") {
+            ++admitted;
+        } else if (r == "already_used") {
+            ++already_used;
+        } else {
+            ADD_FAILURE() << "unexpected scan result " << r;
+        }
+    }
+    EXPECT_EQ(admitted, 1);
+    EXPECT_EQ(already_used, kScanners - 1);
+    const auto checked_in_by = store_->Transact([&](ports::Transaction& tx) {
+        return ports::AsOptionalInt(
+            tx.Execute("SELECT checked_in_by FROM tickets WHERE check_in_code = $1", {code}).rows.at(0)[0]);
+    });
+    EXPECT_EQ(checked_in_by, kStaff);
+
+    auto undone = orders->CheckIn(As(kStaff), event_uuid, code, true);
+    ASSERT_TRUE(undone) << undone.error().message;
+    EXPECT_EQ(undone->result, "undone");
+    auto again = orders->CheckIn(As(kStaff), event_uuid, code, false);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->result, "admitted");
+}
+
+TEST_P(Concurrency, IdempotentRetriesUnderConcurrency) {
+    constexpr int kRetries = 8;
+    const auto [event_uuid, type_id] = PublishedEvent("1000000000", 100);
+    AddBuyers(1);
+    auto orders = MakeOrders();
+    const json body = {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 2}};
+
+    std::vector<std::string> uuids(kRetries);
+    std::vector<int> created(kRetries, -1);
+    std::vector<std::string> failures(kRetries);
+    std::latch start(kRetries);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kRetries; ++i) {
+        threads.emplace_back([&, i] {
+            const auto slot = static_cast<std::size_t>(i);
+            start.arrive_and_wait();
+            try {
+                auto placed = orders->Place(As(kFirstBuyer), body, "same-key");
+                if (placed) {
+                    uuids[slot] = placed->order.uuid;
+                    created[slot] = placed->created ? 1 : 0;
+                } else {
+                    failures[slot] = placed.error().code;
+                }
+            } catch (const std::exception& e) {
+                failures[slot] = std::string("exception: ") + e.what();
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    for (const auto& failure : failures) EXPECT_EQ(failure, "");
+    int created_count = 0;
+    for (const int c : created) created_count += c == 1 ? 1 : 0;
+    EXPECT_EQ(created_count, 1);
+    ASSERT_FALSE(uuids[0].empty());
+    for (const auto& uuid : uuids) EXPECT_EQ(uuid, uuids[0]);
+
+    EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE user_id = $1", {kFirstBuyer}), 1);
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.reserved, 2) << "the losers' reservations rolled back";
+    EXPECT_EQ(seats.live_quantity, 2);
+
+    auto mismatch = orders->Place(
+        As(kFirstBuyer), {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 3}}, "same-key");
+    ASSERT_FALSE(mismatch);
+    EXPECT_EQ(mismatch.error().code, "request.idempotency_mismatch");
+    EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE user_id = $1", {kFirstBuyer}), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores,
+                         Concurrency,
+                         ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace onton::orders

@@ -1,0 +1,192 @@
+// Buying and checking in over HTTP against the real binary: paid and free orders, idempotency, limits, payment
+// instructions, tickets, check-in by staff, and who may see what.
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+
+namespace onton::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kWallet = "EQDrjaLahLkMB-hMCmkzOyBuHJ139ZUYmPHu6RRBKnbdLIYI";
+
+class OrdersApi : public ::testing::Test {
+protected:
+    void SetUp() override {
+        env_ = {{"ONTON_DATABASE_URL", "sqlite://" + (dir_.path() / "onton.db").string()},
+                {"ONTON_PLATFORM_WALLET_ADDRESS", kWallet}};
+        server_ = std::make_unique<ServeProcess>(env_, dir_.path());
+        organizer_ = SignIn(601, "org");
+        buyer_ = SignIn(602, "buyer");
+        other_ = SignIn(603, "other");
+        staff_ = SignIn(604, "staff");
+
+        const std::int64_t now = std::time(nullptr);
+        const auto event = Call("POST", "/api/v1/events", organizer_,
+                                {{"title", "Gig"}, {"description", "Live"}, {"start_date", now + 86400},
+                                 {"end_date", now + 90000}, {"participation_type", "in_person"}, {"location", "Bar"}});
+        event_uuid_ = json::parse(event.body())["event_uuid"].get<std::string>();
+        paid_type_ = TicketType({{"name", "Paid"}, {"price", "1500000000"}, {"supply", 3}, {"per_user_limit", 2}});
+        free_type_ = TicketType({{"name", "Free"}, {"price", "0"}, {"supply", 100}});
+        EXPECT_EQ(Call("POST", "/api/v1/events/" + event_uuid_ + "/publish", organizer_).result_int(), 200U);
+        EXPECT_EQ(Call("POST", "/api/v1/events/" + event_uuid_ + "/roles", organizer_,
+                       {{"user_id", 604}, {"role", "checkin_staff"}})
+                      .result_int(),
+                  204U);
+    }
+
+    std::int64_t TicketType(const json& body) {
+        const auto res = Call("POST", "/api/v1/events/" + event_uuid_ + "/ticket-types", organizer_, body);
+        EXPECT_EQ(res.result_int(), 201U) << res.body();
+        return json::parse(res.body())["id"].get<std::int64_t>();
+    }
+
+    std::string SignIn(std::int64_t id, const std::string& username) {
+        auto r = RunOnton({"admin", "init-data", "--user-id", std::to_string(id), "--username", username}, env_);
+        while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+        const auto res = Request(port(), "POST", "/api/v1/auth/telegram", json{{"init_data", r.out}}.dump());
+        return json::parse(res.body())["token"].get<std::string>();
+    }
+
+    std::uint16_t port() const { return server_->port(); }
+
+    HttpResponse Call(const std::string& method,
+                      const std::string& target,
+                      const std::string& token,
+                      const json& body = nullptr,
+                      const std::string& idempotency_key = "") {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+        if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+        return Request(port(), method, target, body.is_null() ? "" : body.dump(), "application/json", headers);
+    }
+
+    HttpResponse Buy(const std::string& token, std::int64_t type, std::int64_t quantity, const std::string& key = "") {
+        return Call("POST", "/api/v1/orders", token,
+                    {{"event_uuid", event_uuid_}, {"ticket_type_id", type}, {"quantity", quantity}}, key);
+    }
+
+    TempDir dir_;
+    std::map<std::string, std::string> env_;
+    std::unique_ptr<ServeProcess> server_;
+    std::string organizer_, buyer_, other_, staff_, event_uuid_;
+    std::int64_t paid_type_ = 0;
+    std::int64_t free_type_ = 0;
+};
+
+TEST_F(OrdersApi, PaidOrderCarriesPaymentInstructions) {
+    const auto res = Buy(buyer_, paid_type_, 2, "key-1");
+    ASSERT_EQ(res.result_int(), 201U) << res.body();
+    const auto order = json::parse(res.body());
+    EXPECT_EQ(order["state"], "created");
+    EXPECT_EQ(order["total_price"], "3000000000");
+    const auto& payment = order["payment"];
+    EXPECT_EQ(payment["address"], kWallet);
+    EXPECT_EQ(payment["amount"], "3000000000");
+    EXPECT_EQ(payment["comment"].get<std::string>().rfind("onton-", 0), 0U);
+    EXPECT_EQ(payment["link"], std::string("ton://transfer/") + kWallet + "?amount=3000000000&text=" +
+                                   payment["comment"].get<std::string>());
+    EXPECT_GT(payment["expires_at"].get<std::int64_t>(), std::time(nullptr) + 800);
+    EXPECT_TRUE(order["tickets"].empty()) << "no ticket before payment";
+
+    // The same key and body: the same order, not a second one.
+    const auto again = Buy(buyer_, paid_type_, 2, "key-1");
+    EXPECT_EQ(again.result_int(), 200U);
+    EXPECT_EQ(again["Idempotent-Replayed"], "true");
+    EXPECT_EQ(json::parse(again.body())["uuid"], order["uuid"]);
+    // The same key, another body: refused.
+    const auto mismatch = Buy(buyer_, paid_type_, 1, "key-1");
+    EXPECT_EQ(mismatch.result_int(), 422U);
+    EXPECT_EQ(ErrorCode(mismatch), "request.idempotency_mismatch");
+
+    // Only the buyer sees the order.
+    const auto uuid = order["uuid"].get<std::string>();
+    EXPECT_EQ(Call("GET", "/api/v1/orders/" + uuid, buyer_).result_int(), 200U);
+    EXPECT_EQ(Call("GET", "/api/v1/orders/" + uuid, other_).result_int(), 404U);
+    EXPECT_EQ(Call("GET", "/api/v1/orders/" + uuid, "").result_int(), 401U);
+    EXPECT_EQ(json::parse(Call("GET", "/api/v1/me/orders", buyer_).body())["items"].size(), 1U);
+}
+
+TEST_F(OrdersApi, LimitsSupplyAndCancellation) {
+    EXPECT_EQ(ErrorCode(Buy(buyer_, paid_type_, 3)), "ticket.limit_exceeded");
+    const auto first = Buy(buyer_, paid_type_, 2);
+    ASSERT_EQ(first.result_int(), 201U);
+    const auto over_limit = Buy(buyer_, paid_type_, 1);
+    EXPECT_EQ(over_limit.result_int(), 409U);
+    EXPECT_EQ(ErrorCode(over_limit), "ticket.limit_exceeded");
+    ASSERT_EQ(Buy(other_, paid_type_, 1).result_int(), 201U);
+    const auto sold_out = Buy(organizer_, paid_type_, 1);
+    EXPECT_EQ(sold_out.result_int(), 409U);
+    EXPECT_EQ(ErrorCode(sold_out), "ticket.sold_out");
+
+    // Canceling gives the seats back.
+    const auto uuid = json::parse(first.body())["uuid"].get<std::string>();
+    EXPECT_EQ(Call("POST", "/api/v1/orders/" + uuid + "/cancel", other_).result_int(), 404U);
+    const auto canceled = Call("POST", "/api/v1/orders/" + uuid + "/cancel", buyer_);
+    ASSERT_EQ(canceled.result_int(), 200U);
+    EXPECT_EQ(json::parse(canceled.body())["state"], "canceled");
+    EXPECT_EQ(Buy(organizer_, paid_type_, 1).result_int(), 201U);
+    const auto event = json::parse(Call("GET", "/api/v1/events/" + event_uuid_, "").body());
+    EXPECT_EQ(event["ticket_types"][0]["reserved"], 2);
+    EXPECT_EQ(event["ticket_types"][0]["available"], 1);
+}
+
+TEST_F(OrdersApi, FreeTicketsAreIssuedAtOnceAndCheckedInOnce) {
+    const auto res = Buy(buyer_, free_type_, 2);
+    ASSERT_EQ(res.result_int(), 201U) << res.body();
+    const auto order = json::parse(res.body());
+    EXPECT_EQ(order["state"], "paid");
+    EXPECT_FALSE(order.contains("payment"));
+    ASSERT_EQ(order["tickets"].size(), 2U);
+
+    const auto mine = json::parse(Call("GET", "/api/v1/me/tickets", buyer_).body())["items"];
+    ASSERT_EQ(mine.size(), 2U);
+    const auto code = mine[0]["check_in_code"].get<std::string>();
+    EXPECT_EQ(mine[0]["qr_payload"], "onton:ticket:" + code);
+    EXPECT_EQ(json::parse(Call("GET", "/api/v1/me/tickets", other_).body())["items"].size(), 0U);
+
+    const auto scan = [&](const std::string& token, const std::string& c) {
+        return Call("POST", "/api/v1/events/" + event_uuid_ + "/check-in", token, {{"code", c}});
+    };
+    // Neither the guest nor a stranger may scan.
+    EXPECT_EQ(scan(buyer_, code).result_int(), 403U);
+    EXPECT_EQ(scan(other_, code).result_int(), 403U);
+
+    const auto admitted = scan(staff_, "onton:ticket:" + code);
+    ASSERT_EQ(admitted.result_int(), 200U) << admitted.body();
+    const auto a = json::parse(admitted.body());
+    EXPECT_EQ(a["result"], "admitted");
+    EXPECT_EQ(a["guest"]["user_id"], 602);
+    const auto again = json::parse(scan(organizer_, code).body());
+    EXPECT_EQ(again["result"], "already_used");
+    EXPECT_EQ(again["checked_in_by"], 604);
+    EXPECT_EQ(json::parse(scan(staff_, "T-not-a-real-code").body())["result"], "invalid");
+
+    const auto undo = Call("POST", "/api/v1/events/" + event_uuid_ + "/check-in/undo", staff_, {{"code", code}});
+    EXPECT_EQ(json::parse(undo.body())["result"], "undone");
+    EXPECT_EQ(json::parse(scan(staff_, code).body())["result"], "admitted");
+}
+
+TEST_F(OrdersApi, BadOrdersAreRejected) {
+    EXPECT_EQ(Buy("", paid_type_, 1).result_int(), 401U);
+    EXPECT_EQ(json::parse(Buy(buyer_, paid_type_, 0).body())["error"]["details"]["field"], "quantity");
+    EXPECT_EQ(json::parse(Buy(buyer_, paid_type_, 11).body())["error"]["details"]["field"], "quantity");
+    EXPECT_EQ(Buy(buyer_, 999999, 1).result_int(), 404U);
+    const auto extra = Call("POST", "/api/v1/orders", buyer_,
+                            {{"event_uuid", event_uuid_}, {"ticket_type_id", paid_type_}, {"price", "0"}});
+    EXPECT_EQ(json::parse(extra.body())["error"]["details"]["field"], "price") << "no field is silently ignored";
+    const auto string_id = Call("POST", "/api/v1/orders", buyer_, {{"event_uuid", event_uuid_}, {"ticket_type_id", "1"}});
+    EXPECT_EQ(string_id.result_int(), 422U);
+
+    EXPECT_EQ(Call("POST", "/api/v1/events/" + event_uuid_ + "/cancel", organizer_).result_int(), 200U);
+    const auto closed = Buy(buyer_, free_type_, 1);
+    EXPECT_EQ(closed.result_int(), 409U);
+    EXPECT_EQ(ErrorCode(closed), "ticket.sale_closed");
+}
+
+}  // namespace
+}  // namespace onton::test
