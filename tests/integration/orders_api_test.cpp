@@ -2,6 +2,7 @@
 // instructions, tickets, check-in by staff, and who may see what.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "support/http_client.hpp"
@@ -169,6 +170,48 @@ TEST_F(OrdersApi, FreeTicketsAreIssuedAtOnceAndCheckedInOnce) {
     const auto undo = Call("POST", "/api/v1/events/" + event_uuid_ + "/check-in/undo", staff_, {{"code", code}});
     EXPECT_EQ(json::parse(undo.body())["result"], "undone");
     EXPECT_EQ(json::parse(scan(staff_, code).body())["result"], "admitted");
+}
+
+TEST_F(OrdersApi, GuestListCsvAndStats) {
+    ASSERT_EQ(Buy(buyer_, free_type_, 2).result_int(), 201U);
+    const auto sneaky = SignIn(605, "=HYPERLINK(1)");
+    ASSERT_EQ(Buy(sneaky, free_type_, 1).result_int(), 201U);
+    ASSERT_EQ(Buy(other_, paid_type_, 1).result_int(), 201U);  // reserved, not paid
+    const auto code = json::parse(Call("GET", "/api/v1/me/tickets", buyer_).body())["items"][0]["check_in_code"];
+    ASSERT_EQ(json::parse(Call("POST", "/api/v1/events/" + event_uuid_ + "/check-in", staff_, {{"code", code}}).body())
+                  ["result"],
+              "admitted");
+
+    const auto base = "/api/v1/events/" + event_uuid_;
+    const auto guests = Call("GET", base + "/guests", staff_);
+    ASSERT_EQ(guests.result_int(), 200U) << guests.body();
+    const auto items = json::parse(guests.body())["items"];
+    ASSERT_EQ(items.size(), 3U);
+    EXPECT_EQ(items[0]["holder"]["username"], "buyer");
+    EXPECT_FALSE(items[0].contains("check_in_code")) << "staff scan codes, they do not read them";
+    EXPECT_EQ(json::parse(Call("GET", base + "/guests?status=used", organizer_).body())["items"].size(), 1U);
+    EXPECT_EQ(json::parse(Call("GET", base + "/guests?q=BUY", organizer_).body())["items"].size(), 2U);
+    EXPECT_EQ(Call("GET", base + "/guests?status=lost", organizer_).result_int(), 422U);
+    EXPECT_EQ(Call("GET", base + "/guests", other_).result_int(), 403U);
+    EXPECT_EQ(Call("GET", base + "/guests", buyer_).result_int(), 403U);
+
+    const auto csv = Call("GET", base + "/guests.csv", organizer_);
+    ASSERT_EQ(csv.result_int(), 200U);
+    EXPECT_EQ(csv[boost::beast::http::field::content_type], "text/csv; charset=utf-8");
+    const auto& text = csv.body();
+    EXPECT_EQ(text.rfind("ticket_id,user_id,username,first_name,last_name,ticket_type,status,checked_in_at,order_uuid\r\n", 0),
+              0U);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4);
+    EXPECT_NE(text.find(",'=HYPERLINK(1),"), std::string::npos) << "no formula injection:\n" << text;
+
+    const auto stats = Call("GET", base + "/stats", organizer_);
+    ASSERT_EQ(stats.result_int(), 200U) << stats.body();
+    const auto s = json::parse(stats.body());
+    EXPECT_EQ(s["totals"]["sold"], 3);
+    EXPECT_EQ(s["totals"]["reserved"], 1);
+    EXPECT_EQ(s["totals"]["checked_in"], 1);
+    EXPECT_EQ(s["totals"]["revenue"], "0") << "an unpaid order is no revenue";
+    EXPECT_EQ(Call("GET", base + "/stats", staff_).result_int(), 403U) << "staff check in; they do not see sales";
 }
 
 TEST_F(OrdersApi, BadOrdersAreRejected) {

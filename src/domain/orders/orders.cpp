@@ -1,5 +1,6 @@
 #include "domain/orders/orders.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "common/encoding.hpp"
@@ -78,6 +79,47 @@ constexpr std::string_view kUndoSql = R"(
 UPDATE tickets SET status = 'valid', check_in_status = 'not_checked_in', checked_in_at = NULL, checked_in_by = NULL,
                    updated_at = $3
 WHERE check_in_code = $1 AND event_id = $2 AND status = 'used')";
+
+constexpr std::string_view kStatsSql = R"(
+SELECT tt.ticket_type_id, tt.name, tt.supply, tt.sold, tt.reserved,
+       (SELECT COALESCE(SUM(o.total_price), 0) FROM orders o
+        WHERE o.ticket_type_id = tt.ticket_type_id AND o.state = 'paid'),
+       (SELECT COUNT(*) FROM tickets t WHERE t.ticket_type_id = tt.ticket_type_id AND t.status = 'used')
+FROM ticket_types tt WHERE tt.event_id = $1 ORDER BY tt.ticket_type_id)";
+
+/// Who may see an event's guests: its managers, and (with `staff_too`) its check-in staff. nullopt when the event
+/// does not exist; otherwise the event id and whether the caller may.
+std::optional<std::pair<std::int64_t, bool>> EventAccess(ports::Transaction& tx,
+                                                         const identity::Principal& caller,
+                                                         const std::string& event_uuid,
+                                                         bool staff_too) {
+    const auto ev = tx.Execute("SELECT event_id, owner_id FROM events WHERE event_uuid = $1", {event_uuid});
+    if (ev.empty()) return std::nullopt;
+    const auto event_id = AsInt(ev.rows[0][0]);
+    if (caller.IsAdmin() || AsInt(ev.rows[0][1]) == caller.user_id) return std::make_pair(event_id, true);
+    const auto roles = tx.Execute("SELECT role FROM event_roles WHERE event_id = $1 AND user_id = $2",
+                                  {event_id, caller.user_id});
+    for (const auto& r : roles.rows) {
+        if (AsText(r[0]) == "co_organizer" || (staff_too && AsText(r[0]) == "checkin_staff")) {
+            return std::make_pair(event_id, true);
+        }
+    }
+    return std::make_pair(event_id, false);
+}
+
+std::string CsvCell(std::string value) {
+    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
+                           value[0] == '\t' || value[0] == '\r')) {
+        value.insert(value.begin(), '\'');
+    }
+    if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+    std::string out = "\"";
+    for (const char c : value) {
+        if (c == '"') out.push_back('"');
+        out.push_back(c);
+    }
+    return out + "\"";
+}
 
 Error Validation(const std::string& field, const std::string& reason) {
     return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
@@ -206,6 +248,40 @@ json ToJson(const Order& o, const OrderSettings& settings) {
             {"link", address.empty() ? json(nullptr)
                                      : json("ton://transfer/" + address + "?amount=" + std::to_string(o.total_price) +
                                             "&text=" + UrlEncode(o.payment_comment))}};
+    }
+    return out;
+}
+
+json ToJson(const Guest& g) {
+    auto text = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+    auto out = ToJson(g.ticket);
+    out.erase("check_in_code");  // the guest list is for staff: they scan codes, they do not read them
+    out.erase("qr_payload");
+    out["holder"] = {{"user_id", g.ticket.holder_id},
+                     {"username", text(g.username)},
+                     {"first_name", g.first_name},
+                     {"last_name", text(g.last_name)}};
+    return out;
+}
+
+json ToJson(const TicketTypeStats& s) {
+    return {{"ticket_type_id", s.ticket_type_id},
+            {"name", s.name},
+            {"supply", s.supply ? json(*s.supply) : json(nullptr)},
+            {"sold", s.sold},
+            {"reserved", s.reserved},
+            {"revenue", std::to_string(s.revenue)},
+            {"checked_in", s.checked_in}};
+}
+
+std::string GuestsCsv(const std::vector<Guest>& guests) {
+    std::string out = "ticket_id,user_id,username,first_name,last_name,ticket_type,status,checked_in_at,order_uuid\r\n";
+    for (const auto& g : guests) {
+        const auto& t = g.ticket;
+        out += std::to_string(t.id) + "," + std::to_string(t.holder_id) + "," + CsvCell(g.username) + "," +
+               CsvCell(g.first_name) + "," + CsvCell(g.last_name) + "," + CsvCell(t.ticket_type_name) + "," +
+               t.status + "," + (t.checked_in_at ? std::to_string(*t.checked_in_at) : "") + "," + t.order_uuid +
+               "\r\n";
     }
     return out;
 }
@@ -448,6 +524,77 @@ Result<std::vector<Ticket>> OrderService::MyTickets(const identity::Principal& c
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<Ticket>> {
             return TicketsWhere(tx, "t.holder_id = $1", {caller.user_id});
+        },
+        {.read_only = true});
+}
+
+Result<std::vector<Guest>> OrderService::Guests(const identity::Principal& caller,
+                                               const std::string& event_uuid,
+                                               const GuestFilter& filter) {
+    static const std::vector<std::string> kStatuses = {"valid", "used", "refunded", "transferred", "canceled"};
+    if (!filter.status.empty() && std::find(kStatuses.begin(), kStatuses.end(), filter.status) == kStatuses.end()) {
+        return Validation("status", "expected valid, used, refunded, transferred or canceled");
+    }
+    if (filter.q.size() > 100) return Validation("q", "at most 100 characters");
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<std::vector<Guest>> {
+            const auto access = EventAccess(tx, caller, event_uuid, true);
+            if (!access) return Error{"not_found", "no such event"};
+            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+            ports::SqlParams params{access->first};
+            std::string where = "t.event_id = $1";
+            if (!filter.status.empty()) {
+                params.emplace_back(filter.status);
+                where += " AND t.status = $" + std::to_string(params.size());
+            }
+            if (filter.ticket_type_id) {
+                params.emplace_back(*filter.ticket_type_id);
+                where += " AND t.ticket_type_id = $" + std::to_string(params.size());
+            }
+            if (!filter.q.empty()) {
+                std::string pattern = "%";
+                for (const char c : filter.q) {
+                    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+                    pattern.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+                }
+                pattern += "%";
+                params.emplace_back(pattern);
+                const auto p = "$" + std::to_string(params.size());
+                where += " AND (lower(COALESCE(u.username, '')) LIKE " + p + " ESCAPE '\\' OR lower(u.first_name) LIKE " +
+                         p + " ESCAPE '\\' OR lower(COALESCE(u.last_name, '')) LIKE " + p + " ESCAPE '\\')";
+            }
+            const auto rs = tx.Execute("SELECT " + std::string(kTicketColumns) +
+                                           ", u.username, u.first_name, u.last_name" + std::string(kTicketJoin) +
+                                           " JOIN users u ON u.user_id = t.holder_id WHERE " + where +
+                                           " ORDER BY t.ticket_id LIMIT 10000",
+                                       params);
+            std::vector<Guest> out;
+            for (const auto& row : rs.rows) {
+                Guest g;
+                g.ticket = TicketFromRow(row);
+                g.username = AsOptionalText(row[13]).value_or("");
+                g.first_name = AsText(row[14]);
+                g.last_name = AsOptionalText(row[15]).value_or("");
+                out.push_back(std::move(g));
+            }
+            return out;
+        },
+        {.read_only = true});
+}
+
+Result<std::vector<TicketTypeStats>> OrderService::Stats(const identity::Principal& caller,
+                                                         const std::string& event_uuid) {
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<std::vector<TicketTypeStats>> {
+            const auto access = EventAccess(tx, caller, event_uuid, false);
+            if (!access) return Error{"not_found", "no such event"};
+            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+            std::vector<TicketTypeStats> out;
+            for (const auto& r : tx.Execute(kStatsSql, {access->first}).rows) {
+                out.push_back(TicketTypeStats{AsInt(r[0]), AsText(r[1]), AsOptionalInt(r[2]), AsInt(r[3]), AsInt(r[4]),
+                                              AsInt(r[5]), AsInt(r[6])});
+            }
+            return out;
         },
         {.read_only = true});
 }

@@ -64,6 +64,34 @@ struct OrderSettings {
 nlohmann::json ToJson(const Order& order, const OrderSettings& settings);
 nlohmann::json ToJson(const Ticket& ticket);
 
+struct Guest {
+    Ticket ticket;
+    std::string username;
+    std::string first_name;
+    std::string last_name;
+};
+
+struct GuestFilter {
+    std::string status;        ///< valid | used | ... ; empty: all
+    std::string q;             ///< substring of username, first or last name
+    std::optional<std::int64_t> ticket_type_id;
+};
+
+struct TicketTypeStats {
+    std::int64_t ticket_type_id = 0;
+    std::string name;
+    std::optional<std::int64_t> supply;
+    std::int64_t sold = 0;
+    std::int64_t reserved = 0;
+    std::int64_t revenue = 0;  ///< nanotons of paid orders
+    std::int64_t checked_in = 0;
+};
+
+nlohmann::json ToJson(const Guest& guest);
+nlohmann::json ToJson(const TicketTypeStats& stats);
+/// RFC 4180 CSV of the guest list; cells that a spreadsheet would run as a formula are prefixed with `'`.
+std::string GuestsCsv(const std::vector<Guest>& guests);
+
 struct CheckInResult {
     std::string result;  ///< admitted | already_used | invalid
     std::optional<Ticket> ticket;
@@ -105,6 +133,14 @@ public:
                                                 const std::string& event_uuid,
                                                 const std::string& code,
                                                 bool undo);
+
+    /// The event's guests (one row per ticket): managers and check-in staff.
+    [[nodiscard]] Result<std::vector<Guest>> Guests(const identity::Principal& caller,
+                                                    const std::string& event_uuid,
+                                                    const GuestFilter& filter);
+    /// Sales per ticket type: managers only.
+    [[nodiscard]] Result<std::vector<TicketTypeStats>> Stats(const identity::Principal& caller,
+                                                             const std::string& event_uuid);
 
     [[nodiscard]] const OrderSettings& settings() const noexcept { return settings_; }
 

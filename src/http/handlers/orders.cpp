@@ -1,5 +1,7 @@
 #include "http/handlers/orders.hpp"
 
+#include <charconv>
+
 #include "http/handlers/identity.hpp"
 
 namespace onton::http {
@@ -30,6 +32,22 @@ Response CheckInRoute(const Request& req,
         }
     }
     return Response::Json(Status::ok, body);
+}
+
+/// The filters of the guest list from the query string.
+Result<orders::GuestFilter> GuestFilterOf(const Request& req) {
+    orders::GuestFilter filter;
+    if (auto v = req.Query("status")) filter.status = *v;
+    if (auto v = req.Query("q")) filter.q = *v;
+    if (auto v = req.Query("ticket_type_id")) {
+        std::int64_t id = 0;
+        const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), id);
+        if (ec != std::errc{} || ptr != v->data() + v->size()) {
+            return Error{"request.validation_failed", "ticket_type_id: expected an integer", {{"field", "ticket_type_id"}}};
+        }
+        filter.ticket_type_id = id;
+    }
+    return filter;
 }
 
 }  // namespace
@@ -84,6 +102,57 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
         json items = json::array();
         for (const auto& t : *tickets) items.push_back(orders::ToJson(t));
         return Response::Json(Status::ok, {{"items", items}});
+    });
+
+    router.Add(Verb::get, "/api/v1/events/{event_uuid}/guests", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        auto filter = GuestFilterOf(req);
+        if (!filter) return Fail(filter.error(), req);
+        auto guests = orders.Guests(*caller, std::string(req.Param("event_uuid")), *filter);
+        if (!guests) return Fail(guests.error(), req);
+        json items = json::array();
+        for (const auto& g : *guests) items.push_back(orders::ToJson(g));
+        return Response::Json(Status::ok, {{"items", items}});
+    });
+
+    router.Add(Verb::get, "/api/v1/events/{event_uuid}/guests.csv", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        auto filter = GuestFilterOf(req);
+        if (!filter) return Fail(filter.error(), req);
+        const std::string event_uuid(req.Param("event_uuid"));
+        auto guests = orders.Guests(*caller, event_uuid, *filter);
+        if (!guests) return Fail(guests.error(), req);
+        auto res = Response::Text(Status::ok, orders::GuestsCsv(*guests), "text/csv; charset=utf-8");
+        res.headers.emplace_back("Content-Disposition", "attachment; filename=\"guests-" + event_uuid + ".csv\"");
+        return res;
+    });
+
+    router.Add(Verb::get, "/api/v1/events/{event_uuid}/stats", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        auto stats = orders.Stats(*caller, std::string(req.Param("event_uuid")));
+        if (!stats) return Fail(stats.error(), req);
+        json items = json::array();
+        std::int64_t sold = 0;
+        std::int64_t reserved = 0;
+        std::int64_t revenue = 0;
+        std::int64_t checked_in = 0;
+        for (const auto& s : *stats) {
+            items.push_back(orders::ToJson(s));
+            sold += s.sold;
+            reserved += s.reserved;
+            revenue += s.revenue;
+            checked_in += s.checked_in;
+        }
+        return Response::Json(Status::ok,
+                              {{"ticket_types", items},
+                               {"totals",
+                                {{"sold", sold},
+                                 {"reserved", reserved},
+                                 {"revenue", std::to_string(revenue)},
+                                 {"checked_in", checked_in}}}});
     });
 
     router.Add(
