@@ -36,6 +36,8 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"ticket.sold_out", status::conflict},
     ErrorCodeEntry{"ticket.sale_closed", status::conflict},
     ErrorCodeEntry{"ticket.limit_exceeded", status::conflict},
+    ErrorCodeEntry{"promo.invalid", status::unprocessable_entity},
+    ErrorCodeEntry{"promo.exhausted", status::conflict},
     // Infrastructure.
     ErrorCodeEntry{"service.unavailable", status::service_unavailable},
     ErrorCodeEntry{"service.shutting_down", status::service_unavailable},

@@ -214,6 +214,129 @@ TEST_F(OrdersApi, GuestListCsvAndStats) {
     EXPECT_EQ(Call("GET", base + "/stats", staff_).result_int(), 403U) << "staff check in; they do not see sales";
 }
 
+TEST_F(OrdersApi, TransferMovesTheTicketAndVoidsTheOldCode) {
+    ASSERT_EQ(Buy(buyer_, free_type_, 1).result_int(), 201U);
+    const auto ticket = json::parse(Call("GET", "/api/v1/me/tickets", buyer_).body())["items"][0];
+    const auto id = ticket["id"].get<std::int64_t>();
+    const auto old_code = ticket["check_in_code"].get<std::string>();
+    const auto path = "/api/v1/tickets/" + std::to_string(id) + "/transfer";
+
+    EXPECT_EQ(Call("POST", path, other_, {{"to_user_id", 604}}).result_int(), 404U) << "only the holder";
+    EXPECT_EQ(Call("POST", path, buyer_, {{"to_user_id", 777777}}).result_int(), 404U) << "unknown recipient";
+    EXPECT_EQ(Call("POST", path, buyer_, {{"to_user_id", 602}}).result_int(), 422U) << "not to yourself";
+    const auto moved = Call("POST", path, buyer_, {{"to_user_id", 603}});
+    ASSERT_EQ(moved.result_int(), 200U) << moved.body();
+    EXPECT_EQ(json::parse(moved.body())["holder_id"], 603);
+    EXPECT_FALSE(json::parse(moved.body()).contains("check_in_code"));
+    EXPECT_EQ(Call("POST", path, buyer_, {{"to_user_id", 603}}).result_int(), 409U) << "twice is impossible";
+
+    const auto theirs = json::parse(Call("GET", "/api/v1/me/tickets", other_).body())["items"];
+    ASSERT_EQ(theirs.size(), 1U);
+    const auto new_code = theirs[0]["check_in_code"].get<std::string>();
+    EXPECT_NE(new_code, old_code);
+    const auto scan = [&](const std::string& c) {
+        return json::parse(
+            Call("POST", "/api/v1/events/" + event_uuid_ + "/check-in", staff_, {{"code", c}}).body())["result"];
+    };
+    EXPECT_EQ(scan(old_code), "invalid") << "the old code no longer admits";
+    EXPECT_EQ(scan(new_code), "admitted");
+
+    const auto locked_type = TicketType({{"name", "Personal"}, {"price", "0"}, {"transferable", false}});
+    ASSERT_EQ(Buy(buyer_, locked_type, 1).result_int(), 201U);
+    const auto personal = json::parse(Call("GET", "/api/v1/me/tickets", buyer_).body())["items"];
+    const auto personal_id = personal[personal.size() - 1]["id"].get<std::int64_t>();
+    EXPECT_EQ(Call("POST", "/api/v1/tickets/" + std::to_string(personal_id) + "/transfer", buyer_, {{"to_user_id", 603}})
+                  .result_int(),
+              409U);
+}
+
+TEST_F(OrdersApi, PromoCodes) {
+    const auto base = "/api/v1/events/" + event_uuid_ + "/promo-codes";
+    EXPECT_EQ(Call("POST", base, other_, {{"code", "HALF"}, {"discount_percent", 50}}).result_int(), 403U);
+    EXPECT_EQ(Call("POST", base, organizer_, {{"code", "X"}, {"discount_percent", 50}}).result_int(), 422U);
+    EXPECT_EQ(Call("POST", base, organizer_, {{"code", "BOTH"}, {"discount_percent", 5}, {"discount_amount", "1"}})
+                  .result_int(),
+              422U);
+    const auto half = Call("POST", base, organizer_, {{"code", "half"}, {"discount_percent", 50}, {"max_uses", 1}});
+    ASSERT_EQ(half.result_int(), 201U) << half.body();
+    EXPECT_EQ(json::parse(half.body())["code"], "HALF");
+    EXPECT_EQ(Call("POST", base, organizer_, {{"code", "HALF"}, {"discount_percent", 10}}).result_int(), 409U);
+    ASSERT_EQ(Call("POST", base, organizer_, {{"code", "FREEBIE"}, {"discount_amount", "99000000000"}}).result_int(),
+              201U);
+
+    const auto with = [&](const std::string& token, const std::string& code) {
+        return Call("POST", "/api/v1/orders", token,
+                    {{"event_uuid", event_uuid_}, {"ticket_type_id", paid_type_}, {"quantity", 1}, {"promo_code", code}});
+    };
+    const auto discounted = with(buyer_, "Half");
+    ASSERT_EQ(discounted.result_int(), 201U) << discounted.body();
+    EXPECT_EQ(json::parse(discounted.body())["total_price"], "750000000");
+    EXPECT_EQ(json::parse(discounted.body())["payment"]["amount"], "750000000");
+    const auto used_up = with(other_, "HALF");
+    EXPECT_EQ(used_up.result_int(), 409U);
+    EXPECT_EQ(ErrorCode(used_up), "promo.exhausted");
+    // A refused promo leaves no reservation behind.
+    EXPECT_EQ(json::parse(Call("GET", "/api/v1/events/" + event_uuid_, "").body())["ticket_types"][0]["reserved"], 1);
+    EXPECT_EQ(ErrorCode(with(other_, "NOPE")), "promo.invalid");
+
+    // Canceling returns the use.
+    const auto uuid = json::parse(discounted.body())["uuid"].get<std::string>();
+    ASSERT_EQ(Call("POST", "/api/v1/orders/" + uuid + "/cancel", buyer_).result_int(), 200U);
+    EXPECT_EQ(with(other_, "HALF").result_int(), 201U);
+
+    // A discount down to zero makes the order free: paid at once, with its ticket.
+    const auto free = with(staff_, "FREEBIE");
+    ASSERT_EQ(free.result_int(), 201U) << free.body();
+    EXPECT_EQ(json::parse(free.body())["state"], "paid");
+    EXPECT_EQ(json::parse(free.body())["tickets"].size(), 1U);
+    const auto listed = json::parse(Call("GET", base, organizer_).body())["items"];
+    EXPECT_EQ(listed.size(), 2U);
+}
+
+TEST_F(OrdersApi, OnlineCheckInByPhrase) {
+    const std::int64_t now = std::time(nullptr);
+    const auto created = Call("POST", "/api/v1/events", organizer_,
+                              {{"title", "Webinar"}, {"description", ""}, {"start_date", now + 86400},
+                               {"end_date", now + 90000}, {"participation_type", "online"},
+                               {"online_link", "https://meet.example/w"}});
+    const auto online = json::parse(created.body())["event_uuid"].get<std::string>();
+    const auto type = json::parse(Call("POST", "/api/v1/events/" + online + "/ticket-types", organizer_,
+                                       {{"name", "Seat"}, {"price", "0"}})
+                                      .body())["id"];
+    ASSERT_EQ(Call("POST", "/api/v1/events/" + online + "/publish", organizer_).result_int(), 200U);
+    ASSERT_EQ(Call("POST", "/api/v1/orders", buyer_, {{"event_uuid", online}, {"ticket_type_id", type}}).result_int(),
+              201U);
+    const auto self = [&](const std::string& token, const std::string& phrase) {
+        return Call("POST", "/api/v1/events/" + online + "/self-check-in", token, {{"phrase", phrase}});
+    };
+    EXPECT_EQ(ErrorCode(self(buyer_, "anything")), "conflict") << "no phrase set yet";
+    EXPECT_EQ(Call("PUT", "/api/v1/events/" + online + "/checkin-phrase", buyer_, {{"phrase", "blue whale"}})
+                  .result_int(),
+              403U);
+    ASSERT_EQ(Call("PUT", "/api/v1/events/" + online + "/checkin-phrase", organizer_, {{"phrase", "Blue  Whale"}})
+                  .result_int(),
+              204U);
+    EXPECT_EQ(self(other_, "blue whale").result_int(), 403U) << "no ticket, no check-in";
+
+    const auto wrong = json::parse(self(buyer_, "red whale").body());
+    EXPECT_EQ(wrong["result"], "wrong_phrase");
+    EXPECT_EQ(wrong["attempts_left"], 4);
+    const auto right = json::parse(self(buyer_, "  BLUE whale ").body());
+    EXPECT_EQ(right["result"], "admitted");
+    EXPECT_EQ(json::parse(self(buyer_, "blue whale").body())["result"], "already_used");
+
+    // Guessing is rate-limited.
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(json::parse(self(buyer_, "guess").body())["result"], "wrong_phrase");
+    const auto limited = self(buyer_, "blue whale");
+    EXPECT_EQ(limited.result_int(), 429U);
+    EXPECT_EQ(ErrorCode(limited), "rate_limited");
+    EXPECT_FALSE(std::string(limited["Retry-After"]).empty());
+
+    // In-person events check in at the door only.
+    EXPECT_EQ(ErrorCode(Call("POST", "/api/v1/events/" + event_uuid_ + "/self-check-in", buyer_, {{"phrase", "x"}})),
+              "conflict");
+}
+
 TEST_F(OrdersApi, BadOrdersAreRejected) {
     EXPECT_EQ(Buy("", paid_type_, 1).result_int(), 401U);
     EXPECT_EQ(json::parse(Buy(buyer_, paid_type_, 0).body())["error"]["details"]["field"], "quantity");

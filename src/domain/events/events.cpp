@@ -43,12 +43,12 @@ constexpr std::string_view kPromoteOrganizerSql =
 
 constexpr std::string_view kTicketTypeColumns =
     "ticket_type_id, event_id, name, description, price, supply, sold, reserved, per_user_limit, sale_start, "
-    "sale_end, is_nft, created_at, updated_at";
+    "sale_end, is_nft, created_at, updated_at, transferable";
 
 constexpr std::string_view kInsertTicketTypeSql = R"(
 INSERT INTO ticket_types (event_id, name, description, price, supply, per_user_limit, sale_start, sale_end, is_nft,
-                          created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                          created_at, updated_at, transferable)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
 RETURNING ticket_type_id)";
 
 constexpr std::string_view kMarkPaidEventSql = "UPDATE events SET has_payment = $2 WHERE event_id = $1";
@@ -249,6 +249,7 @@ TicketType TicketTypeFromRow(const std::vector<SqlValue>& r) {
     t.is_nft = AsInt(r[11]) != 0;
     t.created_at = AsInt(r[12]);
     t.updated_at = AsInt(r[13]);
+    t.transferable = AsInt(r[14]) != 0;
     return t;
 }
 
@@ -341,7 +342,8 @@ std::int64_t InsertTicketType(ports::Transaction& tx, const TicketType& t, std::
                                 IntOrNull(t.sale_start),
                                 IntOrNull(t.sale_end),
                                 std::int64_t{t.is_nft ? 1 : 0},
-                                now});
+                                now,
+                                std::int64_t{t.transferable ? 1 : 0}});
     if (t.price.value > 0) tx.Execute(kMarkPaidEventSql, {t.event_id, std::int64_t{1}});
     return AsInt(rs.rows.at(0).at(0));
 }
@@ -396,6 +398,9 @@ Result<TicketType> ParseTicketType(const json& body) {
         } else if (key == "is_nft") {
             if (!value.is_boolean()) return Validation(key, "expected true or false");
             t.is_nft = value.get<bool>();
+        } else if (key == "transferable") {
+            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            t.transferable = value.get<bool>();
         } else {
             return Validation(key, "unknown field");
         }
@@ -478,6 +483,7 @@ json ToJson(const TicketType& t) {
                 {"sale_start", opt(t.sale_start)},
                 {"sale_end", opt(t.sale_end)},
                 {"is_nft", t.is_nft},
+                {"transferable", t.transferable},
                 {"created_at", t.created_at},
                 {"updated_at", t.updated_at}};
     return out;

@@ -35,6 +35,7 @@ struct TicketType {
     std::optional<std::int64_t> sale_start;
     std::optional<std::int64_t> sale_end;
     bool is_nft = false;
+    bool transferable = true;  ///< holders may hand the ticket to another Telegram user
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
 };

@@ -1,6 +1,7 @@
 #include "domain/orders/orders.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <thread>
 
 #include "common/encoding.hpp"
@@ -44,8 +45,8 @@ constexpr std::string_view kUnguardedSetReservedSql =
 
 constexpr std::string_view kInsertOrderSql = R"(
 INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, payment_comment,
-                    expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 'ticket', $8, $9, $10, $11, $12, $13, $13))";
+                    expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at, promo_code_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, 'ticket', $8, $9, $10, $11, $12, $13, $13, $14))";
 
 constexpr std::string_view kOrderColumns =
     "o.uuid, o.user_id, o.event_id, e.event_uuid, o.ticket_type_id, o.quantity, o.total_price, o.state, "
@@ -121,6 +122,23 @@ std::string CsvCell(std::string value) {
     return out + "\"";
 }
 
+/// Thrown inside a transaction to roll back writes already made and answer with `error` (returning an Error from
+/// the body would commit them).
+struct RollbackWith {
+    Error error;
+};
+
+constexpr std::string_view kPromoColumns =
+    "promo_code_id, code, discount_percent, discount_amount, max_uses, used_count, valid_from, valid_until, "
+    "ticket_type_id";
+constexpr std::string_view kConsumePromoSql = R"(
+UPDATE promo_codes SET used_count = used_count + 1
+WHERE promo_code_id = $1 AND (max_uses IS NULL OR used_count < max_uses))";
+// Runs only after the order's own compare-and-set succeeded, so a use is returned once.
+constexpr std::string_view kReturnPromoSql = R"(
+UPDATE promo_codes SET used_count = used_count - 1
+WHERE promo_code_id = (SELECT promo_code_id FROM orders WHERE uuid = $1) AND used_count > 0)";
+
 Error Validation(const std::string& field, const std::string& reason) {
     return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
 }
@@ -128,6 +146,41 @@ Error Validation(const std::string& field, const std::string& reason) {
 SqlValue TextOrNull(const std::string& s) {
     if (s.empty()) return std::monostate{};
     return s;
+}
+
+PromoCode PromoFromRow(const std::vector<SqlValue>& r) {
+    PromoCode p;
+    p.id = AsInt(r[0]);
+    p.code = AsText(r[1]);
+    p.discount_percent = AsOptionalInt(r[2]);
+    p.discount_amount = AsOptionalInt(r[3]);
+    p.max_uses = AsOptionalInt(r[4]);
+    p.used_count = AsInt(r[5]);
+    p.valid_from = AsOptionalInt(r[6]);
+    p.valid_until = AsOptionalInt(r[7]);
+    p.ticket_type_id = AsOptionalInt(r[8]);
+    return p;
+}
+
+std::string NormalizePromo(std::string code) {
+    std::transform(code.begin(), code.end(), code.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return code;
+}
+
+/// Case, surrounding and repeated spaces do not matter when a guest types the phrase the host said aloud.
+std::string NormalizePhrase(const std::string& phrase) {
+    std::string out;
+    bool space = false;
+    for (const char c : phrase) {
+        if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out.push_back(' ');
+        space = false;
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    return out;
 }
 
 Order OrderFromRow(const std::vector<SqlValue>& r) {
@@ -264,6 +317,30 @@ json ToJson(const Guest& g) {
     return out;
 }
 
+json ToJson(const PromoCode& p) {
+    auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
+    return {{"id", p.id},
+            {"code", p.code},
+            {"discount_percent", opt(p.discount_percent)},
+            {"discount_amount", p.discount_amount ? json(std::to_string(*p.discount_amount)) : json(nullptr)},
+            {"max_uses", opt(p.max_uses)},
+            {"used_count", p.used_count},
+            {"valid_from", opt(p.valid_from)},
+            {"valid_until", opt(p.valid_until)},
+            {"ticket_type_id", opt(p.ticket_type_id)}};
+}
+
+std::int64_t DiscountedTotal(std::int64_t total, const PromoCode& promo) noexcept {
+    if (promo.discount_percent) {
+        // floor(total * pct / 100) without overflowing: total = 100a + b.
+        const auto pct = *promo.discount_percent;
+        const auto discount = (total / 100) * pct + (total % 100) * pct / 100;
+        return total - discount;
+    }
+    if (promo.discount_amount) return std::max<std::int64_t>(0, total - *promo.discount_amount);
+    return total;
+}
+
 json ToJson(const TicketTypeStats& s) {
     return {{"ticket_type_id", s.ticket_type_id},
             {"name", s.name},
@@ -294,7 +371,9 @@ Result<OrderService::Placed> OrderService::Place(const identity::Principal& buye
                                                  const std::string& idempotency_key) {
     if (!body.is_object()) return Validation("body", "expected a JSON object");
     for (const auto& [key, value] : body.items()) {
-        if (key != "event_uuid" && key != "ticket_type_id" && key != "quantity") return Validation(key, "unknown field");
+        if (key != "event_uuid" && key != "ticket_type_id" && key != "quantity" && key != "promo_code") {
+            return Validation(key, "unknown field");
+        }
     }
     if (!body.contains("event_uuid") || !body["event_uuid"].is_string()) return Validation("event_uuid", "required");
     if (!body.contains("ticket_type_id") || !body["ticket_type_id"].is_number_integer()) {
@@ -309,16 +388,27 @@ Result<OrderService::Placed> OrderService::Place(const identity::Principal& buye
         return Validation("quantity", "must be between 1 and " + std::to_string(settings_.max_quantity));
     }
     if (idempotency_key.size() > 200) return Validation("Idempotency-Key", "at most 200 characters");
+    std::string promo_code;
+    if (body.contains("promo_code") && !body["promo_code"].is_null()) {
+        if (!body["promo_code"].is_string() || body["promo_code"].get<std::string>().size() > 64) {
+            return Validation("promo_code", "expected a string of at most 64 characters");
+        }
+        promo_code = NormalizePromo(body["promo_code"].get<std::string>());
+    }
     const auto event_uuid = body["event_uuid"].get<std::string>();
     const auto ticket_type_id = body["ticket_type_id"].get<std::int64_t>();
-    const auto request_hash =
-        Sha256Hex(event_uuid + "\n" + std::to_string(ticket_type_id) + "\n" + std::to_string(quantity));
+    const auto request_hash = Sha256Hex(event_uuid + "\n" + std::to_string(ticket_type_id) + "\n" +
+                                        std::to_string(quantity) + "\n" + promo_code);
     try {
-        return PlaceGuarded(buyer, event_uuid, ticket_type_id, quantity, idempotency_key, request_hash);
-    } catch (const ports::StoreError& e) {
-        // Two requests with one key raced and the other inserted first: answer as a repeat of it.
-        if (e.kind() != ports::StoreError::Kind::kUniqueViolation || idempotency_key.empty()) throw;
-        return PlaceGuarded(buyer, event_uuid, ticket_type_id, quantity, idempotency_key, request_hash);
+        try {
+            return PlaceGuarded(buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash);
+        } catch (const ports::StoreError& e) {
+            // Two requests with one key raced and the other inserted first: answer as a repeat of it.
+            if (e.kind() != ports::StoreError::Kind::kUniqueViolation || idempotency_key.empty()) throw;
+            return PlaceGuarded(buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash);
+        }
+    } catch (const RollbackWith& rollback) {
+        return rollback.error;
     }
 }
 
@@ -326,6 +416,7 @@ Result<OrderService::Placed> OrderService::PlaceGuarded(const identity::Principa
                                                         const std::string& event_uuid,
                                                         std::int64_t ticket_type_id,
                                                         std::int64_t quantity,
+                                                        const std::string& promo_code,
                                                         const std::string& idempotency_key,
                                                         const std::string& request_hash) {
     const auto now = clock_.NowUnix();
@@ -382,6 +473,21 @@ Result<OrderService::Placed> OrderService::PlaceGuarded(const identity::Principa
         }
         std::int64_t total = 0;
         if (__builtin_mul_overflow(price, quantity, &total)) return Validation("quantity", "the total overflows");
+        std::optional<PromoCode> promo;
+        if (!promo_code.empty()) {
+            const auto found = tx.Execute("SELECT " + std::string(kPromoColumns) +
+                                              " FROM promo_codes WHERE event_id = $1 AND code = $2",
+                                          {event_id, promo_code});
+            if (found.empty()) return Error{"promo.invalid", "no such promo code", {{"field", "promo_code"}}};
+            promo = PromoFromRow(found.rows[0]);
+            if ((promo->valid_from && now < *promo->valid_from) || (promo->valid_until && now >= *promo->valid_until)) {
+                return Error{"promo.invalid", "this promo code is not valid now", {{"field", "promo_code"}}};
+            }
+            if (promo->ticket_type_id && *promo->ticket_type_id != ticket_type_id) {
+                return Error{"promo.invalid", "this promo code is for another ticket type", {{"field", "promo_code"}}};
+            }
+            total = DiscountedTotal(total, *promo);
+        }
 
         if (per_user_limit) {
             // PostgreSQL: serialise one buyer's own purchases so that two parallel orders cannot both pass the
@@ -406,6 +512,10 @@ Result<OrderService::Placed> OrderService::PlaceGuarded(const identity::Principa
         } else {
             const auto taken = tx.Execute(free ? kSellFreeSql : kReserveSql, {ticket_type_id, quantity, now});
             if (taken.rows_affected == 0) return Error{"ticket.sold_out", "no seats left of this ticket type"};
+        }
+
+        if (promo && tx.Execute(kConsumePromoSql, {promo->id}).rows_affected == 0) {
+            throw RollbackWith{Error{"promo.exhausted", "this promo code has been used up", {{"field", "promo_code"}}}};
         }
 
         Order order;
@@ -439,7 +549,8 @@ Result<OrderService::Placed> OrderService::PlaceGuarded(const identity::Principa
                     TextOrNull(idempotency_key),
                     request_hash,
                     order.paid_at ? SqlValue(*order.paid_at) : SqlValue(std::monostate{}),
-                    now});
+                    now,
+                    promo ? SqlValue(promo->id) : SqlValue(std::monostate{})});
         if (free) {
             for (std::int64_t i = 0; i < quantity; ++i) {
                 tx.Execute(kInsertTicketSql,
@@ -484,6 +595,7 @@ Result<Order> OrderService::Cancel(const identity::Principal& caller, const std:
                          std::string("a ") + std::string(StateName(order->state)) + " order cannot be canceled"};
         }
         tx.Execute(kReleaseSql, {order->ticket_type_id, order->quantity, now});
+        tx.Execute(kReturnPromoSql, {uuid});
         return *FindOrder(tx, uuid);
     });
 }
@@ -514,6 +626,7 @@ std::int64_t OrderService::ExpireDue(std::int64_t batch) {
             // The compare-and-set makes the release happen once even if a payment or another sweeper got there.
             if (!TransitionOrder(tx, uuid, OrderState::kCreated, OrderState::kExpired, now)) continue;
             tx.Execute(kReleaseSql, {AsInt(row[1]), AsInt(row[2]), now});
+            tx.Execute(kReturnPromoSql, {uuid});
             ++expired;
         }
         return expired;
@@ -641,6 +754,225 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
         }
         return result;
     });
+}
+
+Result<Ticket> OrderService::Transfer(const identity::Principal& holder, std::int64_t ticket_id, std::int64_t to_user_id) {
+    if (to_user_id == holder.user_id) return Validation("to_user_id", "that is you");
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<Ticket> {
+        const auto rows = tx.Execute(R"(
+SELECT t.holder_id, t.status, tt.transferable, e.status, e.end_date, t.order_uuid, t.event_id, t.ticket_type_id
+FROM tickets t JOIN ticket_types tt ON tt.ticket_type_id = t.ticket_type_id JOIN events e ON e.event_id = t.event_id
+WHERE t.ticket_id = $1)",
+                                     {ticket_id});
+        if (rows.empty() || AsInt(rows.rows[0][0]) != holder.user_id) return Error{"not_found", "no such ticket"};
+        const auto& r = rows.rows[0];
+        if (AsInt(r[2]) == 0) return Error{"conflict", "tickets of this type cannot be transferred"};
+        if (AsText(r[3]) != "published" || AsInt(r[4]) <= now) {
+            return Error{"conflict", "tickets of a " + AsText(r[3]) + " or past event cannot be transferred"};
+        }
+        if (tx.Execute("SELECT 1 FROM users WHERE user_id = $1", {to_user_id}).empty()) {
+            return Error{"not_found", "the recipient has never opened Onton", {{"field", "to_user_id"}}};
+        }
+        // Compare-and-set: of two concurrent transfers (or a transfer and a scan) exactly one wins.
+        const auto moved = tx.Execute(
+            "UPDATE tickets SET status = 'transferred', updated_at = $3 WHERE ticket_id = $1 AND holder_id = $2 AND "
+            "status = 'valid'",
+            {ticket_id, holder.user_id, now});
+        if (moved.rows_affected == 0) {
+            return Error{"state.invalid_transition", "only a valid, unused ticket can be transferred"};
+        }
+        const auto code = "T" + Base64Url(random_.Bytes(15));
+        tx.Execute(kInsertTicketSql, {AsText(r[5]), AsInt(r[6]), AsInt(r[7]), to_user_id, code, now});
+        tx.Execute(
+            "INSERT INTO audit_log (actor_id, action, entity_type, entity_id, details, created_at) VALUES ($1, "
+            "'ticket.transfer', 'ticket', $2, $3, $4)",
+            {holder.user_id, std::to_string(ticket_id), json{{"to_user_id", to_user_id}}.dump(), now});
+        return TicketsWhere(tx, "t.check_in_code = $1", {code}).front();
+    });
+}
+
+Result<void> OrderService::SetCheckInPhrase(const identity::Principal& caller,
+                                            const std::string& event_uuid,
+                                            const std::string& phrase) {
+    const auto normalized = NormalizePhrase(phrase);
+    if (normalized.size() < 4 || normalized.size() > 200) return Validation("phrase", "4 to 200 characters");
+    return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
+        const auto access = EventAccess(tx, caller, event_uuid, false);
+        if (!access) return Error{"not_found", "no such event"};
+        if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+        // Salted with the event so that one phrase used at two events does not give the same hash.
+        tx.Execute("UPDATE events SET checkin_phrase_hash = $2 WHERE event_id = $1",
+                   {access->first, Sha256Hex(event_uuid + ":" + normalized)});
+        return Ok();
+    });
+}
+
+Result<SelfCheckInResult> OrderService::SelfCheckIn(const identity::Principal& caller,
+                                                    const std::string& event_uuid,
+                                                    const std::string& phrase) {
+    if (phrase.size() > 1000) return Validation("phrase", "too long");
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<SelfCheckInResult> {
+        const auto ev = tx.Execute(
+            "SELECT event_id, participation_type, checkin_phrase_hash FROM events WHERE event_uuid = $1", {event_uuid});
+        if (ev.empty()) return Error{"not_found", "no such event"};
+        const auto event_id = AsInt(ev.rows[0][0]);
+        if (AsText(ev.rows[0][1]) != "online") return Error{"conflict", "this event checks guests in at the door"};
+        const auto stored = AsOptionalText(ev.rows[0][2]);
+        if (!stored) return Error{"conflict", "the organizer has not set a check-in phrase yet"};
+        auto mine = TicketsWhere(tx, "t.event_id = $1 AND t.holder_id = $2 AND t.status IN ('valid', 'used')",
+                                 {event_id, caller.user_id});
+        if (mine.empty()) return Error{"auth.forbidden", "you have no ticket for this event"};
+
+        const auto attempts_row = tx.Execute(
+            "SELECT window_start, attempts FROM checkin_phrase_attempts WHERE event_id = $1 AND user_id = $2",
+            {event_id, caller.user_id});
+        std::int64_t window_start = now;
+        std::int64_t attempts = 0;
+        if (!attempts_row.empty() && AsInt(attempts_row.rows[0][0]) + kPhraseWindowSeconds > now) {
+            window_start = AsInt(attempts_row.rows[0][0]);
+            attempts = AsInt(attempts_row.rows[0][1]);
+        }
+        if (attempts >= kPhraseAttempts) {
+            return Error{"rate_limited",
+                         "too many wrong phrases; try again later",
+                         {{"retry_after", window_start + kPhraseWindowSeconds - now}}};
+        }
+        SelfCheckInResult result;
+        if (Sha256Hex(event_uuid + ":" + NormalizePhrase(phrase)) != *stored) {
+            ++attempts;
+            tx.Execute(R"(
+INSERT INTO checkin_phrase_attempts (event_id, user_id, window_start, attempts) VALUES ($1, $2, $3, $4)
+ON CONFLICT (event_id, user_id) DO UPDATE SET window_start = excluded.window_start, attempts = excluded.attempts)",
+                       {event_id, caller.user_id, window_start, attempts});
+            result.result = "wrong_phrase";
+            result.attempts_left = kPhraseAttempts - attempts;
+            return result;
+        }
+        for (auto& t : mine) {
+            if (t.status != "valid") continue;
+            if (tx.Execute(kAdmitSql, {t.check_in_code, event_id, now, caller.user_id}).rows_affected == 1) {
+                result.result = "admitted";
+                result.ticket = TicketsWhere(tx, "t.ticket_id = $1", {t.id}).front();
+                return result;
+            }
+        }
+        result.result = "already_used";
+        result.ticket = mine.front();
+        return result;
+    });
+}
+
+Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& caller,
+                                                const std::string& event_uuid,
+                                                const json& body) {
+    if (!body.is_object()) return Validation("body", "expected a JSON object");
+    PromoCode p;
+    for (const auto& [key, value] : body.items()) {
+        auto optional_int = [&](std::int64_t min, std::int64_t max) -> Result<std::optional<std::int64_t>> {
+            if (value.is_null()) return std::optional<std::int64_t>{};
+            if (!value.is_number_integer() || value.get<std::int64_t>() < min || value.get<std::int64_t>() > max) {
+                return Validation(key, "expected an integer between " + std::to_string(min) + " and " + std::to_string(max));
+            }
+            return std::optional<std::int64_t>{value.get<std::int64_t>()};
+        };
+        if (key == "code") {
+            const auto code = value.is_string() ? value.get<std::string>() : std::string{};
+            const bool ok = code.size() >= 3 && code.size() <= 32 && std::all_of(code.begin(), code.end(), [](char c) {
+                                return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+                            });
+            if (!ok) return Validation(key, "3 to 32 letters, digits, - or _");
+            p.code = NormalizePromo(code);
+        } else if (key == "discount_percent") {
+            auto v = optional_int(1, 100);
+            if (!v) return v.error();
+            p.discount_percent = *v;
+        } else if (key == "discount_amount") {
+            if (!value.is_null()) {
+                std::int64_t amount = 0;
+                const auto text = value.is_string() ? value.get<std::string>() : std::string{};
+                const auto* end = text.data() + text.size();
+                const auto [ptr, ec] = std::from_chars(text.data(), end, amount);
+                if (text.empty() || ec != std::errc{} || ptr != end || amount <= 0 || text.front() == '0' ||
+                    text.front() == '+') {
+                    return Validation(key, "expected nanotons as a decimal string");
+                }
+                p.discount_amount = amount;
+            }
+        } else if (key == "max_uses") {
+            auto v = optional_int(1, 1'000'000'000);
+            if (!v) return v.error();
+            p.max_uses = *v;
+        } else if (key == "valid_from") {
+            auto v = optional_int(0, 32503680000);
+            if (!v) return v.error();
+            p.valid_from = *v;
+        } else if (key == "valid_until") {
+            auto v = optional_int(0, 32503680000);
+            if (!v) return v.error();
+            p.valid_until = *v;
+        } else if (key == "ticket_type_id") {
+            auto v = optional_int(1, INT64_MAX);
+            if (!v) return v.error();
+            p.ticket_type_id = *v;
+        } else {
+            return Validation(key, "unknown field");
+        }
+    }
+    if (p.code.empty()) return Validation("code", "required");
+    if (p.discount_percent.has_value() == p.discount_amount.has_value()) {
+        return Validation("discount_percent", "give exactly one of discount_percent and discount_amount");
+    }
+    if (p.valid_from && p.valid_until && *p.valid_until <= *p.valid_from) {
+        return Validation("valid_until", "must be after valid_from");
+    }
+    const auto now = clock_.NowUnix();
+    try {
+        return store_.Transact([&](ports::Transaction& tx) -> Result<PromoCode> {
+            const auto access = EventAccess(tx, caller, event_uuid, false);
+            if (!access) return Error{"not_found", "no such event"};
+            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+            if (p.ticket_type_id &&
+                tx.Execute("SELECT 1 FROM ticket_types WHERE ticket_type_id = $1 AND event_id = $2",
+                           {*p.ticket_type_id, access->first})
+                    .empty()) {
+                return Validation("ticket_type_id", "not a ticket type of this event");
+            }
+            auto opt = [](const std::optional<std::int64_t>& v) { return v ? SqlValue(*v) : SqlValue(std::monostate{}); };
+            const auto rs = tx.Execute(R"(
+INSERT INTO promo_codes (event_id, code, discount_percent, discount_amount, max_uses, valid_from, valid_until,
+                         ticket_type_id, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING promo_code_id)",
+                                       {access->first, p.code, opt(p.discount_percent), opt(p.discount_amount),
+                                        opt(p.max_uses), opt(p.valid_from), opt(p.valid_until), opt(p.ticket_type_id),
+                                        now});
+            p.id = AsInt(rs.rows.at(0).at(0));
+            return p;
+        });
+    } catch (const ports::StoreError& e) {
+        if (e.kind() != ports::StoreError::Kind::kUniqueViolation) throw;
+        return Error{"conflict", "this event already has that promo code", {{"field", "code"}}};
+    }
+}
+
+Result<std::vector<PromoCode>> OrderService::ListPromoCodes(const identity::Principal& caller,
+                                                            const std::string& event_uuid) {
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<std::vector<PromoCode>> {
+            const auto access = EventAccess(tx, caller, event_uuid, false);
+            if (!access) return Error{"not_found", "no such event"};
+            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+            std::vector<PromoCode> out;
+            for (const auto& row : tx.Execute("SELECT " + std::string(kPromoColumns) +
+                                                  " FROM promo_codes WHERE event_id = $1 ORDER BY promo_code_id",
+                                              {access->first})
+                                       .rows) {
+                out.push_back(PromoFromRow(row));
+            }
+            return out;
+        },
+        {.read_only = true});
 }
 
 }  // namespace onton::orders

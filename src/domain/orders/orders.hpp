@@ -92,6 +92,29 @@ nlohmann::json ToJson(const TicketTypeStats& stats);
 /// RFC 4180 CSV of the guest list; cells that a spreadsheet would run as a formula are prefixed with `'`.
 std::string GuestsCsv(const std::vector<Guest>& guests);
 
+struct PromoCode {
+    std::int64_t id = 0;
+    std::string code;
+    std::optional<std::int64_t> discount_percent;  ///< 1..100
+    std::optional<std::int64_t> discount_amount;   ///< nanotons off the order total
+    std::optional<std::int64_t> max_uses;
+    std::int64_t used_count = 0;
+    std::optional<std::int64_t> valid_from;
+    std::optional<std::int64_t> valid_until;
+    std::optional<std::int64_t> ticket_type_id;    ///< nullopt: every ticket type of the event
+};
+nlohmann::json ToJson(const PromoCode& promo);
+
+/// The price after a promo code: percentages round the discount down (the buyer never gets more off than
+/// promised), fixed amounts come off the whole order, and the total never goes below zero.
+std::int64_t DiscountedTotal(std::int64_t total, const PromoCode& promo) noexcept;
+
+struct SelfCheckInResult {
+    std::string result;  ///< admitted | already_used | wrong_phrase
+    std::int64_t attempts_left = 0;
+    std::optional<Ticket> ticket;
+};
+
 struct CheckInResult {
     std::string result;  ///< admitted | already_used | invalid
     std::optional<Ticket> ticket;
@@ -142,6 +165,28 @@ public:
     [[nodiscard]] Result<std::vector<TicketTypeStats>> Stats(const identity::Principal& caller,
                                                              const std::string& event_uuid);
 
+    /// Hands a valid ticket to another user who has signed in once: the old ticket becomes `transferred` and its
+    /// code stops working; the recipient gets a new ticket with a new code.
+    [[nodiscard]] Result<Ticket> Transfer(const identity::Principal& holder, std::int64_t ticket_id, std::int64_t to_user_id);
+
+    /// Online events: managers set the phrase they will reveal during the event (stored as a salted hash).
+    [[nodiscard]] Result<void> SetCheckInPhrase(const identity::Principal& caller,
+                                                const std::string& event_uuid,
+                                                const std::string& phrase);
+    /// A ticket holder checks in by the phrase; at most kPhraseAttempts wrong tries per window, then 429.
+    [[nodiscard]] Result<SelfCheckInResult> SelfCheckIn(const identity::Principal& caller,
+                                                        const std::string& event_uuid,
+                                                        const std::string& phrase);
+    static constexpr std::int64_t kPhraseAttempts = 5;
+    static constexpr std::int64_t kPhraseWindowSeconds = 600;
+
+    /// Promo codes, managed by the event's managers.
+    [[nodiscard]] Result<PromoCode> CreatePromoCode(const identity::Principal& caller,
+                                                    const std::string& event_uuid,
+                                                    const nlohmann::json& body);
+    [[nodiscard]] Result<std::vector<PromoCode>> ListPromoCodes(const identity::Principal& caller,
+                                                                const std::string& event_uuid);
+
     [[nodiscard]] const OrderSettings& settings() const noexcept { return settings_; }
 
 private:
@@ -149,6 +194,7 @@ private:
                                 const std::string& event_uuid,
                                 std::int64_t ticket_type_id,
                                 std::int64_t quantity,
+                                const std::string& promo_code,
                                 const std::string& idempotency_key,
                                 const std::string& request_hash);
 

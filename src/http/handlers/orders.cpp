@@ -157,6 +157,95 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
 
     router.Add(
         Verb::post,
+        "/api/v1/tickets/{ticket_id}/transfer",
+        [&](const Request& req) {
+            auto caller = Authorize(req, identity);
+            if (!caller) return Fail(caller.error(), req);
+            std::int64_t ticket_id = 0;
+            const auto text = req.Param("ticket_id");
+            const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), ticket_id);
+            if (ec != std::errc{} || ptr != text.data() + text.size()) return Fail({"not_found", "no such ticket"}, req);
+            if (!req.json.is_object() || !req.json.contains("to_user_id") || !req.json["to_user_id"].is_number_integer()) {
+                return Fail({"request.validation_failed", "to_user_id: the recipient's Telegram user id",
+                             {{"field", "to_user_id"}}},
+                            req);
+            }
+            auto moved = orders.Transfer(*caller, ticket_id, req.json["to_user_id"].get<std::int64_t>());
+            if (!moved) return Fail(moved.error(), req);
+            auto body = orders::ToJson(*moved);
+            body.erase("check_in_code");  // the new code is the recipient's to see, in their own ticket list
+            body.erase("qr_payload");
+            return Response::Json(Status::ok, body);
+        },
+        {.json_body = true});
+
+    router.Add(
+        Verb::put,
+        "/api/v1/events/{event_uuid}/checkin-phrase",
+        [&](const Request& req) {
+            auto caller = Authorize(req, identity);
+            if (!caller) return Fail(caller.error(), req);
+            if (!req.json.is_object() || !req.json.contains("phrase") || !req.json["phrase"].is_string()) {
+                return Fail({"request.validation_failed", "phrase: required", {{"field", "phrase"}}}, req);
+            }
+            auto set = orders.SetCheckInPhrase(*caller, std::string(req.Param("event_uuid")),
+                                               req.json["phrase"].get<std::string>());
+            if (!set) return Fail(set.error(), req);
+            Response res;
+            res.status = Status::no_content;
+            res.content_type.clear();
+            return res;
+        },
+        {.json_body = true});
+
+    router.Add(
+        Verb::post,
+        "/api/v1/events/{event_uuid}/self-check-in",
+        [&](const Request& req) {
+            auto caller = Authorize(req, identity);
+            if (!caller) return Fail(caller.error(), req);
+            if (!req.json.is_object() || !req.json.contains("phrase") || !req.json["phrase"].is_string()) {
+                return Fail({"request.validation_failed", "phrase: required", {{"field", "phrase"}}}, req);
+            }
+            auto result = orders.SelfCheckIn(*caller, std::string(req.Param("event_uuid")),
+                                             req.json["phrase"].get<std::string>());
+            if (!result) {
+                auto res = Fail(result.error(), req);
+                if (result.error().code == "rate_limited") {
+                    res.headers.emplace_back("Retry-After", result.error().details["retry_after"].dump());
+                }
+                return res;
+            }
+            json body = {{"result", result->result}, {"attempts_left", result->attempts_left}};
+            body["ticket"] = result->ticket ? orders::ToJson(*result->ticket) : json(nullptr);
+            return Response::Json(Status::ok, body);
+        },
+        {.json_body = true});
+
+    router.Add(
+        Verb::post,
+        "/api/v1/events/{event_uuid}/promo-codes",
+        [&](const Request& req) {
+            auto caller = Authorize(req, identity);
+            if (!caller) return Fail(caller.error(), req);
+            auto promo = orders.CreatePromoCode(*caller, std::string(req.Param("event_uuid")), req.json);
+            if (!promo) return Fail(promo.error(), req);
+            return Response::Json(Status::created, orders::ToJson(*promo));
+        },
+        {.json_body = true});
+
+    router.Add(Verb::get, "/api/v1/events/{event_uuid}/promo-codes", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        auto promos = orders.ListPromoCodes(*caller, std::string(req.Param("event_uuid")));
+        if (!promos) return Fail(promos.error(), req);
+        json items = json::array();
+        for (const auto& p : *promos) items.push_back(orders::ToJson(p));
+        return Response::Json(Status::ok, {{"items", items}});
+    });
+
+    router.Add(
+        Verb::post,
         "/api/v1/events/{event_uuid}/check-in",
         [&](const Request& req) { return CheckInRoute(req, orders, identity, false); },
         {.json_body = true});

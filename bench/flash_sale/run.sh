@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# bench/flash_sale: a flash sale over HTTP on loopback. SEATS seats of one paid ticket type, ATTEMPTS purchase
+# attempts (POST /api/v1/orders) from CONNECTIONS keep-alive connections, one signed-in buyer each, against
+# `onton serve` on PostgreSQL (synchronous_commit on, fsync on) and then on SQLite (WAL, synchronous=FULL).
+# After each run the invariants are checked in SQL (a broken one prints FAIL instead of the figures); then the naive
+# reference runs the same per-order SQL (the guarded UPDATE of ticket_types plus the INSERT into orders, one
+# transaction per order) straight on the same database, pgbench on PostgreSQL and the sqlite3 CLI on SQLite, and
+# the script prints accepted orders/s of onton divided by orders/s of the reference.
+#   bench/flash_sale/run.sh [ATTEMPTS] [CONNECTIONS] [SEATS] [REFERENCE_SECONDS]   defaults: 20000 1000 1000 10
+# Environment: WORKER_THREADS (default 64) and POOL_SIZE (default 64) of onton; see bench/README.md.
+# Builds the `bench` preset first. Needs root for apt-get only when a package of `scripts/deps.sh bench` is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+attempts=${1:-20000}
+conns=${2:-1000}
+seats=${3:-1000}
+ref_seconds=${4:-10}
+workers=${WORKER_THREADS:-64}
+pool=${POOL_SIZE:-64}
+
+scripts/deps.sh bench
+cmake --preset bench >/dev/null
+cmake --build --preset bench --target onton onton_flash_sale_loadgen >/dev/null
+onton=$PWD/build/bench/src/app/onton
+loadgen=$PWD/build/bench/bench/onton_flash_sale_loadgen
+
+pg_dir=/tmp/onton-bench-pg
+pg_port=55440
+http_port=18090
+work=$(mktemp -d /tmp/onton-bench-flash.XXXXXX)
+pg_started=""
+onton_pid=""
+stop_onton() {
+  if [ -n "$onton_pid" ]; then
+    kill "$onton_pid" 2>/dev/null || true
+    wait "$onton_pid" 2>/dev/null || true
+    onton_pid=""
+  fi
+}
+cleanup() {
+  stop_onton
+  [ -n "$pg_started" ] && bash tests/fixtures/postgres.sh stop "$pg_dir" "$pg_port" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+failed=0  # set when an invariant breaks; the script then exits 1
+
+# Buyers: user ids 1001.., one bearer token each; the sessions hold SHA-256(token) like the ones onton issues.
+now=$(date +%s)
+salt=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+for i in $(seq 1 "$conns"); do
+  token="flash-$salt-$i"
+  hash=$(printf '%s' "$token" | sha256sum)
+  printf '%s\t%s\t%s\n' "$((1000 + i))" "$token" "${hash%% *}"
+done >"$work/buyers.tsv"
+cut -f2 "$work/buyers.tsv" >"$work/tokens"
+event_uuid=$(cat /proc/sys/kernel/random/uuid)
+price=1000000000   # 1 TON: a paid ticket, so an order reserves a seat and waits for payment
+ref_supply=1000000000
+
+# The same seed for both dialects: plain INSERTs. One organizer (user 1), the buyers, a published event with the
+# flash-sale ticket type (SEATS seats, no per-user limit) and the reference's ticket type (unlimited in practice).
+{
+  echo "BEGIN;"
+  echo "INSERT INTO users (user_id, first_name, role, created_at, updated_at) VALUES (1, 'organizer', 'organizer', $now, $now);"
+  awk -v now="$now" 'BEGIN { print "INSERT INTO users (user_id, first_name, created_at, updated_at) VALUES" }
+    { printf "%s(%s, %s, %s, %s)", (NR > 1 ? ",\n" : ""), $1, "'\''buyer " $1 "'\''", now, now }
+    END { print ";" }' "$work/buyers.tsv"
+  awk -v now="$now" 'BEGIN { print "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES" }
+    { printf "%s('\''%s'\'', %s, %s, %s)", (NR > 1 ? ",\n" : ""), $3, $1, now, now + 86400 }
+    END { print ";" }' "$work/buyers.tsv"
+  cat <<SQL
+INSERT INTO events (event_uuid, owner_id, title, description, location, start_date, end_date, participation_type,
+                    status, created_at, updated_at)
+VALUES ('$event_uuid', 1, 'Flash sale', '', 'Loopback', $((now + 86400)), $((now + 90000)), 'in_person',
+        'published', $now, $now);
+INSERT INTO ticket_types (event_id, name, price, supply, created_at, updated_at)
+SELECT event_id, 'Flash sale', $price, $seats, $now, $now FROM events WHERE event_uuid = '$event_uuid';
+INSERT INTO ticket_types (event_id, name, price, supply, created_at, updated_at)
+SELECT event_id, 'Naive reference', $price, $ref_supply, $now, $now FROM events WHERE event_uuid = '$event_uuid';
+COMMIT;
+SQL
+} >"$work/seed.sql"
+
+serve() {  # serve DATABASE_URL: starts onton serve in the background and waits for /readyz
+  ONTON_HTTP_HOST=127.0.0.1 ONTON_HTTP_PORT=$http_port ONTON_HTTP_IO_THREADS=2 \
+    ONTON_HTTP_WORKER_THREADS=$workers ONTON_DATABASE_POOL_SIZE=$pool ONTON_HTTP_ACCESS_LOG=false \
+    ONTON_LOG_LEVEL=warn ONTON_DATABASE_AUTO_MIGRATE=true ONTON_BOT_TOKEN=1000000001:bench-local-token \
+    ONTON_BOT_API_URL=http://127.0.0.1:9 ONTON_DATABASE_URL="$1" "$onton" serve 2>>"$work/onton.log" &
+  onton_pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$onton_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "onton serve did not become ready; its log:" >&2
+  cat "$work/onton.log" >&2
+  exit 1
+}
+
+field() { awk -F= -v k="$1" '$1 == k { print $2 }' "$2"; }  # field KEY FILE (loadgen's key=value lines)
+
+# check NAME CONDITION_STATUS DETAIL: prints the invariant and remembers a failure.
+check() {
+  if [ "$2" = ok ]; then
+    printf '  invariant %-44s ok   (%s)\n' "$1" "$3"
+  else
+    printf '  invariant %-44s FAIL (%s)\n' "$1" "$3"
+    run_failed=1
+    failed=1
+  fi
+}
+
+# measure NAME SQL_FN: runs the load generator against the server that is up, checks the invariants with SQL_FN
+# (a function that runs one query and prints the row with | between columns), prints the figures, and sets
+# `accepted_rate` (empty when an invariant broke).
+measure() {
+  local name=$1 sql=$2 out=$work/$1.loadgen tt
+  tt=$($sql "SELECT ticket_type_id FROM ticket_types WHERE name = 'Flash sale'")
+  set +e
+  "$loadgen" "$http_port" "$work/tokens" "$event_uuid" "$tt" "$attempts" "$conns" 180 >"$out" 2>"$work/$name.err"
+  local rc=$?
+  set -e
+  cat "$work/$name.err" >&2
+  if ! kill -0 "$onton_pid" 2>/dev/null; then
+    echo "  onton serve died during the run; its log:"
+    cat "$work/onton.log"
+  fi
+  local row supply sold reserved live oversell accepted
+  row=$($sql "SELECT supply, sold, reserved, (SELECT count(*) FROM orders o WHERE o.ticket_type_id = t.ticket_type_id
+              AND o.state IN ('created', 'paid')), (SELECT count(*) FROM orders o WHERE o.ticket_type_id =
+              t.ticket_type_id) FROM ticket_types t WHERE t.ticket_type_id = $tt")
+  IFS='|' read -r supply sold reserved live all_orders <<<"$row"
+  accepted=$(field accepted "$out")
+  oversell=$(( all_orders > supply ? all_orders - supply : 0 ))
+  run_failed=0
+  echo "  loadgen: $(field attempts "$out") attempts, $(field answered "$out") answered, $accepted accepted (201)," \
+    "$(field sold_out "$out") sold out (409 ticket.sold_out), $(field other_errors "$out") other errors," \
+    "connections opened in $(field connect_seconds "$out") s"
+  grep '^other_error\[' "$out" | sed 's/^/    /' || true
+  check "every attempt answered" "$([ "$rc" -eq 0 ] && echo ok || echo no)" \
+    "$(field answered "$out") of $attempts, timed out: $(field timed_out "$out")"
+  check "sold + reserved <= supply" "$([ $((sold + reserved)) -le "$supply" ] && echo ok || echo no)" \
+    "sold $sold + reserved $reserved, supply $supply"
+  check "live orders == sold + reserved" "$([ "$live" -eq $((sold + reserved)) ] && echo ok || echo no)" \
+    "$live live orders"
+  check "201s seen == orders in the database" "$([ "${accepted:-x}" = "$all_orders" ] && echo ok || echo no)" \
+    "$accepted 201s, $all_orders orders"
+  check "oversell == 0" "$([ "$oversell" -eq 0 ] && echo ok || echo no)" "oversell $oversell"
+  echo "  seats sold: $((sold + reserved)) of $supply"
+  if [ "$run_failed" -eq 0 ]; then
+    accepted_rate=$(field accepted_per_second "$out")
+    echo "  onton: $accepted_rate accepted orders/s (sold out after $(field sellout_seconds "$out") s)," \
+      "$(field attempts_per_second "$out") answered attempts/s over $(field elapsed_seconds "$out") s"
+    echo "  latency over all attempts: p50 $(field latency_p50_ms "$out") ms, p99 $(field latency_p99_ms "$out") ms," \
+      "max $(field latency_max_ms "$out") ms; over the 201s: p50 $(field accepted_latency_p50_ms "$out") ms," \
+      "p99 $(field accepted_latency_p99_ms "$out") ms"
+  else
+    accepted_rate=""
+    echo "  onton: FAIL accepted orders/s, FAIL latency (an invariant broke)"
+  fi
+}
+
+ratio() {  # ratio NAME ONTON_RATE REFERENCE_RATE
+  if [ -z "$2" ]; then
+    echo "$1: ratio onton/reference FAIL (an invariant broke)"
+  else
+    echo "$1: ratio onton/reference $(awk -v o="$2" -v r="$3" 'BEGIN { printf "%.3f", o / r }')" \
+      "($2 accepted orders/s over HTTP vs $3 orders/s of the naive SQL)"
+  fi
+}
+
+echo "bench/flash_sale: $seats seats, $attempts attempts from $conns connections, onton with 2 I/O threads," \
+  "$workers worker threads, pool $pool; $(nproc) cores"
+
+# ---------------------------------------------------------------- PostgreSQL
+bash tests/fixtures/postgres.sh start "$pg_dir" "$pg_port" >/dev/null
+pg_started=1
+export PGOPTIONS="-c search_path=core,nft,public"
+psql_base=(psql -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -q -X)
+"${psql_base[@]}" -d postgres -c "CREATE DATABASE flash"
+pg_sql() { "${psql_base[@]}" -d flash -AtF'|' -c "$1"; }
+pg_url="postgres://postgres@127.0.0.1:$pg_port/flash"
+ONTON_DATABASE_URL=$pg_url ONTON_LOG_LEVEL=warn "$onton" migrate >/dev/null
+"${psql_base[@]}" -d flash -f "$work/seed.sql"
+echo "PostgreSQL 15: synchronous_commit=$(pg_sql 'SHOW synchronous_commit'), fsync=$(pg_sql 'SHOW fsync')," \
+  "wal_sync_method=$(pg_sql 'SHOW wal_sync_method')"
+
+serve "$pg_url"
+measure postgres pg_sql
+pg_rate=$accepted_rate
+stop_onton
+
+# The reference: pgbench clients each committing one order per transaction, with the statements onton prepares
+# (src/domain/orders/orders.cpp kReserveSql and kInsertOrderSql), on the reference ticket type whose supply never
+# runs out, so every transaction is an accepted order.
+ref_tt=$(pg_sql "SELECT ticket_type_id FROM ticket_types WHERE name = 'Naive reference'")
+event_id=$(pg_sql "SELECT event_id FROM events WHERE event_uuid = '$event_uuid'")
+request_hash=$(printf '%s' "$event_uuid
+$ref_tt
+1" | sha256sum | cut -d' ' -f1)
+cat >"$work/naive.sql" <<SQL
+\\set uid random(1001, $((1000 + conns)))
+BEGIN;
+UPDATE ticket_types SET reserved = reserved + 1, updated_at = extract(epoch FROM now())::bigint
+WHERE ticket_type_id = $ref_tt AND (supply IS NULL OR sold + reserved + 1 <= supply);
+INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, payment_comment,
+                    expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at)
+VALUES (gen_random_uuid()::text, :uid, $event_id, $ref_tt, 1, $price, 'created', 'ticket',
+        'onton-' || substr(md5(random()::text), 1, 16), extract(epoch FROM now())::bigint + 900, NULL,
+        '$request_hash', NULL, extract(epoch FROM now())::bigint, extract(epoch FROM now())::bigint);
+END;
+SQL
+pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c 64 -j 2 -T "$ref_seconds" -f "$work/naive.sql" \
+  flash >"$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out"; exit 1; }
+pg_ref_rate=$(awk '/^tps = / { printf "%.1f", $3; exit }' "$work/pgbench.out")
+pg_ref_orders=$(pg_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $ref_tt")
+pg_ref_failed=$(awk -F': ' '/number of failed transactions/ { print $2 }' "$work/pgbench.out")
+echo "  naive reference (pgbench -M prepared -c 64 -j 2 -T $ref_seconds): $pg_ref_rate orders/s," \
+  "$pg_ref_orders orders committed, failed transactions: ${pg_ref_failed:-0}," \
+  "latency average $(awk -F'= ' '/^latency average/ { print $2 }' "$work/pgbench.out")"
+ratio "PostgreSQL" "$pg_rate" "$pg_ref_rate"
+bash tests/fixtures/postgres.sh stop "$pg_dir" "$pg_port" >/dev/null
+pg_started=""
+
+# ---------------------------------------------------------------- SQLite
+lite_db=$work/sqlite/onton.db
+mkdir -p "$work/sqlite"
+lite_url="sqlite://$lite_db"
+lite_sql() { sqlite3 -bail -cmd '.timeout 10000' "$lite_db" "$1"; }
+ONTON_DATABASE_URL=$lite_url ONTON_LOG_LEVEL=warn "$onton" migrate >/dev/null
+sqlite3 -bail -cmd '.timeout 10000' "$lite_db" <"$work/seed.sql"
+echo "SQLite $(sqlite3 --version | cut -d' ' -f1): journal_mode=$(lite_sql 'PRAGMA journal_mode'), onton sets" \
+  "synchronous=FULL and BEGIN IMMEDIATE"
+serve "$lite_url"
+measure sqlite lite_sql
+lite_rate=$accepted_rate
+stop_onton
+
+# The reference: one sqlite3 process committing one order per transaction with onton's pragmas and statements, for
+# REFERENCE_SECONDS (or 1,000,000 orders); awk streams the transactions in, and committed orders are counted after.
+lite_ref_tt=$(lite_sql "SELECT ticket_type_id FROM ticket_types WHERE name = 'Naive reference'")
+lite_event_id=$(lite_sql "SELECT event_id FROM events WHERE event_uuid = '$event_uuid'")
+naive_sqlite() {
+  echo "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+  awk -v n=1000000 -v tt="$lite_ref_tt" -v ev="$lite_event_id" -v price="$price" -v rh="$request_hash" \
+    -v lo=1001 -v span="$conns" 'BEGIN {
+    for (i = 0; i < n; i++) {
+      print "BEGIN IMMEDIATE;"
+      print "UPDATE ticket_types SET reserved = reserved + 1, updated_at = unixepoch() WHERE ticket_type_id = " tt \
+            " AND (supply IS NULL OR sold + reserved + 1 <= supply);"
+      print "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type," \
+            " payment_comment, expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at) VALUES" \
+            " (lower(hex(randomblob(16))), " lo " + abs(random()) % " span ", " ev ", " tt ", 1, " price \
+            ", '\''created'\'', '\''ticket'\'', '\''onton-'\'' || lower(hex(randomblob(8))), unixepoch() + 900," \
+            " NULL, '\''" rh "'\'', NULL, unixepoch(), unixepoch());"
+      print "COMMIT;"
+    }
+  }'
+}
+t0=$(date +%s.%N)
+naive_sqlite 2>/dev/null | timeout "$ref_seconds" sqlite3 -bail "$lite_db" >/dev/null 2>&1 || true
+t1=$(date +%s.%N)
+lite_ref_orders=$(lite_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $lite_ref_tt")
+lite_ref_rate=$(awk -v n="$lite_ref_orders" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
+echo "  naive reference (sqlite3 CLI, one process, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s):" \
+  "$lite_ref_rate orders/s, $lite_ref_orders orders committed"
+ratio "SQLite" "$lite_rate" "$lite_ref_rate"
+
+if [ "$failed" -ne 0 ]; then
+  echo "FAIL: an invariant broke (see above)"
+  exit 1
+fi
