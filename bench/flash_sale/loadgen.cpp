@@ -213,6 +213,13 @@ void PrintReport(Run& run) {
     std::printf("latency_max_ms=%.2f\n", PercentileMs(run.latencies_ns, 100));
     std::printf("accepted_latency_p50_ms=%.2f\n", PercentileMs(run.accepted_latencies_ns, 50));
     std::printf("accepted_latency_p99_ms=%.2f\n", PercentileMs(run.accepted_latencies_ns, 99));
+    // The client shares the machine with the server and the database: say how much of it the client took.
+    rusage usage{};
+    if (getrusage(RUSAGE_SELF, &usage) == 0) {
+        const auto cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+        std::printf("loadgen_cpu_seconds=%.3f\n", cpu);
+    }
 }
 
 void RaiseFdLimit(std::size_t connections) {

@@ -226,7 +226,16 @@ int RunServe(const std::vector<std::string>& args) {
                                 clock,
                                 random,
                                 {.order_ttl_seconds = config->order_ttl_seconds,
-                                 .platform_wallet_address = config->platform_wallet_address});
+                                 .platform_wallet_address = config->platform_wallet_address,
+                                 .max_batch = config->order_max_batch});
+    metrics.AddCollector([&orders](std::string& out) {
+        out += "# HELP onton_order_batches_total Reservation transactions committed by the order batcher.\n";
+        out += "# TYPE onton_order_batches_total counter\n";
+        out += fmt::format("onton_order_batches_total {}\n", orders.batches());
+        out += "# HELP onton_order_batched_orders_total Orders placed through those transactions.\n";
+        out += "# TYPE onton_order_batched_orders_total counter\n";
+        out += fmt::format("onton_order_batched_orders_total {}\n", orders.batched_orders());
+    });
     // Unpaid orders give their seats back when they expire; on the embedded default this runs in-process.
     PeriodicTask expiry("order expiry", std::chrono::seconds(config->expiry_sweep_seconds), [&orders] {
         const auto expired = orders.ExpireDue();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <thread>
 
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -352,6 +353,63 @@ TEST_F(OrdersApi, BadOrdersAreRejected) {
     const auto closed = Buy(buyer_, free_type_, 1);
     EXPECT_EQ(closed.result_int(), 409U);
     EXPECT_EQ(ErrorCode(closed), "ticket.sale_closed");
+}
+
+}  // namespace
+}  // namespace onton::test
+
+namespace onton::test {
+namespace {
+
+using nlohmann::json;
+
+TEST(OrdersExpiry, ServeExpiresUnpaidOrdersAndFreesTheirSeats) {
+    TempDir dir;
+    const std::map<std::string, std::string> env = {
+        {"ONTON_DATABASE_URL", "sqlite://" + (dir.path() / "onton.db").string()},
+        {"ONTON_ORDER_TTL_SECONDS", "1"},
+        {"ONTON_ORDER_EXPIRY_SWEEP_SECONDS", "1"}};
+    ServeProcess server(env, dir.path());
+    auto r = RunOnton({"admin", "init-data", "--user-id", "701"}, env);
+    while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+    const auto token =
+        json::parse(Request(server.port(), "POST", "/api/v1/auth/telegram", json{{"init_data", r.out}}.dump()).body())
+            ["token"]
+                .get<std::string>();
+    const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer " + token}};
+    const std::int64_t now = std::time(nullptr);
+    const auto event_uuid =
+        json::parse(Request(server.port(), "POST", "/api/v1/events",
+                            json{{"title", "T"}, {"description", ""}, {"start_date", now + 86400},
+                                 {"end_date", now + 90000}, {"participation_type", "in_person"}, {"location", "X"}}
+                                .dump(),
+                            "application/json", auth)
+                        .body())["event_uuid"]
+            .get<std::string>();
+    const auto type = json::parse(Request(server.port(), "POST", "/api/v1/events/" + event_uuid + "/ticket-types",
+                                          json{{"name", "P"}, {"price", "5"}, {"supply", 1}}.dump(), "application/json",
+                                          auth)
+                                      .body())["id"];
+    ASSERT_EQ(Request(server.port(), "POST", "/api/v1/events/" + event_uuid + "/publish", "", "application/json", auth)
+                  .result_int(),
+              200U);
+    const auto order = json::parse(Request(server.port(), "POST", "/api/v1/orders",
+                                           json{{"event_uuid", event_uuid}, {"ticket_type_id", type}}.dump(),
+                                           "application/json", auth)
+                                       .body());
+    ASSERT_EQ(order["state"], "created");
+    // The sweeper runs every second; wait (bounded) for it to expire the order, then the seat is free again.
+    std::string state;
+    for (int i = 0; i < 300 && state != "expired"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        state = json::parse(Request(server.port(), "GET", "/api/v1/orders/" + order["uuid"].get<std::string>(), "", "",
+                                    auth)
+                                .body())["state"];
+    }
+    EXPECT_EQ(state, "expired");
+    const auto event = json::parse(Request(server.port(), "GET", "/api/v1/events/" + event_uuid).body());
+    EXPECT_EQ(event["ticket_types"][0]["reserved"], 0);
+    EXPECT_EQ(event["ticket_types"][0]["available"], 1);
 }
 
 }  // namespace

@@ -399,32 +399,9 @@ Result<OrderService::Placed> OrderService::Place(const identity::Principal& buye
     const auto ticket_type_id = body["ticket_type_id"].get<std::int64_t>();
     const auto request_hash = Sha256Hex(event_uuid + "\n" + std::to_string(ticket_type_id) + "\n" +
                                         std::to_string(quantity) + "\n" + promo_code);
-    try {
-        try {
-            return PlaceGuarded(buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash);
-        } catch (const ports::StoreError& e) {
-            // Two requests with one key raced and the other inserted first: answer as a repeat of it.
-            if (e.kind() != ports::StoreError::Kind::kUniqueViolation || idempotency_key.empty()) throw;
-            return PlaceGuarded(buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash);
-        }
-    } catch (const RollbackWith& rollback) {
-        return rollback.error;
-    }
-}
-
-Result<OrderService::Placed> OrderService::PlaceGuarded(const identity::Principal& buyer,
-                                                        const std::string& event_uuid,
-                                                        std::int64_t ticket_type_id,
-                                                        std::int64_t quantity,
-                                                        const std::string& promo_code,
-                                                        const std::string& idempotency_key,
-                                                        const std::string& request_hash) {
-    const auto now = clock_.NowUnix();
-    const bool postgres = store_.Dialect() == "postgres";
-
-    // Test-only path: the availability read happens in its own transaction, so buyers can interleave.
-    std::optional<std::int64_t> unguarded_reserved;
+    PlaceRequest request{buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash, {}};
     if (settings_.unsafe_disable_oversell_guard) {
+        // Test-only path: the availability read happens in its own transaction, so buyers can interleave.
         const auto rs = store_.Transact(
             [&](ports::Transaction& tx) { return tx.Execute(kLoadOfferSql, {event_uuid, ticket_type_id}); },
             {.read_only = true});
@@ -434,12 +411,106 @@ Result<OrderService::Placed> OrderService::PlaceGuarded(const identity::Principa
             if (supply && AsInt(r[9]) + AsInt(r[10]) + quantity > *supply) {
                 return Error{"ticket.sold_out", "no seats left of this ticket type"};
             }
-            unguarded_reserved = AsInt(r[10]) + quantity;
+            request.unguarded_reserved = AsInt(r[10]) + quantity;
             std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen the window the guard closes
         }
+        return PlaceOne(request);
     }
+    if (settings_.max_batch <= 1) return PlaceOne(request);
+    return PlaceBatched(std::move(request));
+}
 
-    return store_.Transact([&](ports::Transaction& tx) -> Result<Placed> {
+Result<OrderService::Placed> OrderService::PlaceOne(const PlaceRequest& request) {
+    auto attempt = [&]() -> Result<Placed> {
+        try {
+            return store_.Transact(
+                [&](ports::Transaction& tx) -> Result<Placed> { return PlaceInTx(tx, request, clock_.NowUnix()); });
+        } catch (const RollbackWith& rollback) {
+            return rollback.error;
+        }
+    };
+    try {
+        return attempt();
+    } catch (const ports::StoreError& e) {
+        // Two requests with one key raced and the other inserted first: answer as a repeat of it.
+        if (e.kind() != ports::StoreError::Kind::kUniqueViolation || request.idempotency_key.empty()) throw;
+        return attempt();
+    }
+}
+
+Result<OrderService::Placed> OrderService::PlaceBatched(PlaceRequest request) {
+    auto me = std::make_shared<Pending>(Pending{std::move(request), {}});
+    auto answer = me->promise.get_future();
+    std::unique_lock lock(batch_mutex_);
+    auto& lane = lanes_[me->request.ticket_type_id];  // references into an unordered_map survive rehashing
+    lane.waiting.push_back(me);
+    if (lane.busy) {
+        lock.unlock();
+        return answer.get();  // a leader is running a batch; ours goes into its next one
+    }
+    // Leader: run batches of whoever is waiting until nobody is, then step down.
+    lane.busy = true;
+    while (!lane.waiting.empty()) {
+        std::vector<std::shared_ptr<Pending>> batch;
+        const auto take = std::min(lane.waiting.size(), static_cast<std::size_t>(settings_.max_batch));
+        batch.assign(lane.waiting.begin(), lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
+        lane.waiting.erase(lane.waiting.begin(), lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
+        lock.unlock();
+        RunBatch(batch);
+        lock.lock();
+    }
+    lane.busy = false;
+    lock.unlock();
+    return answer.get();
+}
+
+void OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
+    std::vector<std::optional<Result<Placed>>> results;
+    try {
+        store_.InTransaction([&](ports::Transaction& tx) {
+            results.assign(batch.size(), std::nullopt);  // the body may run again after a serialization failure
+            const auto now = clock_.NowUnix();
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                // A savepoint per order: one buyer's failure after a write (an exhausted promo code) undoes only
+                // that buyer's order, not the batch.
+                tx.Execute("SAVEPOINT onton_order");
+                try {
+                    results[i].emplace(PlaceInTx(tx, batch[i]->request, now));
+                } catch (const RollbackWith& rollback) {
+                    tx.Execute("ROLLBACK TO SAVEPOINT onton_order");
+                    results[i].emplace(rollback.error);
+                }
+                tx.Execute("RELEASE SAVEPOINT onton_order");
+            }
+        });
+    } catch (const std::exception&) {
+        // The batch as a whole failed (two requests raced on one idempotency key, a lost connection): nothing of
+        // it was committed, so answer each request on its own.
+        for (const auto& pending : batch) {
+            try {
+                pending->promise.set_value(PlaceOne(pending->request));
+            } catch (...) {
+                pending->promise.set_exception(std::current_exception());
+            }
+        }
+        return;
+    }
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    batched_orders_.fetch_add(static_cast<std::int64_t>(batch.size()), std::memory_order_relaxed);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(std::move(*results[i]));
+}
+
+Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, const PlaceRequest& request, std::int64_t now) {
+    const bool postgres = store_.Dialect() == "postgres";
+    const auto& buyer = request.buyer;
+    const auto& event_uuid = request.event_uuid;
+    const auto ticket_type_id = request.ticket_type_id;
+    const auto quantity = request.quantity;
+    const auto& promo_code = request.promo_code;
+    const auto& idempotency_key = request.idempotency_key;
+    const auto& request_hash = request.request_hash;
+    const auto& unguarded_reserved = request.unguarded_reserved;
+    {
         if (!idempotency_key.empty()) {
             const auto existing = tx.Execute(kFindIdempotentSql, {buyer.user_id, idempotency_key});
             if (!existing.empty()) {
@@ -559,7 +630,7 @@ Result<OrderService::Placed> OrderService::PlaceGuarded(const identity::Principa
             order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid});
         }
         return Placed{std::move(order), true};
-    });
+    }
 }
 
 Result<Order> OrderService::Get(const identity::Principal& caller, const std::string& uuid) {

@@ -3,7 +3,12 @@
 /// and the supply, atomically), pays, and gets one ticket per seat; an unpaid order expires and gives its seats back
 /// exactly once; staff check tickets in, and of concurrent scans of one code exactly one admits.
 
+#include <atomic>
 #include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +62,8 @@ struct OrderSettings {
     /// TEST ONLY: reserve with a separate read and an unconditional write, so that concurrent buyers can oversell.
     /// Exists so that the concurrency tests prove they can catch the race (as pretix's do). Never set in production.
     bool unsafe_disable_oversell_guard = false;
+    /// At most this many concurrent orders of one ticket type share a transaction; 1 turns batching off.
+    std::int64_t max_batch = 256;
 };
 
 /// The JSON of the API: money as decimal strings; for an unpaid paid-for order, `payment` with the platform
@@ -189,19 +196,49 @@ public:
 
     [[nodiscard]] const OrderSettings& settings() const noexcept { return settings_; }
 
+    /// Reservation transactions committed by the batcher and the orders they carried (for /metrics).
+    [[nodiscard]] std::int64_t batches() const noexcept { return batches_.load(); }
+    [[nodiscard]] std::int64_t batched_orders() const noexcept { return batched_orders_.load(); }
+
 private:
-    Result<Placed> PlaceGuarded(const identity::Principal& buyer,
-                                const std::string& event_uuid,
-                                std::int64_t ticket_type_id,
-                                std::int64_t quantity,
-                                const std::string& promo_code,
-                                const std::string& idempotency_key,
-                                const std::string& request_hash);
+    struct PlaceRequest {
+        identity::Principal buyer;
+        std::string event_uuid;
+        std::int64_t ticket_type_id = 0;
+        std::int64_t quantity = 0;
+        std::string promo_code;
+        std::string idempotency_key;
+        std::string request_hash;
+        std::optional<std::int64_t> unguarded_reserved;  ///< test-only unguarded mode
+    };
+    struct Pending {
+        PlaceRequest request;
+        std::promise<Result<Placed>> promise;
+    };
+    /// Buyers of one ticket type waiting for the next batch, and whether a leader is running one.
+    struct Lane {
+        std::vector<std::shared_ptr<Pending>> waiting;
+        bool busy = false;
+    };
+
+    /// One order in its own transaction.
+    Result<Placed> PlaceOne(const PlaceRequest& request);
+    /// Group commit: concurrent buyers of one ticket type are placed together in one transaction (each with its
+    /// own savepoint and its own answer); the first to arrive leads while the others wait for their answer.
+    Result<Placed> PlaceBatched(PlaceRequest request);
+    void RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);
+    /// The checks and writes of one order inside `tx`; throws RollbackWith to undo its own writes.
+    Result<Placed> PlaceInTx(ports::Transaction& tx, const PlaceRequest& request, std::int64_t now);
 
     ports::Store& store_;
     const ports::Clock& clock_;
     ports::Random& random_;
     OrderSettings settings_;
+
+    std::mutex batch_mutex_;
+    std::unordered_map<std::int64_t, Lane> lanes_;
+    std::atomic<std::int64_t> batches_{0};
+    std::atomic<std::int64_t> batched_orders_{0};
 };
 
 }  // namespace onton::orders
