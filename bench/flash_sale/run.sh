@@ -3,13 +3,15 @@
 # attempts (POST /api/v1/orders) from CONNECTIONS keep-alive connections, one signed-in buyer each, against
 # `onton serve` on PostgreSQL (synchronous_commit on, fsync on) and then on SQLite (WAL, synchronous=FULL), ROUNDS
 # times each on a fresh ticket type. After every round the invariants are checked in SQL (a broken one prints FAIL
-# instead of the figures). The naive reference then runs the same per-order SQL (the guarded UPDATE of ticket_types
-# plus the INSERT into orders, one transaction per order) straight on the same database: pgbench at 1, POOL_SIZE and
-# 64 clients on PostgreSQL (the best of them is the reference), one sqlite3 process on SQLite. The script prints
-# onton's median accepted orders/s divided by the reference's orders/s.
+# instead of the figures). After every round the naive reference runs the same per-order SQL (the guarded UPDATE of
+# ticket_types plus the INSERT into orders, one transaction per order) straight on the same database: pgbench at 1,
+# POOL_SIZE and 64 clients on PostgreSQL (the best of them is the round's reference), one sqlite3 process on SQLite.
+# The script prints the median over the rounds of onton's accepted orders/s divided by the reference's orders/s.
 #   bench/flash_sale/run.sh [ROUNDS] [ATTEMPTS] [CONNECTIONS] [SEATS] [REFERENCE_SECONDS]
-#   defaults: 3 rounds, 20000 attempts, 1000 connections, 1000 seats, 5 s per reference run
-# Environment: WORKER_THREADS and POOL_SIZE of onton (default 8 and 8, onton's own defaults); see bench/README.md.
+#   defaults: 3 rounds, 20000 attempts, 1000 connections, 1000 seats, 3 s per reference run
+# Environment: WORKER_THREADS and POOL_SIZE of onton (default 8 and 8, onton's own defaults); any ONTON_* variable
+# passes through to `onton serve`, e.g. ONTON_ORDER_MAX_BATCH=1 to place one order per transaction. See
+# bench/README.md.
 # Builds the `bench` preset first. Needs root for apt-get only when a package of `scripts/deps.sh bench` is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +19,7 @@ rounds=${1:-3}
 attempts=${2:-20000}
 conns=${3:-1000}
 seats=${4:-1000}
-ref_seconds=${5:-5}
+ref_seconds=${5:-3}
 workers=${WORKER_THREADS:-8}
 pool=${POOL_SIZE:-8}
 
@@ -171,27 +173,43 @@ sale() {
   fi
 }
 
-# summary LABEL NAME REFERENCE_RATE: medians over the rounds, the ratio and the targets of the issue.
-summary() {
-  local label=$1 name=$2 ref=$3
-  if [ -s "$work/$name.failed" ] || [ ! -s "$work/$name.rate" ]; then
-    echo "$label: onton FAIL accepted orders/s, FAIL p50/p99, ratio onton/reference FAIL (an invariant broke)"
+# reference NAME ROUND RATE: the ratio of the round, onton's accepted orders/s over the reference's orders/s.
+reference() {
+  local name=$1 r=$2 ref=$3 rate
+  echo "$ref" >>"$work/$name.ref"
+  if [ -s "$work/$name.failed" ]; then
+    echo "    round $r ratio onton/reference: FAIL (an invariant broke)"
     return
   fi
-  local rate p50 p99 ratio
+  rate=$(tail -1 "$work/$name.rate")
+  awk -v o="$rate" -v x="$ref" 'BEGIN { printf "%.3f\n", o / x }' >>"$work/$name.ratio"
+  echo "    round $r ratio onton/reference: $(tail -1 "$work/$name.ratio") ($rate / $ref)"
+}
+
+# summary LABEL NAME: medians over the rounds, the ratio and the targets of the issue.
+summary() {
+  local label=$1 name=$2 rate p50 p99 ratio
+  if [ -s "$work/$name.failed" ] || [ ! -s "$work/$name.rate" ]; then
+    echo "$label: onton FAIL accepted orders/s, FAIL p50/p99, reference $(median <"$work/$name.ref") orders/s," \
+      "ratio onton/reference FAIL (an invariant broke)"
+    return
+  fi
   rate=$(median <"$work/$name.rate")
   p50=$(median <"$work/$name.p50")
   p99=$(median <"$work/$name.p99")
-  ratio=$(awk -v o="$rate" -v r="$ref" 'BEGIN { printf "%.3f", o / r }')
-  echo "$label: onton $rate accepted orders/s, p50 $p50 ms, p99 $p99 ms (medians of $rounds rounds);" \
-    "reference $ref orders/s; ratio onton/reference $ratio"
+  ratio=$(median <"$work/$name.ratio")
+  echo "$label (medians of $rounds rounds): onton $rate accepted orders/s, p50 $p50 ms, p99 $p99 ms;" \
+    "naive reference $(median <"$work/$name.ref") orders/s; ratio onton/reference $ratio"
   echo "  targets: 10,000 orders/s $(verdict "$(awk -v x="$rate" 'BEGIN { print (x >= 10000) }')")," \
     "4x the reference $(verdict "$(awk -v x="$ratio" 'BEGIN { print (x >= 4) }')")," \
     "p99 under 100 ms $(verdict "$(awk -v x="$p99" 'BEGIN { print (x < 100) }')")"
 }
 
 echo "bench/flash_sale: $seats seats, $attempts attempts from $conns connections, $rounds rounds; onton with 2 I/O" \
-  "threads, $workers worker threads, $pool database connections; $(nproc) cores"
+  "threads, $workers worker threads, $pool database connections, order batches of at most" \
+  "${ONTON_ORDER_MAX_BATCH:-256 (default)}; $(nproc) cores"
+echo "Each round: one flash sale through onton on a fresh ticket type, then the naive reference for ${ref_seconds}s" \
+  "per client count on the same database (interleaved, so drift of the disk hits both)."
 
 # ---------------------------------------------------------------- PostgreSQL
 bash tests/fixtures/postgres.sh start "$pg_dir" "$pg_port" >/dev/null
@@ -205,14 +223,17 @@ ONTON_DATABASE_URL=$pg_url ONTON_LOG_LEVEL=warn "$onton" migrate >/dev/null
 "${psql_base[@]}" -d flash -f "$work/seed.sql"
 echo "PostgreSQL 15: synchronous_commit=$(pg_sql 'SHOW synchronous_commit'), fsync=$(pg_sql 'SHOW fsync')," \
   "wal_sync_method=$(pg_sql 'SHOW wal_sync_method')"
-serve "$pg_url"
-for r in $(seq 1 "$rounds"); do sale postgres pg_sql "$r"; done
-stop_onton
+
+batches() {  # the order batcher's counters of the server that is up
+  curl -sf "http://127.0.0.1:$http_port/metrics" | awk '
+    $1 == "onton_order_batches_total" { b = $2 } $1 == "onton_order_batched_orders_total" { o = $2 }
+    END { printf "  the order batcher ran %d order requests in %d transactions (%.1f per transaction)\n", o, b, (b ? o / b : 0) }'
+}
 
 # The reference: pgbench clients each committing one order per transaction with the statements onton prepares
 # (src/domain/orders/orders.cpp kReserveSql and kInsertOrderSql), on the reference ticket type whose supply never
 # runs out, so every transaction is an accepted order. All orders contend for one row, so more clients mostly add
-# lock waits: the best of 1, POOL_SIZE and 64 clients is the reference.
+# lock waits: the best of 1, POOL_SIZE and 64 clients is the round's reference.
 ref_tt=$(pg_sql "SELECT ticket_type_id FROM ticket_types WHERE name = 'Naive reference'")
 event_id=$(pg_sql "SELECT event_id FROM events WHERE event_uuid = '$event_uuid'")
 request_hash=$(printf '%s\n%s\n1' "$event_uuid" "$ref_tt" | sha256sum | cut -d' ' -f1)
@@ -228,18 +249,28 @@ VALUES (gen_random_uuid()::text, :uid, $event_id, $ref_tt, 1, $price, 'created',
         '$request_hash', NULL, extract(epoch FROM now())::bigint, extract(epoch FROM now())::bigint);
 END;
 SQL
-pg_ref=0
-for c in $(printf '%s\n' 1 "$pool" 64 | sort -nu); do
-  before=$(pg_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $ref_tt")
-  pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$c" -j $((c < 2 ? 1 : 2)) -T "$ref_seconds" \
-    -f "$work/naive.sql" flash >"$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out"; exit 1; }
-  after=$(pg_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $ref_tt")
-  tps=$(awk '/^tps = / { printf "%.1f", $3; exit }' "$work/pgbench.out")
-  echo "  naive reference, pgbench -M prepared -c $c -T $ref_seconds: $tps orders/s, $((after - before)) orders" \
-    "committed, $(awk -F': ' '/number of failed transactions/ { print $2 }' "$work/pgbench.out") failed," \
-    "latency average $(awk -F'= ' '/^latency average/ { print $2 }' "$work/pgbench.out")"
-  pg_ref=$(awk -v a="$pg_ref" -v b="$tps" 'BEGIN { print (b > a ? b : a) }')
+pg_reference() {  # pg_reference ROUND
+  local best=0 c before after tps line="    naive reference (pgbench -M prepared, ${ref_seconds}s each):"
+  for c in $(printf '%s\n' 1 "$pool" 64 | sort -nu); do
+    before=$(pg_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $ref_tt")
+    pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -M prepared -c "$c" -j $((c < 2 ? 1 : 2)) -T "$ref_seconds" \
+      -f "$work/naive.sql" flash >"$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out"; exit 1; }
+    after=$(pg_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $ref_tt")
+    tps=$(awk '/^tps = / { printf "%.1f", $3; exit }' "$work/pgbench.out")
+    line+=" -c $c $tps orders/s ($((after - before)) committed, $(awk -F'[:(]' '/number of failed/ { print $2+0 }' \
+      "$work/pgbench.out") failed, latency $(awk -F'= ' '/^latency average/ { print $2 }' "$work/pgbench.out"));"
+    best=$(awk -v a="$best" -v b="$tps" 'BEGIN { print (b > a ? b : a) }')
+  done
+  echo "${line%;}"
+  reference postgres "$1" "$best"
+}
+serve "$pg_url"
+for r in $(seq 1 "$rounds"); do
+  sale postgres pg_sql "$r"
+  pg_reference "$r"
 done
+batches
+stop_onton
 bash tests/fixtures/postgres.sh stop "$pg_dir" "$pg_port" >/dev/null
 pg_started=""
 
@@ -252,13 +283,10 @@ ONTON_DATABASE_URL=$lite_url ONTON_LOG_LEVEL=warn "$onton" migrate >/dev/null
 sqlite3 -bail -cmd '.timeout 10000' "$lite_db" <"$work/seed.sql"
 echo "SQLite $(sqlite3 --version | cut -d' ' -f1): journal_mode=$(lite_sql 'PRAGMA journal_mode'), onton sets" \
   "synchronous=FULL and BEGIN IMMEDIATE"
-serve "$lite_url"
-for r in $(seq 1 "$rounds"); do sale sqlite lite_sql "$r"; done
-stop_onton
 
 # The reference: one sqlite3 process (SQLite has one writer at a time) committing one order per transaction with
 # onton's pragmas and statements for REFERENCE_SECONDS; awk streams the transactions in (at most 1,000,000), and the
-# committed orders are counted afterwards.
+# committed orders are counted afterwards. Onton is up but idle meanwhile.
 lite_ref_tt=$(lite_sql "SELECT ticket_type_id FROM ticket_types WHERE name = 'Naive reference'")
 lite_event_id=$(lite_sql "SELECT event_id FROM events WHERE event_uuid = '$event_uuid'")
 lite_hash=$(printf '%s\n%s\n1' "$event_uuid" "$lite_ref_tt" | sha256sum | cut -d' ' -f1)
@@ -279,17 +307,29 @@ naive_sqlite() {
     }
   }'
 }
-t0=$(date +%s.%N)
-naive_sqlite 2>/dev/null | timeout "$ref_seconds" sqlite3 -bail "$lite_db" >/dev/null 2>&1 || true
-t1=$(date +%s.%N)
-lite_ref_orders=$(lite_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $lite_ref_tt")
-lite_ref=$(awk -v n="$lite_ref_orders" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
-echo "  naive reference, one sqlite3 process for $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s:" \
-  "$lite_ref orders/s, $lite_ref_orders orders committed"
+lite_reference() {  # lite_reference ROUND
+  local before after t0 t1 ref
+  before=$(lite_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $lite_ref_tt")
+  t0=$(date +%s.%N)
+  naive_sqlite 2>/dev/null | timeout "$ref_seconds" sqlite3 -bail -cmd '.timeout 10000' "$lite_db" >/dev/null 2>&1 || true
+  t1=$(date +%s.%N)
+  after=$(lite_sql "SELECT count(*) FROM orders WHERE ticket_type_id = $lite_ref_tt")
+  ref=$(awk -v n=$((after - before)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
+  echo "    naive reference (one sqlite3 process, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s):" \
+    "$ref orders/s ($((after - before)) committed)"
+  reference sqlite "$1" "$ref"
+}
+serve "$lite_url"
+for r in $(seq 1 "$rounds"); do
+  sale sqlite lite_sql "$r"
+  lite_reference "$r"
+done
+batches
+stop_onton
 
 echo
-summary "PostgreSQL" postgres "$pg_ref"
-summary "SQLite" sqlite "$lite_ref"
+summary "PostgreSQL" postgres
+summary "SQLite" sqlite
 if [ "$failed" -ne 0 ]; then
   echo "FAIL: an invariant broke (see above)"
   exit 1

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "adapters/storage/store_factory.hpp"
+#include "adapters/media/filesystem_media.hpp"
 #include "adapters/system/system.hpp"
 #include "app/config.hpp"
 #include "app/periodic.hpp"
@@ -242,11 +243,21 @@ int RunServe(const std::vector<std::string>& args) {
         if (expired > 0) spdlog::info("expired {} unpaid orders", expired);
     });
 
+    std::unique_ptr<media::FilesystemMedia> media_store;
+    try {
+        media_store = std::make_unique<media::FilesystemMedia>(config->media_dir);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot use the media directory {}: {}", config->media_dir, e.what());
+        return 1;
+    }
+
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
                   .events = events,
                   .orders = orders,
+                  .media = *media_store,
+                  .max_image_bytes = static_cast<std::uint64_t>(config->media_max_bytes),
                   .clock = clock,
                   .public_url = config->public_url,
                   .system = {.ping_store = [&store] { store->Ping(); },

@@ -244,6 +244,14 @@ const std::vector<Setting>& Settings() {
          IntSetting([](Config& c, std::int64_t v) { c.session_ttl_seconds = v; }, 60, 365LL * 24 * 3600)},
         {"ONTON_PUBLIC_URL", "http.public_url",
          UrlSetting([](Config& c) -> std::string& { return c.public_url; }, {"http://", "https://"}, false)},
+        {"ONTON_MEDIA_DIR", "media.dir",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             if (raw.empty()) return std::string("expected a directory path");
+             c.media_dir = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_MEDIA_MAX_BYTES", "media.max_bytes",
+         IntSetting([](Config& c, std::int64_t v) { c.media_max_bytes = v; }, 1024, 64LL * 1024 * 1024)},
         {"ONTON_LOG_LEVEL", "log.level",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -375,6 +383,7 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("ton.platform_wallet_address = {}", or_default(platform_wallet_address, "(unset)")),
         fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}",
                     init_data_max_age_seconds, session_ttl_seconds),
+        fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),
         fmt::format("log.level = {}", log_level),
     };
 }

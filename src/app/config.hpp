@@ -49,6 +49,8 @@ struct Config {
     std::int64_t session_ttl_seconds = 30LL * 24 * 3600;  ///< bearer session lifetime
 
     std::string public_url = "http://localhost:8080";
+    std::string media_dir = "./var/media";                    ///< uploaded images
+    std::int64_t media_max_bytes = 5 * 1024 * 1024;           ///< largest image upload
     std::string log_level = "info";
 
     /// One `name = value` line per setting, secrets as `(set)` / `(unset)`, URL passwords as `***`.

@@ -2,14 +2,21 @@
 
 #include "http/handlers/events.hpp"
 #include "http/handlers/identity.hpp"
+#include "http/handlers/media.hpp"
 #include "http/handlers/orders.hpp"
 
 namespace onton::app {
 
 void AddAllRoutes(http::Router& router, RouteServices services) {
     http::AddIdentityRoutes(router, services.identity);
-    http::AddEventRoutes(router, services.events, services.identity, services.clock, std::move(services.public_url));
+    http::AddEventRoutes(router, services.events, services.identity, services.clock, services.public_url);
     http::AddOrderRoutes(router, services.orders, services.identity);
+    http::AddMediaRoutes(router,
+                         {.media = services.media,
+                          .events = services.events,
+                          .identity = services.identity,
+                          .public_url = services.public_url,
+                          .max_image_bytes = services.max_image_bytes});
     http::AddSystemRoutes(router, std::move(services.system));
 }
 

@@ -8,6 +8,7 @@
 #include "domain/identity/identity.hpp"
 #include "domain/orders/orders.hpp"
 #include "http/handlers/system.hpp"
+#include "ports/media.hpp"
 #include "http/router.hpp"
 
 namespace onton::app {
@@ -16,6 +17,8 @@ struct RouteServices {
     identity::IdentityService& identity;
     events::EventService& events;
     orders::OrderService& orders;
+    ports::MediaStore& media;
+    std::uint64_t max_image_bytes = 5 * 1024 * 1024;
     const ports::Clock& clock;
     std::string public_url;
     http::SystemRoutesDeps system;

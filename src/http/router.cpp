@@ -79,6 +79,12 @@ RouteLookup Router::Find(Verb method, std::string_view path) const {
     return MethodNotAllowed{AllowedMethods(path)};
 }
 
+std::uint64_t Router::LargestBodyLimit() const noexcept {
+    std::uint64_t largest = 0;
+    for (const auto& r : routes_) largest = std::max(largest, r.options.max_body_bytes);
+    return largest;
+}
+
 std::string Router::AllowedMethods(std::string_view path) const {
     const auto segments = SplitPath(path);
     std::vector<std::string> methods;

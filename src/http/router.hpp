@@ -3,6 +3,7 @@
 /// (`/api/v1/events/{event_uuid}/publish`). Immutable once the server starts, so lookups need no lock.
 
 #include <boost/beast/http/verb.hpp>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ struct RouteOptions {
     /// The body must be a JSON document (`application/json`, UTF-8); the server parses it into Request::json and
     /// answers 415/400 itself otherwise.
     bool json_body = false;
+    /// Largest accepted body; 0 takes the server's max_body_bytes. Uploads raise it for their route only.
+    std::uint64_t max_body_bytes = 0;
 };
 
 struct Route {
@@ -56,6 +59,9 @@ public:
     [[nodiscard]] std::string AllowedMethods(std::string_view path) const;
 
     [[nodiscard]] const std::vector<Route>& routes() const noexcept { return routes_; }
+
+    /// The largest max_body_bytes any route asks for (0 when none raises the default).
+    [[nodiscard]] std::uint64_t LargestBodyLimit() const noexcept;
 
 private:
     struct Compiled {

@@ -393,7 +393,8 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
 
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(settings.max_header_bytes);
-        parser.body_limit(settings.max_body_bytes);
+        // Loose enough for the largest route; tightened to the request's own route once the head is known.
+        parser.body_limit(std::max<std::uint64_t>(settings.max_body_bytes, st->router.LargestBodyLimit()));
         stream.expires_after(settings.header_timeout);
         co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {  // a declared Content-Length over the limit fails the head already
@@ -413,8 +414,21 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
             fail = Error{"request.malformed", "the request could not be parsed"};
             break;
         }
+        {
+            std::uint64_t limit = settings.max_body_bytes;
+            const auto target = ToView(parser.get().target());
+            const auto found = st->router.Find(parser.get().method(), target.substr(0, target.find('?')));
+            if (const auto* match = std::get_if<RouteMatch>(&found); match && match->route->options.max_body_bytes > 0) {
+                limit = match->route->options.max_body_bytes;
+            }
+            if (parser.content_length() && *parser.content_length() > limit) {
+                fail = Error{"request.body_too_large", "the body is too large", {{"max_bytes", limit}}};
+                break;
+            }
+            parser.body_limit(limit);
+        }
         if (parser.get()[bhttp::field::expect] == "100-continue") {
-            // A declared length over the limit has already failed the head read above.
+            // A declared length over the limit has been refused above.
             RawResponse cont{bhttp::status::continue_, 11};
             co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
             if (ec) break;
@@ -424,9 +438,7 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
             co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         }
         if (ec == bhttp::error::body_limit) {
-            fail = Error{"request.body_too_large",
-                                               "the body is too large",
-                                               {{"max_bytes", settings.max_body_bytes}}};
+            fail = Error{"request.body_too_large", "the body is too large"};
             break;
         }
         if (ec == beast::error::timeout || ec == bhttp::error::partial_message || ec == asio::error::eof ||

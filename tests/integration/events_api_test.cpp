@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <filesystem>
 
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -146,6 +147,69 @@ TEST_F(EventsApi, BadInputIsRejectedWithTheField) {
     EXPECT_EQ(Call("GET", "/api/v1/events", "not-a-token").result_int(), 401U);
     EXPECT_EQ(Call("GET", "/api/v1/events/no-such-event", "").result_int(), 404U);
     EXPECT_EQ(Call("DELETE", "/api/v1/events/x/roles/abc/co_organizer", alice_).result_int(), 422U);
+}
+
+}  // namespace
+}  // namespace onton::test
+
+namespace onton::test {
+namespace {
+
+using nlohmann::json;
+
+TEST(MediaApi, EventImageUploadAndServe) {
+    TempDir dir;
+    const std::map<std::string, std::string> env = {
+        {"ONTON_DATABASE_URL", "sqlite://" + (dir.path() / "onton.db").string()},
+        {"ONTON_MEDIA_DIR", (dir.path() / "media").string()},
+        {"ONTON_MEDIA_MAX_BYTES", "4096"}};
+    ServeProcess server(env, dir.path());
+    const auto token = [&](std::int64_t id) {
+        auto r = RunOnton({"admin", "init-data", "--user-id", std::to_string(id)}, env);
+        while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
+        return json::parse(
+                   Request(server.port(), "POST", "/api/v1/auth/telegram", json{{"init_data", r.out}}.dump()).body())
+            ["token"]
+                .get<std::string>();
+    };
+    const auto owner = token(801);
+    const auto stranger = token(802);
+    const std::int64_t now = std::time(nullptr);
+    const auto event_uuid =
+        json::parse(Request(server.port(), "POST", "/api/v1/events",
+                            json{{"title", "Pics"}, {"start_date", now + 86400}, {"end_date", now + 90000},
+                                 {"participation_type", "in_person"}}
+                                .dump(),
+                            "application/json", {{"Authorization", "Bearer " + owner}})
+                        .body())["event_uuid"]
+            .get<std::string>();
+    const auto path = "/api/v1/events/" + event_uuid + "/image";
+    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(100, '\x01');
+    const auto put = [&](const std::string& who, const std::string& type, const std::string& body) {
+        return Request(server.port(), "PUT", path, body, type, {{"Authorization", "Bearer " + who}});
+    };
+
+    EXPECT_EQ(put(stranger, "image/png", png).result_int(), 404U) << "a draft does not leak to strangers";
+    EXPECT_EQ(put(owner, "image/gif", "GIF89a").result_int(), 415U);
+    const auto mismatch = put(owner, "image/png", "\xFF\xD8\xFF not a png");
+    EXPECT_EQ(mismatch.result_int(), 422U);
+    EXPECT_EQ(put(owner, "image/png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(5000, 'x')).result_int(), 413U);
+    EXPECT_EQ(put(owner, "application/json", "{}").result_int(), 415U);
+    // The upload limit is for this route only: other routes keep the general one.
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "media")) << "refused uploads leave nothing on disk";
+
+    const auto ok = put(owner, "image/png", png);
+    ASSERT_EQ(ok.result_int(), 200U) << ok.body();
+    const auto url = json::parse(ok.body())["image_url"].get<std::string>();
+    const auto name = url.substr(url.rfind('/') + 1);
+    EXPECT_EQ(url, "http://localhost:8080/media/" + name);
+    const auto served = Request(server.port(), "GET", "/media/" + name);
+    ASSERT_EQ(served.result_int(), 200U);
+    EXPECT_EQ(served.body(), png);
+    EXPECT_EQ(served[boost::beast::http::field::content_type], "image/png");
+    EXPECT_EQ(served[boost::beast::http::field::cache_control], "public, max-age=31536000, immutable");
+    EXPECT_EQ(Request(server.port(), "GET", "/media/..%2f..%2fetc%2fpasswd").result_int(), 404U);
+    EXPECT_EQ(Request(server.port(), "GET", "/media/" + std::string(64, 'a') + ".png").result_int(), 404U);
 }
 
 }  // namespace

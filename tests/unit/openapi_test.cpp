@@ -2,10 +2,12 @@
 // server lacks: API drift fails here.
 #include <gtest/gtest.h>
 
+#include "adapters/media/filesystem_media.hpp"
 #include "adapters/storage/store_factory.hpp"
 #include "app/routes.hpp"
 #include "common/embedded.hpp"
 #include "support/fakes.hpp"
+#include "support/process.hpp"
 
 namespace onton::app {
 namespace {
@@ -28,9 +30,17 @@ TEST(OpenApi, DocumentsEveryRoute) {
     identity::IdentityService identity(*store, clock, random, {});
     events::EventService events(*store, clock, random);
     orders::OrderService orders(*store, clock, random, {});
+    test::TempDir media_dir;
+    media::FilesystemMedia media(media_dir.path());
     http::Router router;
     AddAllRoutes(router,
-                 {.identity = identity, .events = events, .orders = orders, .clock = clock, .public_url = "", .system = {}});
+                 {.identity = identity,
+                  .events = events,
+                  .orders = orders,
+                  .media = media,
+                  .clock = clock,
+                  .public_url = "",
+                  .system = {}});
     ASSERT_GT(router.routes().size(), 15U);
     for (const auto& route : router.routes()) {
         const auto block = PathBlock(doc, route.pattern);
