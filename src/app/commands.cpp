@@ -19,6 +19,7 @@
 #include "common/encoding.hpp"
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/registrations/registrations.hpp"
 #include "http/handlers/system.hpp"
 #include "telegram/init_data.hpp"
 #include "http/server.hpp"
@@ -243,6 +244,7 @@ int RunServe(const std::vector<std::string>& args) {
         if (expired > 0) spdlog::info("expired {} unpaid orders", expired);
     });
 
+    registrations::RegistrationService registrations(*store, clock);
     std::unique_ptr<media::FilesystemMedia> media_store;
     try {
         media_store = std::make_unique<media::FilesystemMedia>(config->media_dir);
@@ -256,6 +258,7 @@ int RunServe(const std::vector<std::string>& args) {
                  {.identity = identity,
                   .events = events,
                   .orders = orders,
+                  .registrations = registrations,
                   .media = *media_store,
                   .max_image_bytes = static_cast<std::uint64_t>(config->media_max_bytes),
                   .clock = clock,

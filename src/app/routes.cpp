@@ -4,6 +4,7 @@
 #include "http/handlers/identity.hpp"
 #include "http/handlers/media.hpp"
 #include "http/handlers/orders.hpp"
+#include "http/handlers/registrations.hpp"
 
 namespace onton::app {
 
@@ -11,6 +12,7 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
     http::AddIdentityRoutes(router, services.identity);
     http::AddEventRoutes(router, services.events, services.identity, services.clock, services.public_url);
     http::AddOrderRoutes(router, services.orders, services.identity);
+    http::AddRegistrationRoutes(router, services.registrations, services.identity);
     http::AddMediaRoutes(router,
                          {.media = services.media,
                           .events = services.events,

@@ -7,6 +7,7 @@
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
 #include "domain/orders/orders.hpp"
+#include "domain/registrations/registrations.hpp"
 #include "http/handlers/system.hpp"
 #include "ports/media.hpp"
 #include "http/router.hpp"
@@ -17,6 +18,7 @@ struct RouteServices {
     identity::IdentityService& identity;
     events::EventService& events;
     orders::OrderService& orders;
+    registrations::RegistrationService& registrations;
     ports::MediaStore& media;
     std::uint64_t max_image_bytes = 5 * 1024 * 1024;
     const ports::Clock& clock;

@@ -37,6 +37,7 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"ticket.sale_closed", status::conflict},
     ErrorCodeEntry{"ticket.limit_exceeded", status::conflict},
     ErrorCodeEntry{"promo.invalid", status::unprocessable_entity},
+    ErrorCodeEntry{"registration.required", status::forbidden},
     ErrorCodeEntry{"promo.exhausted", status::conflict},
     // Infrastructure.
     ErrorCodeEntry{"service.unavailable", status::service_unavailable},

@@ -338,6 +338,60 @@ TEST_F(OrdersApi, OnlineCheckInByPhrase) {
               "conflict");
 }
 
+TEST_F(OrdersApi, ApprovalBeforeOrdering) {
+    const std::int64_t now = std::time(nullptr);
+    const auto created = Call("POST", "/api/v1/events", organizer_,
+                              {{"title", "Closed dinner"}, {"description", ""}, {"start_date", now + 86400},
+                               {"end_date", now + 90000}, {"participation_type", "in_person"}, {"location", "Home"},
+                               {"requires_approval", true}});
+    ASSERT_EQ(created.result_int(), 201U) << created.body();
+    const auto uuid = json::parse(created.body())["event_uuid"].get<std::string>();
+    const auto type = json::parse(Call("POST", "/api/v1/events/" + uuid + "/ticket-types", organizer_,
+                                       {{"name", "Seat"}, {"price", "0"}})
+                                      .body())["id"];
+    ASSERT_EQ(Call("POST", "/api/v1/events/" + uuid + "/publish", organizer_).result_int(), 200U);
+    const auto base = "/api/v1/events/" + uuid + "/registrations";
+    const auto order = [&](const std::string& token) {
+        return Call("POST", "/api/v1/orders", token, {{"event_uuid", uuid}, {"ticket_type_id", type}});
+    };
+
+    const auto before = order(buyer_);
+    EXPECT_EQ(before.result_int(), 403U);
+    EXPECT_EQ(ErrorCode(before), "registration.required");
+    EXPECT_EQ(json::parse(before.body())["error"]["details"]["registration"], "none");
+
+    const auto applied = Call("POST", base, buyer_, {{"answer", "I bring wine"}});
+    ASSERT_EQ(applied.result_int(), 200U) << applied.body();
+    EXPECT_EQ(json::parse(applied.body())["status"], "pending");
+    ASSERT_EQ(Call("POST", base, other_, json::object()).result_int(), 200U);
+    EXPECT_EQ(json::parse(order(buyer_).body())["error"]["details"]["registration"], "pending");
+
+    EXPECT_EQ(Call("GET", base, buyer_).result_int(), 403U) << "guests do not see each other";
+    const auto pending = json::parse(Call("GET", base + "?status=pending", organizer_).body())["items"];
+    ASSERT_EQ(pending.size(), 2U);
+    EXPECT_EQ(pending[0]["answer"], "I bring wine");
+
+    EXPECT_EQ(Call("POST", base + "/602/approve", buyer_).result_int(), 403U) << "no self-approval";
+    const auto approved = Call("POST", base + "/602/approve", organizer_);
+    ASSERT_EQ(approved.result_int(), 200U) << approved.body();
+    EXPECT_EQ(json::parse(approved.body())["status"], "approved");
+    EXPECT_EQ(order(buyer_).result_int(), 201U);
+
+    EXPECT_EQ(Call("POST", base + "/603/reject", organizer_, json::object()).result_int(), 422U) << "a reason is due";
+    const auto rejected = Call("POST", base + "/603/reject", organizer_, {{"reason", "Table is full"}});
+    ASSERT_EQ(rejected.result_int(), 200U);
+    EXPECT_EQ(Call("POST", base + "/603/approve", organizer_).result_int(), 409U) << "decided already";
+    const auto mine = json::parse(Call("GET", base + "/me", other_).body());
+    EXPECT_EQ(mine["status"], "rejected");
+    EXPECT_EQ(mine["reason"], "Table is full");
+    EXPECT_EQ(json::parse(order(other_).body())["error"]["details"]["registration"], "rejected");
+    // Re-applying after a rejection puts the guest back in the queue.
+    EXPECT_EQ(json::parse(Call("POST", base, other_, json::object()).body())["status"], "pending");
+    // Open events need no registration.
+    EXPECT_EQ(ErrorCode(Call("POST", "/api/v1/events/" + event_uuid_ + "/registrations", buyer_, json::object())),
+              "conflict");
+}
+
 TEST_F(OrdersApi, BadOrdersAreRejected) {
     EXPECT_EQ(Buy("", paid_type_, 1).result_int(), 401U);
     EXPECT_EQ(json::parse(Buy(buyer_, paid_type_, 0).body())["error"]["details"]["field"], "quantity");

@@ -30,6 +30,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     identity::IdentityService identity(*store, clock, random, {});
     events::EventService events(*store, clock, random);
     orders::OrderService orders(*store, clock, random, {});
+    registrations::RegistrationService registrations(*store, clock);
     test::TempDir media_dir;
     media::FilesystemMedia media(media_dir.path());
     http::Router router;
@@ -37,6 +38,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
                  {.identity = identity,
                   .events = events,
                   .orders = orders,
+                  .registrations = registrations,
                   .media = media,
                   .clock = clock,
                   .public_url = "",

@@ -20,20 +20,20 @@ using nlohmann::json;
 constexpr std::string_view kEventColumns =
     "e.event_id, e.event_uuid, e.owner_id, e.title, e.subtitle, e.description, e.image_url, e.location, "
     "e.online_link, e.start_date, e.end_date, e.timezone, e.participation_type, e.capacity, e.visibility, e.status, "
-    "e.category, e.tags, e.reward_points, e.reward_sbt, e.created_at, e.updated_at";
+    "e.category, e.tags, e.reward_points, e.reward_sbt, e.created_at, e.updated_at, e.requires_approval";
 
 constexpr std::string_view kInsertEventSql = R"(
 INSERT INTO events (event_uuid, owner_id, title, subtitle, description, image_url, location, online_link,
                     start_date, end_date, timezone, participation_type, capacity, visibility, status, category, tags,
-                    reward_points, reward_sbt, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', $15, $16, $17, $18, $19, $19)
+                    reward_points, reward_sbt, created_at, updated_at, requires_approval)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', $15, $16, $17, $18, $19, $19, $20)
 RETURNING event_id)";
 
 constexpr std::string_view kUpdateEventSql = R"(
 UPDATE events SET title = $2, subtitle = $3, description = $4, image_url = $5, location = $6, online_link = $7,
                   start_date = $8, end_date = $9, timezone = $10, participation_type = $11, capacity = $12,
                   visibility = $13, category = $14, tags = $15, reward_points = $16, reward_sbt = $17,
-                  updated_at = $18
+                  updated_at = $18, requires_approval = $19
 WHERE event_id = $1)";
 
 constexpr std::string_view kSetStatusSql = "UPDATE events SET status = $2, updated_at = $3 WHERE event_id = $1";
@@ -190,6 +190,9 @@ Result<void> ApplyEventFields(Event& e, const json& body) {
         } else if (key == "reward_sbt") {
             if (!value.is_boolean()) return Validation(key, "expected true or false");
             e.reward_sbt = value.get<bool>();
+        } else if (key == "requires_approval") {
+            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            e.requires_approval = value.get<bool>();
         } else {
             return Validation(key, "unknown field");
         }
@@ -230,6 +233,7 @@ Event EventFromRow(const std::vector<SqlValue>& r) {
     e.reward_sbt = AsInt(r[19]) != 0;
     e.created_at = AsInt(r[20]);
     e.updated_at = AsInt(r[21]);
+    e.requires_approval = AsInt(r[22]) != 0;
     return e;
 }
 
@@ -304,7 +308,8 @@ SqlParams UpdateParams(const Event& e, std::int64_t now) {
             TagsJson(e.tags),
             e.reward_points,
             std::int64_t{e.reward_sbt ? 1 : 0},
-            now};
+            now,
+            std::int64_t{e.requires_approval ? 1 : 0}};
 }
 
 std::int64_t InsertEvent(ports::Transaction& tx, const Event& e, std::int64_t now) {
@@ -327,7 +332,8 @@ std::int64_t InsertEvent(ports::Transaction& tx, const Event& e, std::int64_t no
                                 TagsJson(e.tags),
                                 e.reward_points,
                                 std::int64_t{e.reward_sbt ? 1 : 0},
-                                now});
+                                now,
+                                std::int64_t{e.requires_approval ? 1 : 0}});
     return AsInt(rs.rows.at(0).at(0));
 }
 
@@ -511,6 +517,7 @@ json ToJson(const Event& e, bool include_private) {
                 {"tags", e.tags},
                 {"reward_points", e.reward_points},
                 {"reward_sbt", e.reward_sbt},
+                {"requires_approval", e.requires_approval},
                 {"created_at", e.created_at},
                 {"updated_at", e.updated_at},
                 {"ticket_types", types}};

@@ -61,6 +61,7 @@ struct Event {
     std::vector<std::string> tags;
     std::int64_t reward_points = 0;
     bool reward_sbt = false;
+    bool requires_approval = false;  ///< guests apply and the organizer approves before they may order
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::vector<TicketType> ticket_types;  ///< filled by Get

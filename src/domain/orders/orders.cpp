@@ -21,7 +21,7 @@ constexpr std::string_view kFindIdempotentSql =
 
 constexpr std::string_view kLoadOfferSql = R"(
 SELECT e.event_id, e.status, e.end_date, e.capacity, t.price, t.supply, t.per_user_limit, t.sale_start, t.sale_end,
-       t.sold, t.reserved
+       t.sold, t.reserved, e.requires_approval
 FROM events e JOIN ticket_types t ON t.event_id = e.event_id
 WHERE e.event_uuid = $1 AND t.ticket_type_id = $2)";
 
@@ -535,6 +535,16 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, con
         const auto sale_end = AsOptionalInt(r[8]);
         if (status != "published") {
             return Error{"ticket.sale_closed", "this event is not on sale", {{"reason", "event_" + status}}};
+        }
+        if (AsInt(r[11]) != 0) {
+            const auto reg = tx.Execute("SELECT status FROM registrations WHERE event_id = $1 AND user_id = $2",
+                                        {event_id, buyer.user_id});
+            const auto reg_status = reg.empty() ? std::string("none") : AsText(reg.rows[0][0]);
+            if (reg_status != "approved") {
+                return Error{"registration.required",
+                             "this event needs the organizer's approval before you order",
+                             {{"registration", reg_status}}};
+            }
         }
         if (sale_start && now < *sale_start) {
             return Error{"ticket.sale_closed", "sales have not started", {{"reason", "not_started"}, {"sale_start", *sale_start}}};
