@@ -1,16 +1,18 @@
-// Load generator of bench/flash_sale: N keep-alive connections, each signed in as its own buyer, send a fixed total
-// of POST /api/v1/orders between them (closed loop: each connection sends its next request when the previous answer
-// has arrived) and time every answer with steady_clock. All connections are open before the clock starts, so the
-// figures measure ordering, not TCP handshakes. One single-threaded io_context: on two cores the server and the
-// database need the other cycles more than the client does.
+// Load generator of bench/flash_sale: N keep-alive connections, each signed in as its own buyer, send a fixed
+// total of POST /api/v1/orders between them (closed loop: each connection sends its next request when the
+// previous answer has arrived) and time every answer with steady_clock. All connections are open before the
+// clock starts, so the figures measure ordering, not TCP handshakes. One single-threaded io_context: on two
+// cores the server and the database need the other cycles more than the client does.
 //
-//   onton_flash_sale_loadgen PORT TOKENS_FILE EVENT_UUID TICKET_TYPE_ID ATTEMPTS CONNECTIONS [DEADLINE_SECONDS]
+//   onton_flash_sale_loadgen PORT TOKENS_FILE EVENT_UUID TICKET_TYPE_ID ATTEMPTS CONNECTIONS
+//   [DEADLINE_SECONDS]
 //
-// Prints `key=value` lines on stdout (see PrintReport) and exits 0 when every request was sent and answered, 1 when
-// the deadline cut the run short or a connection could not be opened, 2 on bad arguments.
+// Prints `key=value` lines on stdout (see PrintReport) and exits 0 when every request was sent and answered,
+// 1 when the deadline cut the run short or a connection could not be opened, 2 on bad arguments.
+// clang-format off
+#include <utility>  // before Boost: 1.74's asio/awaitable.hpp uses std::exchange without including it
+// clang-format on
 #include <sys/resource.h>
-
-#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
 
 #include <algorithm>
 #include <boost/asio.hpp>
@@ -52,10 +54,10 @@ struct Run {
     asio::steady_timer deadline;  // bounds the whole run
     std::vector<std::unique_ptr<Connection>> connections;
     std::size_t total;
-    std::size_t ready = 0;        // connections done with their connect attempt
+    std::size_t ready = 0;  // connections done with their connect attempt
     std::size_t connect_failures = 0;
-    std::size_t issued = 0;       // requests taken from the total by some connection
-    std::size_t running = 0;      // connection coroutines still looping
+    std::size_t issued = 0;   // requests taken from the total by some connection
+    std::size_t running = 0;  // connection coroutines still looping
     bool timed_out = false;
     Clock::time_point connect_start;
     Clock::time_point start;
@@ -72,9 +74,7 @@ std::int64_t Nanos(Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
 }
 
-double Seconds(Clock::duration d) {
-    return std::chrono::duration<double>(d).count();
-}
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 /// Nearest-rank percentile in milliseconds; the vector is sorted in place.
 double PercentileMs(std::vector<std::int64_t>& v, double p) {
@@ -95,7 +95,10 @@ std::string ErrorCode(const std::string& body) {
     return doc["error"]["code"].get<std::string>();
 }
 
-void Classify(Run& run, const http::response<http::string_body>& res, Clock::time_point sent, Clock::time_point got) {
+void Classify(Run& run,
+              const http::response<http::string_body>& res,
+              Clock::time_point sent,
+              Clock::time_point got) {
     const auto latency = Nanos(got - sent);
     run.latencies_ns.push_back(latency);
     const auto status = res.result_int();
@@ -124,7 +127,8 @@ void Finish(Run& run) {
     }
 }
 
-/// One connection: open, wait for the start line, then take requests from the shared total until none is left.
+/// One connection: open, wait for the start line, then take requests from the shared total until none is
+/// left.
 asio::awaitable<void> Drive(Run* run, Connection* conn) {
     beast::error_code ec;
     co_await conn->socket.async_connect(run->endpoint, asio::redirect_error(asio::use_awaitable, ec));
@@ -158,14 +162,16 @@ asio::awaitable<void> Drive(Run* run, Connection* conn) {
             conn->buffer.clear();
         }
         const auto sent = Clock::now();
-        co_await http::async_write(conn->socket, conn->request, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_write(
+            conn->socket, conn->request, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             CountTransportError(*run, "write", ec);
             conn->socket.close(ec);
             continue;
         }
         http::response<http::string_body> res;
-        co_await http::async_read(conn->socket, conn->buffer, res, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read(
+            conn->socket, conn->buffer, res, asio::redirect_error(asio::use_awaitable, ec));
         const auto got = Clock::now();
         if (ec) {
             CountTransportError(*run, "read", ec);
@@ -192,7 +198,8 @@ void PrintReport(Run& run) {
     std::size_t other = 0;
     for (const auto& [what, count] : run.other) other += count;
     const auto elapsed = Seconds(run.end - run.start);
-    // The sale is over at the last 201: accepted orders/s is measured over that window, attempts/s over the run.
+    // The sale is over at the last 201: accepted orders/s is measured over that window, attempts/s over the
+    // run.
     const auto sellout = Seconds(run.last_accepted - run.start);
     auto rate = [](std::size_t n, double s) { return s > 0 ? static_cast<double>(n) / s : 0.0; };
     std::printf("connections=%zu\n", run.connections.size());
@@ -229,23 +236,27 @@ void RaiseFdLimit(std::size_t connections) {
     if (limit.rlim_cur >= wanted) return;
     limit.rlim_cur = std::min(wanted, limit.rlim_max);
     if (setrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < wanted) {
-        std::fprintf(stderr, "warning: open-file limit %llu is below the %llu needed\n",
-                     static_cast<unsigned long long>(limit.rlim_cur), static_cast<unsigned long long>(wanted));
+        std::fprintf(stderr,
+                     "warning: open-file limit %llu is below the %llu needed\n",
+                     static_cast<unsigned long long>(limit.rlim_cur),
+                     static_cast<unsigned long long>(wanted));
     }
 }
 
 std::size_t ParseCount(const char* text, const char* name) {
     std::size_t used = 0;
     const auto value = std::stoull(text, &used);
-    if (used != std::string(text).size() || value == 0) throw std::invalid_argument(std::string(name) + ": " + text);
+    if (used != std::string(text).size() || value == 0)
+        throw std::invalid_argument(std::string(name) + ": " + text);
     return static_cast<std::size_t>(value);
 }
 
 int Main(int argc, char** argv) {
     if (argc != 7 && argc != 8) {
-        std::fprintf(stderr,
-                     "usage: %s PORT TOKENS_FILE EVENT_UUID TICKET_TYPE_ID ATTEMPTS CONNECTIONS [DEADLINE_SECONDS]\n",
-                     argv[0]);
+        std::fprintf(
+            stderr,
+            "usage: %s PORT TOKENS_FILE EVENT_UUID TICKET_TYPE_ID ATTEMPTS CONNECTIONS [DEADLINE_SECONDS]\n",
+            argv[0]);
         return 2;
     }
     const auto port = ParseCount(argv[1], "PORT");
@@ -266,15 +277,17 @@ int Main(int argc, char** argv) {
         return 2;
     }
     if (tokens.size() < connections) {
-        std::fprintf(stderr, "warning: %zu tokens for %zu connections: some buyers get several connections\n",
-                     tokens.size(), connections);
+        std::fprintf(stderr,
+                     "warning: %zu tokens for %zu connections: some buyers get several connections\n",
+                     tokens.size(),
+                     connections);
     }
     RaiseFdLimit(connections);
 
-    const std::string body = nlohmann::json{{"event_uuid", event_uuid},
-                                            {"ticket_type_id", ticket_type_id},
-                                            {"quantity", 1}}
-                                 .dump();
+    const std::string body = nlohmann::json{
+        {"event_uuid", event_uuid},
+        {"ticket_type_id", ticket_type_id},
+        {"quantity", 1}}.dump();
     asio::io_context io(1);
     Run run(io, attempts);
     run.endpoint = tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
@@ -301,7 +314,8 @@ int Main(int argc, char** argv) {
     io.run();
     if (run.timed_out) run.end = Clock::now();
     PrintReport(run);
-    const bool complete = !run.timed_out && run.connect_failures == 0 && run.latencies_ns.size() == run.issued;
+    const bool complete =
+        !run.timed_out && run.connect_failures == 0 && run.latencies_ns.size() == run.issued;
     return complete ? 0 : 1;
 }
 

@@ -45,7 +45,7 @@ stop_onton() {
 cleanup() {
   stop_onton
   [ -n "$pg_started" ] && bash tests/fixtures/postgres.sh stop "$pg_dir" "$pg_port" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  rm -rf "$work" "$pg_dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -229,6 +229,7 @@ int RunServe(const std::vector<std::string>& args) {
                                 random,
                                 {.order_ttl_seconds = config->order_ttl_seconds,
                                  .platform_wallet_address = config->platform_wallet_address,
+                                 .waitlist_offer_seconds = config->waitlist_offer_seconds,
                                  .max_batch = config->order_max_batch});
     metrics.AddCollector([&orders](std::string& out) {
         out += "# HELP onton_order_batches_total Reservation transactions committed by the order batcher.\n";
@@ -239,9 +240,12 @@ int RunServe(const std::vector<std::string>& args) {
         out += fmt::format("onton_order_batched_orders_total {}\n", orders.batched_orders());
     });
     // Unpaid orders give their seats back when they expire; on the embedded default this runs in-process.
-    PeriodicTask expiry("order expiry", std::chrono::seconds(config->expiry_sweep_seconds), [&orders] {
+    PeriodicTask expiry("order expiry and waiting lists", std::chrono::seconds(config->expiry_sweep_seconds), [&orders] {
         const auto expired = orders.ExpireDue();
         if (expired > 0) spdlog::info("expired {} unpaid orders", expired);
+        // Seats freed by expiry, cancellation or lapsed offers go to the waiting lists, in order of arrival.
+        const auto offered = orders.OfferFreedSeats();
+        if (offered > 0) spdlog::info("offered {} seats to waiting lists", offered);
     });
 
     registrations::RegistrationService registrations(*store, clock);

@@ -35,7 +35,8 @@ public:
         assert(ok());
         return std::get<T>(state_);
     }
-    [[nodiscard]] T&& value() && {
+    /// By value on a temporary, so `for (auto& x : Make().value())` owns what it iterates instead of dangling.
+    [[nodiscard]] T value() && {
         assert(ok());
         return std::get<T>(std::move(state_));
     }
@@ -46,6 +47,7 @@ public:
 
     const T* operator->() const { return &value(); }
     const T& operator*() const& { return value(); }
+    T operator*() && { return std::move(*this).value(); }
 
 private:
     std::variant<T, Error> state_;

@@ -439,29 +439,35 @@ Result<OrderService::Placed> OrderService::PlaceOne(const PlaceRequest& request)
 }
 
 Result<OrderService::Placed> OrderService::PlaceBatched(PlaceRequest request) {
-    auto me = std::make_shared<Pending>(Pending{std::move(request), {}});
-    auto answer = me->promise.get_future();
+    auto me = std::make_shared<Pending>();
+    me->request = std::move(request);
     std::unique_lock lock(batch_mutex_);
     auto& lane = lanes_[me->request.ticket_type_id];  // references into an unordered_map survive rehashing
     lane.waiting.push_back(me);
-    if (lane.busy) {
-        lock.unlock();
-        return answer.get();  // a leader is running a batch; ours goes into its next one
-    }
-    // Leader: run batches of whoever is waiting until nobody is, then step down.
-    lane.busy = true;
-    while (!lane.waiting.empty()) {
-        std::vector<std::shared_ptr<Pending>> batch;
+    for (;;) {
+        if (me->done) {
+            if (me->error) std::rethrow_exception(me->error);
+            return std::move(*me->result);
+        }
+        if (lane.busy) {
+            lane.changed.wait(lock);
+            continue;
+        }
+        // Lead one batch of the oldest waiters (ours among them unless more than max_batch wait), then step down
+        // and wake everyone: the answered return, and one of the rest leads the next batch. Stepping down after
+        // one batch keeps a leader from being held back while a flood of buyers keeps arriving.
+        lane.busy = true;
         const auto take = std::min(lane.waiting.size(), static_cast<std::size_t>(settings_.max_batch));
-        batch.assign(lane.waiting.begin(), lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
+        std::vector<std::shared_ptr<Pending>> batch(lane.waiting.begin(),
+                                                    lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
         lane.waiting.erase(lane.waiting.begin(), lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
         lock.unlock();
         RunBatch(batch);
         lock.lock();
+        for (const auto& pending : batch) pending->done = true;
+        lane.busy = false;
+        lane.changed.notify_all();
     }
-    lane.busy = false;
-    lock.unlock();
-    return answer.get();
 }
 
 void OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
@@ -485,19 +491,19 @@ void OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
         });
     } catch (const std::exception&) {
         // The batch as a whole failed (two requests raced on one idempotency key, a lost connection): nothing of
-        // it was committed, so answer each request on its own.
+        // it was committed, so place each request on its own.
         for (const auto& pending : batch) {
             try {
-                pending->promise.set_value(PlaceOne(pending->request));
+                pending->result.emplace(PlaceOne(pending->request));
             } catch (...) {
-                pending->promise.set_exception(std::current_exception());
+                pending->error = std::current_exception();
             }
         }
         return;
     }
     batches_.fetch_add(1, std::memory_order_relaxed);
     batched_orders_.fetch_add(static_cast<std::int64_t>(batch.size()), std::memory_order_relaxed);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(std::move(*results[i]));
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
 }
 
 Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, const PlaceRequest& request, std::int64_t now) {
@@ -588,11 +594,28 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, con
         }
 
         const bool free = total == 0;
-        if (unguarded_reserved && !free) {
+        // A seat offered from the waiting list is already held (reserved) for this buyer: claim it.
+        const bool claimed_offer =
+            quantity == 1 &&
+            tx.Execute("UPDATE waitlist SET status = 'claimed', updated_at = $3 WHERE ticket_type_id = $1 AND "
+                       "user_id = $2 AND status = 'offered' AND offer_expires_at > $3",
+                       {ticket_type_id, buyer.user_id, now})
+                    .rows_affected == 1;
+        if (claimed_offer) {
+            if (free) tx.Execute(kSettleSql, {ticket_type_id, quantity, now});
+        } else if (unguarded_reserved && !free) {
             tx.Execute(kUnguardedSetReservedSql, {ticket_type_id, *unguarded_reserved, now});
         } else {
             const auto taken = tx.Execute(free ? kSellFreeSql : kReserveSql, {ticket_type_id, quantity, now});
-            if (taken.rows_affected == 0) return Error{"ticket.sold_out", "no seats left of this ticket type"};
+            if (taken.rows_affected == 0) {
+                const auto held = AsInt(tx.Execute("SELECT count(*) FROM waitlist WHERE ticket_type_id = $1 AND "
+                                                   "status = 'offered'",
+                                                   {ticket_type_id})
+                                            .rows[0][0]);
+                return Error{"ticket.sold_out",
+                             "no seats left of this ticket type",
+                             {{"waitlist", true}, {"seats_held_for_waitlist", held}}};
+            }
         }
 
         if (promo && tx.Execute(kConsumePromoSql, {promo->id}).rows_affected == 0) {
@@ -1054,6 +1077,146 @@ Result<std::vector<PromoCode>> OrderService::ListPromoCodes(const identity::Prin
             return out;
         },
         {.read_only = true});
+}
+
+json ToJson(const WaitlistEntry& w) {
+    return {{"waitlist_id", w.waitlist_id},
+            {"ticket_type_id", w.ticket_type_id},
+            {"event_uuid", w.event_uuid},
+            {"status", w.status},
+            {"position", w.position},
+            {"offer_expires_at", w.offer_expires_at ? json(*w.offer_expires_at) : json(nullptr)},
+            {"created_at", w.created_at}};
+}
+
+namespace {
+
+constexpr std::string_view kWaitlistSelect = R"(
+SELECT w.waitlist_id, w.ticket_type_id, e.event_uuid, w.status, w.offer_expires_at, w.created_at,
+       (SELECT count(*) FROM waitlist a WHERE a.ticket_type_id = w.ticket_type_id AND a.status = 'waiting'
+                                          AND a.waitlist_id <= w.waitlist_id)
+FROM waitlist w JOIN ticket_types t ON t.ticket_type_id = w.ticket_type_id JOIN events e ON e.event_id = t.event_id
+WHERE )";
+
+std::vector<WaitlistEntry> SelectWaitlist(ports::Transaction& tx, const std::string& where, const ports::SqlParams& params) {
+    std::vector<WaitlistEntry> out;
+    for (const auto& r : tx.Execute(std::string(kWaitlistSelect) + where + " ORDER BY w.waitlist_id", params).rows) {
+        WaitlistEntry w;
+        w.waitlist_id = AsInt(r[0]);
+        w.ticket_type_id = AsInt(r[1]);
+        w.event_uuid = AsText(r[2]);
+        w.status = AsText(r[3]);
+        w.offer_expires_at = AsOptionalInt(r[4]);
+        w.created_at = AsInt(r[5]);
+        w.position = w.status == "waiting" ? AsInt(r[6]) : 0;
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<WaitlistEntry> OrderService::JoinWaitlist(const identity::Principal& caller,
+                                                 const std::string& event_uuid,
+                                                 std::int64_t ticket_type_id) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<WaitlistEntry> {
+        const auto offer = tx.Execute(kLoadOfferSql, {event_uuid, ticket_type_id});
+        if (offer.empty()) return Error{"not_found", "no such event or ticket type"};
+        const auto& r = offer.rows[0];
+        if (AsText(r[1]) != "published" || AsInt(r[2]) <= now) {
+            return Error{"ticket.sale_closed", "this event is not on sale"};
+        }
+        const auto existing = SelectWaitlist(
+            tx, "w.ticket_type_id = $1 AND w.user_id = $2 AND w.status IN ('waiting', 'offered')",
+            {ticket_type_id, caller.user_id});
+        if (!existing.empty()) return existing.front();
+        const auto supply = AsOptionalInt(r[5]);
+        if (!supply || AsInt(r[9]) + AsInt(r[10]) < *supply) {
+            return Error{"conflict", "seats are available: order one now"};
+        }
+        tx.Execute("INSERT INTO waitlist (ticket_type_id, user_id, status, created_at, updated_at) VALUES ($1, $2, "
+                   "'waiting', $3, $3)",
+                   {ticket_type_id, caller.user_id, now});
+        return SelectWaitlist(tx, "w.ticket_type_id = $1 AND w.user_id = $2 AND w.status = 'waiting'",
+                              {ticket_type_id, caller.user_id})
+            .front();
+    });
+}
+
+Result<WaitlistEntry> OrderService::LeaveWaitlist(const identity::Principal& caller,
+                                                  const std::string& event_uuid,
+                                                  std::int64_t ticket_type_id) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<WaitlistEntry> {
+        auto active = SelectWaitlist(
+            tx, "w.ticket_type_id = $1 AND w.user_id = $2 AND e.event_uuid = $3 AND w.status IN ('waiting', 'offered')",
+            {ticket_type_id, caller.user_id, event_uuid});
+        if (active.empty()) return Error{"not_found", "you are not on this waiting list"};
+        auto entry = active.front();
+        const auto left = tx.Execute(
+            "UPDATE waitlist SET status = 'left', updated_at = $2 WHERE waitlist_id = $1 AND status = $3",
+            {entry.waitlist_id, now, entry.status});
+        // The seat held for this guest goes back; the next sweep offers it to the next in line.
+        if (left.rows_affected == 1 && entry.status == "offered") tx.Execute(kReleaseSql, {ticket_type_id, std::int64_t{1}, now});
+        entry.status = "left";
+        entry.position = 0;
+        return entry;
+    });
+}
+
+Result<std::vector<WaitlistEntry>> OrderService::MyWaitlist(const identity::Principal& caller) {
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<std::vector<WaitlistEntry>> {
+            return SelectWaitlist(tx, "w.user_id = $1", {caller.user_id});
+        },
+        {.read_only = true});
+}
+
+std::int64_t OrderService::OfferFreedSeats(std::int64_t batch) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) {
+        // Offers past their time lapse, and their held seats return (compare-and-set: once each).
+        for (const auto& row : tx.Execute("SELECT waitlist_id, ticket_type_id FROM waitlist WHERE status = 'offered' "
+                                          "AND offer_expires_at <= $1 ORDER BY waitlist_id LIMIT $2",
+                                          {now, batch})
+                                   .rows) {
+            if (tx.Execute("UPDATE waitlist SET status = 'lapsed', updated_at = $2 WHERE waitlist_id = $1 AND status = "
+                           "'offered'",
+                           {AsInt(row[0]), now})
+                    .rows_affected == 1) {
+                tx.Execute(kReleaseSql, {AsInt(row[1]), std::int64_t{1}, now});
+            }
+        }
+        std::int64_t offered = 0;
+        const auto types = tx.Execute(R"(
+SELECT DISTINCT w.ticket_type_id, e.event_uuid, e.title FROM waitlist w
+JOIN ticket_types t ON t.ticket_type_id = w.ticket_type_id JOIN events e ON e.event_id = t.event_id
+WHERE w.status = 'waiting' AND t.supply IS NOT NULL AND t.sold + t.reserved < t.supply)");
+        for (const auto& type : types.rows) {
+            const auto type_id = AsInt(type[0]);
+            const auto next = tx.Execute("SELECT waitlist_id, user_id FROM waitlist WHERE ticket_type_id = $1 AND status "
+                                         "= 'waiting' ORDER BY waitlist_id LIMIT $2",
+                                         {type_id, batch});
+            for (const auto& row : next.rows) {
+                // Hold a seat for them with the same guard as any reservation; stop when none is left.
+                if (tx.Execute(kReserveSql, {type_id, std::int64_t{1}, now}).rows_affected == 0) break;
+                tx.Execute("UPDATE waitlist SET status = 'offered', offer_expires_at = $2, updated_at = $3 WHERE "
+                           "waitlist_id = $1",
+                           {AsInt(row[0]), now + settings_.waitlist_offer_seconds, now});
+                const json payload = {{"event_uuid", AsText(type[1])},
+                                      {"title", AsText(type[2])},
+                                      {"ticket_type_id", type_id},
+                                      {"offer_expires_at", now + settings_.waitlist_offer_seconds}};
+                tx.Execute("INSERT INTO notifications (user_id, kind, payload, status, dedupe_key, scheduled_at, "
+                           "created_at) VALUES ($1, 'waitlist.offered', $2, 'pending', $3, $4, $4) ON CONFLICT "
+                           "(dedupe_key) DO NOTHING",
+                           {AsInt(row[1]), payload.dump(), "waitlist:" + std::to_string(AsInt(row[0])), now});
+                ++offered;
+            }
+        }
+        return offered;
+    });
 }
 
 }  // namespace onton::orders

@@ -4,8 +4,9 @@
 /// exactly once; staff check tickets in, and of concurrent scans of one code exactly one admits.
 
 #include <atomic>
+#include <condition_variable>
+#include <exception>
 #include <cstdint>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -62,6 +63,8 @@ struct OrderSettings {
     /// TEST ONLY: reserve with a separate read and an unconditional write, so that concurrent buyers can oversell.
     /// Exists so that the concurrency tests prove they can catch the race (as pretix's do). Never set in production.
     bool unsafe_disable_oversell_guard = false;
+    /// How long a seat offered to the next person on a waiting list is held for them.
+    std::int64_t waitlist_offer_seconds = 30 * 60;
     /// At most this many concurrent orders of one ticket type share a transaction; 1 turns batching off.
     std::int64_t max_batch = 256;
 };
@@ -115,6 +118,17 @@ nlohmann::json ToJson(const PromoCode& promo);
 /// The price after a promo code: percentages round the discount down (the buyer never gets more off than
 /// promised), fixed amounts come off the whole order, and the total never goes below zero.
 std::int64_t DiscountedTotal(std::int64_t total, const PromoCode& promo) noexcept;
+
+struct WaitlistEntry {
+    std::int64_t waitlist_id = 0;
+    std::int64_t ticket_type_id = 0;
+    std::string event_uuid;
+    std::string status;  ///< waiting | offered | claimed | lapsed | left
+    std::int64_t position = 0;  ///< 1 for the next in line; 0 once no longer waiting
+    std::optional<std::int64_t> offer_expires_at;
+    std::int64_t created_at = 0;
+};
+nlohmann::json ToJson(const WaitlistEntry& entry);
 
 struct SelfCheckInResult {
     std::string result;  ///< admitted | already_used | wrong_phrase
@@ -187,6 +201,19 @@ public:
     static constexpr std::int64_t kPhraseAttempts = 5;
     static constexpr std::int64_t kPhraseWindowSeconds = 600;
 
+    /// Joins the waiting list of a sold-out ticket type (idempotent). Error conflict while seats are available.
+    [[nodiscard]] Result<WaitlistEntry> JoinWaitlist(const identity::Principal& caller,
+                                                     const std::string& event_uuid,
+                                                     std::int64_t ticket_type_id);
+    /// Leaves it; a seat held for the caller goes back to the next in line.
+    [[nodiscard]] Result<WaitlistEntry> LeaveWaitlist(const identity::Principal& caller,
+                                                      const std::string& event_uuid,
+                                                      std::int64_t ticket_type_id);
+    [[nodiscard]] Result<std::vector<WaitlistEntry>> MyWaitlist(const identity::Principal& caller);
+    /// Lapses offers past their time (their seats return) and offers every free seat to the next in line, in order
+    /// of arrival, holding it (as a reservation) for waitlist_offer_seconds. Returns how many offers it made.
+    std::int64_t OfferFreedSeats(std::int64_t batch = 500);
+
     /// Promo codes, managed by the event's managers.
     [[nodiscard]] Result<PromoCode> CreatePromoCode(const identity::Principal& caller,
                                                     const std::string& event_uuid,
@@ -213,12 +240,15 @@ private:
     };
     struct Pending {
         PlaceRequest request;
-        std::promise<Result<Placed>> promise;
+        std::optional<Result<Placed>> result;  ///< written by the leader that placed it
+        std::exception_ptr error;              ///< or the infrastructure failure it met
+        bool done = false;                     ///< guarded by batch_mutex_
     };
-    /// Buyers of one ticket type waiting for the next batch, and whether a leader is running one.
+    /// Buyers of one ticket type waiting for a batch, and whether a leader is running one.
     struct Lane {
         std::vector<std::shared_ptr<Pending>> waiting;
         bool busy = false;
+        std::condition_variable changed;  ///< a batch finished: answers are ready or leadership is free
     };
 
     /// One order in its own transaction.

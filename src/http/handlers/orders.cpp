@@ -179,6 +179,33 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
         },
         {.json_body = true});
 
+    auto waitlist = [&orders, &identity](const Request& req, bool join) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        std::int64_t type_id = 0;
+        const auto text = req.Param("ticket_type_id");
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), type_id);
+        if (ec != std::errc{} || ptr != text.data() + text.size()) return Fail({"not_found", "no such ticket type"}, req);
+        const std::string event_uuid(req.Param("event_uuid"));
+        auto entry = join ? orders.JoinWaitlist(*caller, event_uuid, type_id)
+                          : orders.LeaveWaitlist(*caller, event_uuid, type_id);
+        if (!entry) return Fail(entry.error(), req);
+        return Response::Json(Status::ok, orders::ToJson(*entry));
+    };
+    router.Add(Verb::post, "/api/v1/events/{event_uuid}/ticket-types/{ticket_type_id}/waitlist",
+               [waitlist](const Request& req) { return waitlist(req, true); });
+    router.Add(Verb::delete_, "/api/v1/events/{event_uuid}/ticket-types/{ticket_type_id}/waitlist",
+               [waitlist](const Request& req) { return waitlist(req, false); });
+    router.Add(Verb::get, "/api/v1/me/waitlist", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        auto entries = orders.MyWaitlist(*caller);
+        if (!entries) return Fail(entries.error(), req);
+        json items = json::array();
+        for (const auto& w : *entries) items.push_back(orders::ToJson(w));
+        return Response::Json(Status::ok, {{"items", items}});
+    });
+
     router.Add(
         Verb::put,
         "/api/v1/events/{event_uuid}/checkin-phrase",
