@@ -1,5 +1,6 @@
 #include "http/message.hpp"
 
+#include <charconv>
 #include <cstdint>
 
 #include "http/error_table.hpp"
@@ -85,6 +86,14 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space
         }
     }
     return out;
+}
+
+std::optional<std::int64_t> ParseInt64(std::string_view text) noexcept {
+    std::int64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
+    return value;
 }
 
 bool IsValidUtf8(std::string_view bytes) noexcept {

@@ -6,6 +6,7 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,9 @@ struct Response {
 
 /// Percent-decodes a URL component (`+` is a space in query strings). nullopt on a bad escape.
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
+
+/// A decimal int64 with nothing around it (path parameters, query values); nullopt otherwise.
+std::optional<std::int64_t> ParseInt64(std::string_view text) noexcept;
 
 /// `true` when `bytes` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool IsValidUtf8(std::string_view bytes) noexcept;

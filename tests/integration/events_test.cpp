@@ -8,6 +8,7 @@
 #include "adapters/storage/store_factory.hpp"
 #include "support/fakes.hpp"
 #include "support/pg_database.hpp"
+#include "support/test_store.hpp"
 #include "support/process.hpp"
 
 namespace onton::events {
@@ -22,15 +23,9 @@ constexpr std::int64_t kDay = 86400;
 class Events : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        storage::StoreSettings settings;
-        if (GetParam() == "postgres") {
-            pg_ = std::make_unique<test::PgDatabase>();
-            settings.url = pg_->url();
-        } else {
-            settings.url = "sqlite://" + (dir_.path() / "events.db").string();
-        }
-        store_ = storage::OpenStore(settings);
-        (void)store_->Migrate();
+        auto opened = test::OpenTestStore(GetParam(), dir_.path());
+        pg_ = std::move(opened.pg);
+        store_ = std::move(opened.store);
         service_ = std::make_unique<EventService>(*store_, clock_, random_);
         for (const std::int64_t id : {kOwner, kCoOrganizer, kStaff, kStranger, kAdmin}) AddUser(id);
     }

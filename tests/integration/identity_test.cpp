@@ -9,6 +9,7 @@
 #include "adapters/storage/store_factory.hpp"
 #include "support/fakes.hpp"
 #include "support/pg_database.hpp"
+#include "support/test_store.hpp"
 #include "support/process.hpp"
 #include "telegram/init_data.hpp"
 #include "telegram/login_widget.hpp"
@@ -21,15 +22,9 @@ constexpr const char* kBotToken = "123456789:TEST-token-for-identity-tests-only"
 class Identity : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        storage::StoreSettings settings;
-        if (GetParam() == "postgres") {
-            pg_ = std::make_unique<test::PgDatabase>();
-            settings.url = pg_->url();
-        } else {
-            settings.url = "sqlite://" + (dir_.path() / "identity.db").string();
-        }
-        store_ = storage::OpenStore(settings);
-        (void)store_->Migrate();
+        auto opened = test::OpenTestStore(GetParam(), dir_.path());
+        pg_ = std::move(opened.pg);
+        store_ = std::move(opened.store);
         IdentitySettings s;
         s.bot_token = kBotToken;
         s.init_data_max_age_seconds = 3600;

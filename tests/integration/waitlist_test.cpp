@@ -9,6 +9,7 @@
 #include "domain/orders/orders.hpp"
 #include "support/fakes.hpp"
 #include "support/pg_database.hpp"
+#include "support/test_store.hpp"
 #include "support/process.hpp"
 
 namespace onton::orders {
@@ -27,15 +28,9 @@ constexpr std::int64_t kDan = 5;
 class Waitlist : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        storage::StoreSettings settings;
-        if (GetParam() == "postgres") {
-            pg_ = std::make_unique<test::PgDatabase>();
-            settings.url = pg_->url();
-        } else {
-            settings.url = "sqlite://" + (dir_.path() / "waitlist.db").string();
-        }
-        store_ = storage::OpenStore(settings);
-        (void)store_->Migrate();
+        auto opened = test::OpenTestStore(GetParam(), dir_.path());
+        pg_ = std::move(opened.pg);
+        store_ = std::move(opened.store);
         store_->Transact([](ports::Transaction& tx) {
             for (const std::int64_t id : {kOwner, kAnna, kBen, kCleo, kDan}) {
                 tx.Execute("INSERT INTO users (user_id, first_name, created_at, updated_at) VALUES ($1, 'U', 1, 1)", {id});

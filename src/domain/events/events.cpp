@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/encoding.hpp"
+#include "domain/events/access.hpp"
 
 namespace onton::events {
 namespace {
@@ -53,8 +54,6 @@ RETURNING ticket_type_id)";
 
 constexpr std::string_view kMarkPaidEventSql = "UPDATE events SET has_payment = $2 WHERE event_id = $1";
 
-constexpr std::string_view kHasRoleSql =
-    "SELECT 1 FROM event_roles WHERE event_id = $1 AND user_id = $2 AND role = $3";
 
 constexpr std::string_view kInsertRoleSql = R"(
 INSERT INTO event_roles (event_id, user_id, role, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -275,10 +274,6 @@ std::vector<TicketType> TicketTypesOf(ports::Transaction& tx, std::int64_t event
     std::vector<TicketType> out;
     for (const auto& row : rs.rows) out.push_back(TicketTypeFromRow(row));
     return out;
-}
-
-bool HasRole(ports::Transaction& tx, std::int64_t event_id, std::int64_t user_id, std::string_view role) {
-    return !tx.Execute(kHasRoleSql, {event_id, user_id, std::string(role)}).empty();
 }
 
 void Audit(ports::Transaction& tx,
@@ -535,11 +530,11 @@ std::string_view EventService::Lock() const noexcept {
 }
 
 bool EventService::CanManage(ports::Transaction& tx, const identity::Principal& caller, const Event& e) {
-    return caller.IsAdmin() || caller.user_id == e.owner_id || HasRole(tx, e.event_id, caller.user_id, "co_organizer");
+    return AccessTo(tx, caller, e.event_id, e.owner_id).manages;
 }
 
 bool EventService::CanCheckIn(ports::Transaction& tx, const identity::Principal& caller, const Event& e) {
-    return CanManage(tx, caller, e) || HasRole(tx, e.event_id, caller.user_id, "checkin_staff");
+    return AccessTo(tx, caller, e.event_id, e.owner_id).checks_in;
 }
 
 Result<Event> EventService::Create(const identity::Principal& caller, const json& body) {

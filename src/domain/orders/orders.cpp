@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/encoding.hpp"
+#include "domain/events/access.hpp"
 
 namespace onton::orders {
 namespace {
@@ -87,26 +88,6 @@ SELECT tt.ticket_type_id, tt.name, tt.supply, tt.sold, tt.reserved,
         WHERE o.ticket_type_id = tt.ticket_type_id AND o.state = 'paid'),
        (SELECT COUNT(*) FROM tickets t WHERE t.ticket_type_id = tt.ticket_type_id AND t.status = 'used')
 FROM ticket_types tt WHERE tt.event_id = $1 ORDER BY tt.ticket_type_id)";
-
-/// Who may see an event's guests: its managers, and (with `staff_too`) its check-in staff. nullopt when the event
-/// does not exist; otherwise the event id and whether the caller may.
-std::optional<std::pair<std::int64_t, bool>> EventAccess(ports::Transaction& tx,
-                                                         const identity::Principal& caller,
-                                                         const std::string& event_uuid,
-                                                         bool staff_too) {
-    const auto ev = tx.Execute("SELECT event_id, owner_id FROM events WHERE event_uuid = $1", {event_uuid});
-    if (ev.empty()) return std::nullopt;
-    const auto event_id = AsInt(ev.rows[0][0]);
-    if (caller.IsAdmin() || AsInt(ev.rows[0][1]) == caller.user_id) return std::make_pair(event_id, true);
-    const auto roles = tx.Execute("SELECT role FROM event_roles WHERE event_id = $1 AND user_id = $2",
-                                  {event_id, caller.user_id});
-    for (const auto& r : roles.rows) {
-        if (AsText(r[0]) == "co_organizer" || (staff_too && AsText(r[0]) == "checkin_staff")) {
-            return std::make_pair(event_id, true);
-        }
-    }
-    return std::make_pair(event_id, false);
-}
 
 std::string CsvCell(std::string value) {
     if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
@@ -755,10 +736,10 @@ Result<std::vector<Guest>> OrderService::Guests(const identity::Principal& calle
     if (filter.q.size() > 100) return Validation("q", "at most 100 characters");
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<Guest>> {
-            const auto access = EventAccess(tx, caller, event_uuid, true);
+            const auto access = events::AccessTo(tx, caller, event_uuid);
             if (!access) return Error{"not_found", "no such event"};
-            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
-            ports::SqlParams params{access->first};
+            if (!access->checks_in) return Error{"auth.forbidden", "you do not manage this event"};
+            ports::SqlParams params{access->event_id};
             std::string where = "t.event_id = $1";
             if (!filter.status.empty()) {
                 params.emplace_back(filter.status);
@@ -803,11 +784,11 @@ Result<std::vector<TicketTypeStats>> OrderService::Stats(const identity::Princip
                                                          const std::string& event_uuid) {
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<TicketTypeStats>> {
-            const auto access = EventAccess(tx, caller, event_uuid, false);
+            const auto access = events::AccessTo(tx, caller, event_uuid);
             if (!access) return Error{"not_found", "no such event"};
-            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+            if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
             std::vector<TicketTypeStats> out;
-            for (const auto& r : tx.Execute(kStatsSql, {access->first}).rows) {
+            for (const auto& r : tx.Execute(kStatsSql, {access->event_id}).rows) {
                 out.push_back(TicketTypeStats{AsInt(r[0]), AsText(r[1]), AsOptionalInt(r[2]), AsInt(r[3]), AsInt(r[4]),
                                               AsInt(r[5]), AsInt(r[6])});
             }
@@ -825,14 +806,10 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
     const std::string bare = code.rfind("onton:ticket:", 0) == 0 ? code.substr(13) : code;
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) -> Result<CheckInResult> {
-        const auto ev = tx.Execute("SELECT event_id, owner_id FROM events WHERE event_uuid = $1", {event_uuid});
-        if (ev.empty()) return Error{"not_found", "no such event"};
-        const auto event_id = AsInt(ev.rows[0][0]);
-        const bool allowed = staff.IsAdmin() || AsInt(ev.rows[0][1]) == staff.user_id ||
-                             !tx.Execute("SELECT 1 FROM event_roles WHERE event_id = $1 AND user_id = $2",
-                                         {event_id, staff.user_id})
-                                  .empty();
-        if (!allowed) return Error{"auth.forbidden", "you are not staff of this event"};
+        const auto access = events::AccessTo(tx, staff, event_uuid);
+        if (!access) return Error{"not_found", "no such event"};
+        if (!access->checks_in) return Error{"auth.forbidden", "you are not staff of this event"};
+        const auto event_id = access->event_id;
         CheckInResult result;
         const auto changed = tx.Execute(undo ? kUndoSql : kAdmitSql,
                                         undo ? ports::SqlParams{bare, event_id, now}
@@ -902,12 +879,12 @@ Result<void> OrderService::SetCheckInPhrase(const identity::Principal& caller,
     const auto normalized = NormalizePhrase(phrase);
     if (normalized.size() < 4 || normalized.size() > 200) return Validation("phrase", "4 to 200 characters");
     return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
-        const auto access = EventAccess(tx, caller, event_uuid, false);
+        const auto access = events::AccessTo(tx, caller, event_uuid);
         if (!access) return Error{"not_found", "no such event"};
-        if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+        if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
         // Salted with the event so that one phrase used at two events does not give the same hash.
         tx.Execute("UPDATE events SET checkin_phrase_hash = $2 WHERE event_id = $1",
-                   {access->first, Sha256Hex(event_uuid + ":" + normalized)});
+                   {access->event_id, Sha256Hex(event_uuid + ":" + normalized)});
         return Ok();
     });
 }
@@ -1034,12 +1011,12 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
     const auto now = clock_.NowUnix();
     try {
         return store_.Transact([&](ports::Transaction& tx) -> Result<PromoCode> {
-            const auto access = EventAccess(tx, caller, event_uuid, false);
+            const auto access = events::AccessTo(tx, caller, event_uuid);
             if (!access) return Error{"not_found", "no such event"};
-            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+            if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
             if (p.ticket_type_id &&
                 tx.Execute("SELECT 1 FROM ticket_types WHERE ticket_type_id = $1 AND event_id = $2",
-                           {*p.ticket_type_id, access->first})
+                           {*p.ticket_type_id, access->event_id})
                     .empty()) {
                 return Validation("ticket_type_id", "not a ticket type of this event");
             }
@@ -1048,7 +1025,7 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
 INSERT INTO promo_codes (event_id, code, discount_percent, discount_amount, max_uses, valid_from, valid_until,
                          ticket_type_id, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING promo_code_id)",
-                                       {access->first, p.code, opt(p.discount_percent), opt(p.discount_amount),
+                                       {access->event_id, p.code, opt(p.discount_percent), opt(p.discount_amount),
                                         opt(p.max_uses), opt(p.valid_from), opt(p.valid_until), opt(p.ticket_type_id),
                                         now});
             p.id = AsInt(rs.rows.at(0).at(0));
@@ -1064,13 +1041,13 @@ Result<std::vector<PromoCode>> OrderService::ListPromoCodes(const identity::Prin
                                                             const std::string& event_uuid) {
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<PromoCode>> {
-            const auto access = EventAccess(tx, caller, event_uuid, false);
+            const auto access = events::AccessTo(tx, caller, event_uuid);
             if (!access) return Error{"not_found", "no such event"};
-            if (!access->second) return Error{"auth.forbidden", "you do not manage this event"};
+            if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
             std::vector<PromoCode> out;
             for (const auto& row : tx.Execute("SELECT " + std::string(kPromoColumns) +
                                                   " FROM promo_codes WHERE event_id = $1 ORDER BY promo_code_id",
-                                              {access->first})
+                                              {access->event_id})
                                        .rows) {
                 out.push_back(PromoFromRow(row));
             }

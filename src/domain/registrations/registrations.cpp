@@ -1,5 +1,7 @@
 #include "domain/registrations/registrations.hpp"
 
+#include "domain/events/access.hpp"
+
 namespace onton::registrations {
 namespace {
 
@@ -48,10 +50,7 @@ std::optional<EventRow> FindEvent(ports::Transaction& tx, const std::string& uui
 }
 
 bool Manages(ports::Transaction& tx, const identity::Principal& p, const EventRow& e) {
-    return p.IsAdmin() || p.user_id == e.owner_id ||
-           !tx.Execute("SELECT 1 FROM event_roles WHERE event_id = $1 AND user_id = $2 AND role = 'co_organizer'",
-                       {e.event_id, p.user_id})
-                .empty();
+    return events::AccessTo(tx, p, e.event_id, e.owner_id).manages;
 }
 
 std::vector<Registration> Select(ports::Transaction& tx, const std::string& where, const ports::SqlParams& params) {

@@ -1,6 +1,5 @@
 #include "http/handlers/events.hpp"
 
-#include <charconv>
 #include <ctime>
 
 #include "http/handlers/identity.hpp"
@@ -121,10 +120,9 @@ void AddEventRoutes(Router& router,
         if (auto v = req.Query("cursor")) query.cursor = *v;
         if (auto v = req.Query("mine")) query.mine = *v == "true" || *v == "1";
         if (auto v = req.Query("limit")) {
-            const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), query.limit);
-            if (ec != std::errc{} || ptr != v->data() + v->size()) {
-                return Fail({"request.validation_failed", "limit: expected an integer", {{"field", "limit"}}}, req);
-            }
+            const auto limit = ParseInt64(*v);
+            if (!limit) return Fail({"request.validation_failed", "limit: expected an integer", {{"field", "limit"}}}, req);
+            query.limit = *limit;
         }
         auto page = events.List(*caller, query);
         if (!page) return Fail(page.error(), req);
@@ -229,14 +227,12 @@ void AddEventRoutes(Router& router,
     router.Add(Verb::delete_, "/api/v1/events/{event_uuid}/roles/{user_id}/{role}", [&](const Request& req) {
         auto caller = Authorize(req, identity);
         if (!caller) return Fail(caller.error(), req);
-        std::int64_t user_id = 0;
-        const auto text = req.Param("user_id");
-        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), user_id);
-        if (ec != std::errc{} || ptr != text.data() + text.size()) {
+        const auto user_id = ParseInt64(req.Param("user_id"));
+        if (!user_id) {
             return Fail({"request.validation_failed", "user_id: expected an integer", {{"field", "user_id"}}}, req);
         }
         auto revoked =
-            events.RevokeRole(*caller, std::string(req.Param("event_uuid")), user_id, std::string(req.Param("role")));
+            events.RevokeRole(*caller, std::string(req.Param("event_uuid")), *user_id, std::string(req.Param("role")));
         if (!revoked) return Fail(revoked.error(), req);
         return NoContent();
     });

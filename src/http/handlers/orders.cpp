@@ -1,6 +1,5 @@
 #include "http/handlers/orders.hpp"
 
-#include <charconv>
 
 #include "http/handlers/identity.hpp"
 
@@ -40,12 +39,10 @@ Result<orders::GuestFilter> GuestFilterOf(const Request& req) {
     if (auto v = req.Query("status")) filter.status = *v;
     if (auto v = req.Query("q")) filter.q = *v;
     if (auto v = req.Query("ticket_type_id")) {
-        std::int64_t id = 0;
-        const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), id);
-        if (ec != std::errc{} || ptr != v->data() + v->size()) {
+        filter.ticket_type_id = ParseInt64(*v);
+        if (!filter.ticket_type_id) {
             return Error{"request.validation_failed", "ticket_type_id: expected an integer", {{"field", "ticket_type_id"}}};
         }
-        filter.ticket_type_id = id;
     }
     return filter;
 }
@@ -161,16 +158,14 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
         [&](const Request& req) {
             auto caller = Authorize(req, identity);
             if (!caller) return Fail(caller.error(), req);
-            std::int64_t ticket_id = 0;
-            const auto text = req.Param("ticket_id");
-            const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), ticket_id);
-            if (ec != std::errc{} || ptr != text.data() + text.size()) return Fail({"not_found", "no such ticket"}, req);
+            const auto ticket_id = ParseInt64(req.Param("ticket_id"));
+            if (!ticket_id) return Fail({"not_found", "no such ticket"}, req);
             if (!req.json.is_object() || !req.json.contains("to_user_id") || !req.json["to_user_id"].is_number_integer()) {
                 return Fail({"request.validation_failed", "to_user_id: the recipient's Telegram user id",
                              {{"field", "to_user_id"}}},
                             req);
             }
-            auto moved = orders.Transfer(*caller, ticket_id, req.json["to_user_id"].get<std::int64_t>());
+            auto moved = orders.Transfer(*caller, *ticket_id, req.json["to_user_id"].get<std::int64_t>());
             if (!moved) return Fail(moved.error(), req);
             auto body = orders::ToJson(*moved);
             body.erase("check_in_code");  // the new code is the recipient's to see, in their own ticket list
@@ -182,13 +177,11 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
     auto waitlist = [&orders, &identity](const Request& req, bool join) {
         auto caller = Authorize(req, identity);
         if (!caller) return Fail(caller.error(), req);
-        std::int64_t type_id = 0;
-        const auto text = req.Param("ticket_type_id");
-        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), type_id);
-        if (ec != std::errc{} || ptr != text.data() + text.size()) return Fail({"not_found", "no such ticket type"}, req);
+        const auto type_id = ParseInt64(req.Param("ticket_type_id"));
+        if (!type_id) return Fail({"not_found", "no such ticket type"}, req);
         const std::string event_uuid(req.Param("event_uuid"));
-        auto entry = join ? orders.JoinWaitlist(*caller, event_uuid, type_id)
-                          : orders.LeaveWaitlist(*caller, event_uuid, type_id);
+        auto entry = join ? orders.JoinWaitlist(*caller, event_uuid, *type_id)
+                          : orders.LeaveWaitlist(*caller, event_uuid, *type_id);
         if (!entry) return Fail(entry.error(), req);
         return Response::Json(Status::ok, orders::ToJson(*entry));
     };

@@ -1,7 +1,5 @@
 #include "http/handlers/registrations.hpp"
 
-#include <charconv>
-
 #include "http/handlers/identity.hpp"
 
 namespace onton::http {
@@ -17,10 +15,8 @@ Response Decide(const Request& req,
                 bool approve) {
     auto caller = Authorize(req, identity);
     if (!caller) return Fail(caller.error(), req);
-    std::int64_t user_id = 0;
-    const auto text = req.Param("user_id");
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), user_id);
-    if (ec != std::errc{} || ptr != text.data() + text.size()) return Fail({"not_found", "no such application"}, req);
+    const auto user_id = ParseInt64(req.Param("user_id"));
+    if (!user_id) return Fail({"not_found", "no such application"}, req);
     std::string reason;
     if (req.json.is_object() && req.json.contains("reason")) {
         if (!req.json["reason"].is_string()) {
@@ -28,7 +24,7 @@ Response Decide(const Request& req,
         }
         reason = req.json["reason"].get<std::string>();
     }
-    auto decided = registrations.Decide(*caller, std::string(req.Param("event_uuid")), user_id, approve, reason);
+    auto decided = registrations.Decide(*caller, std::string(req.Param("event_uuid")), *user_id, approve, reason);
     if (!decided) return Fail(decided.error(), req);
     return Response::Json(Status::ok, registrations::ToJson(*decided));
 }
