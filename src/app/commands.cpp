@@ -148,6 +148,7 @@ identity::IdentitySettings MakeIdentitySettings(const Config& config, std::strin
     settings.bot_token = std::move(bot_token);
     settings.init_data_max_age_seconds = config.init_data_max_age_seconds;
     settings.session_ttl_seconds = config.session_ttl_seconds;
+    settings.session_cache_seconds = config.session_cache_seconds;
     settings.telegram_public_key = ParseKey(config.telegram_public_key);
     return settings;
 }

@@ -48,6 +48,7 @@ struct Config {
 
     std::int64_t init_data_max_age_seconds = 86400;       ///< 0 turns the freshness check off
     std::int64_t session_ttl_seconds = 30LL * 24 * 3600;  ///< bearer session lifetime
+    std::int64_t session_cache_seconds = 10;               ///< in-process memory of resolved sessions; 0: off
 
     std::string public_url = "http://localhost:8080";
     std::string media_dir = "./var/media";                    ///< uploaded images

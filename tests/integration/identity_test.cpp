@@ -184,6 +184,22 @@ TEST_P(Identity, LocalBotTokenIsGeneratedOnceAndShared) {
     EXPECT_EQ(ResolveBotToken(*store_, random_, clock_, "1:configured"), "1:configured");
 }
 
+TEST_P(Identity, CachedSessionsAreBoundedInTime) {
+    auto signed_in = service_->SignInWithInitData(InitData(9, "nine"));
+    ASSERT_TRUE(signed_in);
+    ASSERT_TRUE(service_->Authenticate(signed_in->token));
+    // Another process signs the session out behind this one's back: the cached answer holds for at most the
+    // cache time (10 s by default), then the database answer wins.
+    store_->Transact([&](ports::Transaction& tx) {
+        tx.Execute("UPDATE sessions SET revoked_at = 1 WHERE token_hash = $1", {Sha256Hex(signed_in->token)});
+    });
+    EXPECT_TRUE(service_->Authenticate(signed_in->token));
+    clock_.Advance(service_->settings().session_cache_seconds);
+    auto after = service_->Authenticate(signed_in->token);
+    ASSERT_FALSE(after);
+    EXPECT_EQ(after.error().code, "auth.invalid");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, Identity, ::testing::Values("sqlite", "postgres"));
 
 TEST(BearerToken, ParsesTheHeader) {

@@ -203,20 +203,43 @@ Result<SignedIn> IdentityService::OpenSession(const User& incoming, bool from_mi
 Result<Principal> IdentityService::Authenticate(std::string_view token) {
     if (token.empty()) return Error{"auth.required", "sign in first: Authorization: Bearer <token>"};
     const auto hash = Sha256Hex(token);
+    const auto now = clock_.NowUnix();
+    if (settings_.session_cache_seconds > 0) {
+        std::lock_guard lock(cache_mutex_);
+        const auto it = cache_.find(hash);
+        if (it != cache_.end() && now - it->second.cached_at < settings_.session_cache_seconds &&
+            it->second.principal.session_expires_at > now) {
+            return it->second.principal;
+        }
+    }
     const auto rs = store_.Transact(
         [&](ports::Transaction& tx) { return tx.Execute(kSelectSessionSql, {hash}); }, {.read_only = true});
     if (rs.empty()) return Invalid("unknown session token");
     const auto& row = rs.rows[0];
     if (AsOptionalInt(row[2])) return Invalid("the session was signed out");
     const auto expires_at = AsInt(row[1]);
-    if (expires_at <= clock_.NowUnix()) return Error{"auth.expired", "the session expired: sign in again"};
-    return Principal{AsInt(row[0]), ParseRole(AsText(row[3])).value_or(Role::kUser), expires_at};
+    if (expires_at <= now) return Error{"auth.expired", "the session expired: sign in again"};
+    const Principal principal{AsInt(row[0]), ParseRole(AsText(row[3])).value_or(Role::kUser), expires_at};
+    if (settings_.session_cache_seconds > 0) {
+        constexpr std::size_t kMaxCached = 100'000;
+        std::lock_guard lock(cache_mutex_);
+        if (cache_.size() >= kMaxCached) cache_.clear();  // a crude bound; entries are cheap to read back
+        cache_[hash] = CachedSession{principal, now};
+    }
+    return principal;
 }
 
 Result<void> IdentityService::SignOut(std::string_view token) {
     const auto hash = Sha256Hex(token);
     store_.Transact([&](ports::Transaction& tx) { tx.Execute(kRevokeSessionSql, {hash, clock_.NowUnix()}); });
+    std::lock_guard lock(cache_mutex_);
+    cache_.erase(hash);
     return Ok();
+}
+
+void IdentityService::ForgetUser(std::int64_t user_id) {
+    std::lock_guard lock(cache_mutex_);
+    std::erase_if(cache_, [user_id](const auto& entry) { return entry.second.principal.user_id == user_id; });
 }
 
 Result<User> IdentityService::GetUser(std::int64_t user_id) {
@@ -232,6 +255,7 @@ Result<User> IdentityService::GrantAdmin(std::int64_t user_id) {
         return FindUser(tx, user_id);
     });
     if (!user) return Error{"not_found", "user " + std::to_string(user_id) + " has never signed in"};
+    ForgetUser(user_id);  // the new role applies to this process's cached sessions at once
     return *user;
 }
 

@@ -3,7 +3,9 @@
 /// random, returned once, stored only as their SHA-256, expiring and revocable.
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +57,9 @@ struct IdentitySettings {
     std::string bot_token;                      ///< configured, or the local one (see ResolveBotToken)
     std::int64_t init_data_max_age_seconds = 86400;
     std::int64_t session_ttl_seconds = 30LL * 24 * 3600;
+    /// How long a resolved session is remembered in this process, sparing a database read per request. A sign-out
+    /// or role change made here applies at once; one made by another process applies within this time. 0: off.
+    std::int64_t session_cache_seconds = 10;
     /// Telegram's Ed25519 key for the third-party `signature`; nullopt ignores that field.
     std::optional<std::array<std::uint8_t, 32>> telegram_public_key;
 };
@@ -85,11 +90,19 @@ public:
 
 private:
     Result<SignedIn> OpenSession(const User& incoming, bool from_mini_app);
+    void ForgetUser(std::int64_t user_id);
+
+    struct CachedSession {
+        Principal principal;
+        std::int64_t cached_at = 0;
+    };
 
     ports::Store& store_;
     const ports::Clock& clock_;
     ports::Random& random_;
     IdentitySettings settings_;
+    std::mutex cache_mutex_;
+    std::unordered_map<std::string, CachedSession> cache_;  ///< by token hash
 };
 
 /// The bot token to validate against: the configured one, or else the platform's local token, generated once
