@@ -111,6 +111,62 @@ TEST_F(EventsApi, OrganizersCannotTouchEachOthersEvents) {
     EXPECT_EQ(Call("PATCH", base, bob_, {{"subtitle", "x"}}).result_int(), 403U);
 }
 
+TEST_F(EventsApi, NoRouteLetsAnotherOrganizerIn) {
+    // Alice's published event with a guest, a ticket and an application; Bob (an organizer of his own event) tries
+    // every event-scoped write and private read. None may succeed, and nothing may change.
+    auto body = EventBody();
+    body["requires_approval"] = false;
+    const auto uuid = json::parse(Call("POST", "/api/v1/events", alice_, body).body())["event_uuid"].get<std::string>();
+    const auto base = "/api/v1/events/" + uuid;
+    const auto type = json::parse(Call("POST", base + "/ticket-types", alice_, {{"name", "Free"}, {"price", "0"}}).body())["id"];
+    ASSERT_EQ(Call("POST", base + "/publish", alice_).result_int(), 200U);
+    ASSERT_EQ(Call("POST", "/api/v1/orders", alice_, {{"event_uuid", uuid}, {"ticket_type_id", type}}).result_int(), 201U);
+    const auto code = json::parse(Call("GET", "/api/v1/me/tickets", alice_).body())["items"][0]["check_in_code"];
+    ASSERT_EQ(Call("POST", "/api/v1/events", bob_, EventBody()).result_int(), 201U);  // Bob is an organizer too
+    const auto before = json::parse(Call("GET", base, alice_).body());
+
+    struct Attempt {
+        std::string method;
+        std::string path;
+        json body;
+    };
+    const std::vector<Attempt> attempts = {
+        {"PATCH", base, {{"title", "Bob's"}}},
+        {"POST", base + "/publish", nullptr},
+        {"POST", base + "/cancel", nullptr},
+        {"POST", base + "/clone", nullptr},
+        {"POST", base + "/ticket-types", {{"name", "Bob"}, {"price", "0"}}},
+        {"GET", base + "/roles", nullptr},
+        {"POST", base + "/roles", {{"user_id", 502}, {"role", "co_organizer"}}},
+        {"DELETE", base + "/roles/501/co_organizer", nullptr},
+        {"GET", base + "/guests", nullptr},
+        {"GET", base + "/guests.csv", nullptr},
+        {"GET", base + "/stats", nullptr},
+        {"POST", base + "/check-in", {{"code", code}}},
+        {"POST", base + "/check-in/undo", {{"code", code}}},
+        {"PUT", base + "/checkin-phrase", {{"phrase", "bob was here"}}},
+        {"GET", base + "/promo-codes", nullptr},
+        {"POST", base + "/promo-codes", {{"code", "BOB100"}, {"discount_percent", 100}}},
+        {"GET", base + "/registrations", nullptr},
+        {"POST", base + "/registrations/501/approve", nullptr},
+        {"POST", base + "/registrations/501/reject", {{"reason", "no"}}},
+    };
+    for (const auto& a : attempts) {
+        const auto res = Call(a.method, a.path, bob_, a.body);
+        EXPECT_TRUE(res.result_int() == 403U || res.result_int() == 404U)
+            << a.method << " " << a.path << " answered " << res.result_int() << " " << res.body();
+    }
+    const auto image = Request(port(), "PUT", base + "/image", std::string("\x89PNG\r\n\x1a\n", 8) + "x", "image/png",
+                               {{"Authorization", "Bearer " + bob_}});
+    EXPECT_EQ(image.result_int(), 403U);
+
+    const auto after = json::parse(Call("GET", base, alice_).body());
+    EXPECT_EQ(after, before) << "nothing changed";
+    const auto ticket = json::parse(Call("GET", "/api/v1/me/tickets", alice_).body())["items"][0];
+    EXPECT_EQ(ticket["status"], "valid") << "Bob's scan did not admit";
+    EXPECT_EQ(json::parse(Call("GET", "/api/v1/me/orders", bob_).body())["items"].size(), 0U);
+}
+
 TEST_F(EventsApi, CalendarFile) {
     auto body = EventBody();
     body["participation_type"] = "in_person";
