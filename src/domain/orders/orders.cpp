@@ -405,7 +405,9 @@ Result<OrderService::Placed> OrderService::PlaceOne(const PlaceRequest& request)
     auto attempt = [&]() -> Result<Placed> {
         try {
             return store_.Transact(
-                [&](ports::Transaction& tx) -> Result<Placed> { return PlaceInTx(tx, request, clock_.NowUnix()); });
+                [&](ports::Transaction& tx) -> Result<Placed> {
+                    return PlaceInTx(tx, request, clock_.NowUnix(), nullptr);
+                });
         } catch (const RollbackWith& rollback) {
             return rollback.error;
         }
@@ -457,12 +459,19 @@ void OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
         store_.InTransaction([&](ports::Transaction& tx) {
             results.assign(batch.size(), std::nullopt);  // the body may run again after a serialization failure
             const auto now = clock_.NowUnix();
+            TxCache cache;
             for (std::size_t i = 0; i < batch.size(); ++i) {
-                // A savepoint per order: one buyer's failure after a write (an exhausted promo code) undoes only
+                const auto& request = batch[i]->request;
+                if (request.promo_code.empty()) {
+                    // Without a promo code an order fails before its first write or not at all: no savepoint.
+                    results[i].emplace(PlaceInTx(tx, request, now, &cache));
+                    continue;
+                }
+                // A savepoint for an order with a promo code: an exhausted code after the reservation undoes only
                 // that buyer's order, not the batch.
                 tx.Execute("SAVEPOINT onton_order");
                 try {
-                    results[i].emplace(PlaceInTx(tx, batch[i]->request, now));
+                    results[i].emplace(PlaceInTx(tx, request, now, &cache));
                 } catch (const RollbackWith& rollback) {
                     tx.Execute("ROLLBACK TO SAVEPOINT onton_order");
                     results[i].emplace(rollback.error);
@@ -487,7 +496,10 @@ void OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
 }
 
-Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, const PlaceRequest& request, std::int64_t now) {
+Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
+                                                     const PlaceRequest& request,
+                                                     std::int64_t now,
+                                                     TxCache* cache) {
     const bool postgres = store_.Dialect() == "postgres";
     const auto& buyer = request.buyer;
     const auto& event_uuid = request.event_uuid;
@@ -509,9 +521,19 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, con
                 return Placed{*FindOrder(tx, AsText(existing.rows[0][0])), false};
             }
         }
-        const auto offer = tx.Execute(kLoadOfferSql, {event_uuid, ticket_type_id});
-        if (offer.empty()) return Error{"not_found", "no such event or ticket type"};
-        const auto& r = offer.rows[0];
+        ports::ResultSet loaded;
+        const ports::ResultSet* offer_rows = nullptr;
+        if (cache != nullptr) {
+            auto [it, inserted] = cache->offers.try_emplace({event_uuid, ticket_type_id});
+            if (inserted) it->second = tx.Execute(kLoadOfferSql, {event_uuid, ticket_type_id});
+            offer_rows = &it->second;
+        } else {
+            loaded = tx.Execute(kLoadOfferSql, {event_uuid, ticket_type_id});
+            offer_rows = &loaded;
+        }
+        if (offer_rows->empty()) return Error{"not_found", "no such event or ticket type"};
+        // Only the fields this transaction cannot change are read from here (not sold or reserved).
+        const auto& r = offer_rows->rows[0];
         const auto event_id = AsInt(r[0]);
         const auto& status = AsText(r[1]);
         const auto end_date = AsInt(r[2]);
@@ -576,8 +598,20 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, con
 
         const bool free = total == 0;
         // A seat offered from the waiting list is already held (reserved) for this buyer: claim it.
+        // A batch asks once per ticket type whether any offer is outstanding and skips the claim when none is; an
+        // offer made by another transaction during the batch is claimed by the buyer's next order instead.
+        bool offers_possible = true;
+        if (cache != nullptr && quantity == 1) {
+            auto [it, inserted] = cache->outstanding_offers.try_emplace(ticket_type_id, true);
+            if (inserted) {
+                it->second = !tx.Execute("SELECT 1 FROM waitlist WHERE ticket_type_id = $1 AND status = 'offered' LIMIT 1",
+                                         {ticket_type_id})
+                                  .empty();
+            }
+            offers_possible = it->second;
+        }
         const bool claimed_offer =
-            quantity == 1 &&
+            quantity == 1 && offers_possible &&
             tx.Execute("UPDATE waitlist SET status = 'claimed', updated_at = $3 WHERE ticket_type_id = $1 AND "
                        "user_id = $2 AND status = 'offered' AND offer_expires_at > $3",
                        {ticket_type_id, buyer.user_id, now})
@@ -589,10 +623,11 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx, con
         } else {
             const auto taken = tx.Execute(free ? kSellFreeSql : kReserveSql, {ticket_type_id, quantity, now});
             if (taken.rows_affected == 0) {
-                const auto held = AsInt(tx.Execute("SELECT count(*) FROM waitlist WHERE ticket_type_id = $1 AND "
-                                                   "status = 'offered'",
-                                                   {ticket_type_id})
-                                            .rows[0][0]);
+                const auto held = offers_possible ? AsInt(tx.Execute("SELECT count(*) FROM waitlist WHERE "
+                                                                     "ticket_type_id = $1 AND status = 'offered'",
+                                                                     {ticket_type_id})
+                                                              .rows[0][0])
+                                                  : std::int64_t{0};
                 return Error{"ticket.sold_out",
                              "no seats left of this ticket type",
                              {{"waitlist", true}, {"seats_held_for_waitlist", held}}};

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <exception>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -257,8 +258,15 @@ private:
     /// own savepoint and its own answer); the first to arrive leads while the others wait for their answer.
     Result<Placed> PlaceBatched(PlaceRequest request);
     void RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);
-    /// The checks and writes of one order inside `tx`; throws RollbackWith to undo its own writes.
-    Result<Placed> PlaceInTx(ports::Transaction& tx, const PlaceRequest& request, std::int64_t now);
+    /// What one batch transaction has already read, shared by its orders: the offer rows (event and ticket-type
+    /// fields the transaction does not change) and whether any waiting-list offer is outstanding per type.
+    struct TxCache {
+        std::map<std::pair<std::string, std::int64_t>, ports::ResultSet> offers;
+        std::map<std::int64_t, bool> outstanding_offers;
+    };
+    /// The checks and writes of one order inside `tx`; throws RollbackWith to undo its own writes (only a promo
+    /// code can). `cache` is the batch's, or null for an order on its own.
+    Result<Placed> PlaceInTx(ports::Transaction& tx, const PlaceRequest& request, std::int64_t now, TxCache* cache);
 
     ports::Store& store_;
     const ports::Clock& clock_;
