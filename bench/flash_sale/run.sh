@@ -9,7 +9,7 @@
 # The script prints the median over the rounds of onton's accepted orders/s divided by the reference's orders/s.
 #   bench/flash_sale/run.sh [ROUNDS] [ATTEMPTS] [CONNECTIONS] [SEATS] [REFERENCE_SECONDS]
 #   defaults: 3 rounds, 20000 attempts, 1000 connections, 1000 seats, 3 s per reference run
-# Environment: WORKER_THREADS and POOL_SIZE of onton (default 8 and 8, onton's own defaults); any ONTON_* variable
+# Environment: WORKER_THREADS and POOL_SIZE of onton (default 32 and 8, onton's own defaults); any ONTON_* variable
 # passes through to `onton serve`, e.g. ONTON_ORDER_MAX_BATCH=1 to place one order per transaction. See
 # bench/README.md.
 # Builds the `bench` preset first. Needs root for apt-get only when a package of `scripts/deps.sh bench` is missing.
@@ -20,7 +20,7 @@ attempts=${2:-20000}
 conns=${3:-1000}
 seats=${4:-1000}
 ref_seconds=${5:-3}
-workers=${WORKER_THREADS:-8}
+workers=${WORKER_THREADS:-32}
 pool=${POOL_SIZE:-8}
 
 scripts/deps.sh bench

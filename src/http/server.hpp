@@ -21,7 +21,7 @@ struct ServerSettings {
     std::string host = "0.0.0.0";
     std::uint16_t port = 8080;  ///< 0 picks a free port; see Server::port()
     int io_threads = 2;
-    int worker_threads = 8;
+    int worker_threads = 32;  ///< blocking handlers; waiting buyers wait here, so the order batcher wants several
     std::uint64_t max_body_bytes = 1024 * 1024;
     std::uint32_t max_header_bytes = 16 * 1024;
     std::chrono::milliseconds header_timeout{10'000};  ///< to receive a whole request head once it has started
