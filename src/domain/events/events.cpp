@@ -285,50 +285,36 @@ void Audit(ports::Transaction& tx,
     tx.Execute(kAuditSql, {actor, std::string(action), event_uuid, details.dump(), now});
 }
 
-SqlParams UpdateParams(const Event& e, std::int64_t now) {
-    return {e.event_id,
-            e.title,
-            TextOrNull(e.subtitle),
-            e.description,
-            TextOrNull(e.image_url),
-            TextOrNull(e.location),
-            TextOrNull(e.online_link),
-            e.start_date,
-            e.end_date,
-            e.timezone,
-            e.participation_type,
-            IntOrNull(e.capacity),
-            e.visibility,
-            TextOrNull(e.category),
-            TagsJson(e.tags),
-            e.reward_points,
-            std::int64_t{e.reward_sbt ? 1 : 0},
-            now,
-            std::int64_t{e.requires_approval ? 1 : 0}};
+/// The editable fields in the order both kInsertEventSql (after uuid and owner) and kUpdateEventSql (after the
+/// id) expect them, ending with the time and requires_approval.
+SqlParams PrefixedFields(SqlParams prefix, const Event& e, std::int64_t now) {
+    for (SqlValue v : {SqlValue(e.title),
+                       TextOrNull(e.subtitle),
+                       SqlValue(e.description),
+                       TextOrNull(e.image_url),
+                       TextOrNull(e.location),
+                       TextOrNull(e.online_link),
+                       SqlValue(e.start_date),
+                       SqlValue(e.end_date),
+                       SqlValue(e.timezone),
+                       SqlValue(e.participation_type),
+                       IntOrNull(e.capacity),
+                       SqlValue(e.visibility),
+                       TextOrNull(e.category),
+                       SqlValue(TagsJson(e.tags)),
+                       SqlValue(e.reward_points),
+                       SqlValue(std::int64_t{e.reward_sbt ? 1 : 0}),
+                       SqlValue(now),
+                       SqlValue(std::int64_t{e.requires_approval ? 1 : 0})}) {
+        prefix.push_back(std::move(v));
+    }
+    return prefix;
 }
 
+SqlParams UpdateParams(const Event& e, std::int64_t now) { return PrefixedFields({e.event_id}, e, now); }
+
 std::int64_t InsertEvent(ports::Transaction& tx, const Event& e, std::int64_t now) {
-    const auto rs = tx.Execute(kInsertEventSql,
-                               {e.event_uuid,
-                                e.owner_id,
-                                e.title,
-                                TextOrNull(e.subtitle),
-                                e.description,
-                                TextOrNull(e.image_url),
-                                TextOrNull(e.location),
-                                TextOrNull(e.online_link),
-                                e.start_date,
-                                e.end_date,
-                                e.timezone,
-                                e.participation_type,
-                                IntOrNull(e.capacity),
-                                e.visibility,
-                                TextOrNull(e.category),
-                                TagsJson(e.tags),
-                                e.reward_points,
-                                std::int64_t{e.reward_sbt ? 1 : 0},
-                                now,
-                                std::int64_t{e.requires_approval ? 1 : 0}});
+    const auto rs = tx.Execute(kInsertEventSql, PrefixedFields({e.event_uuid, e.owner_id}, e, now));
     return AsInt(rs.rows.at(0).at(0));
 }
 
