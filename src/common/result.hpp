@@ -74,4 +74,10 @@ private:
 
 inline Result<void> Ok() { return {}; }
 
+/// The error of a request field that fails validation: code `request.validation_failed`, the field named in the
+/// message and in details (`field`, `reason`) so that a form can show it next to the input.
+inline Error ValidationError(const std::string& field, const std::string& reason) {
+    return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
+}
+
 }  // namespace onton

@@ -1,3 +1,4 @@
+#include <cctype>
 #include <stdexcept>
 #include <string>
 
@@ -26,6 +27,16 @@ std::optional<std::int64_t> AsOptionalInt(const SqlValue& value) {
 std::optional<std::string> AsOptionalText(const SqlValue& value) {
     if (IsNull(value)) return std::nullopt;
     return AsText(value);
+}
+
+std::string LikeContains(std::string_view text) {
+    std::string out = "%";
+    for (const char c : text) {
+        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    out.push_back('%');
+    return out;
 }
 
 }  // namespace onton::ports

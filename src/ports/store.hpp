@@ -42,6 +42,20 @@ struct ResultSet {
 [[nodiscard]] std::optional<std::int64_t> AsOptionalInt(const SqlValue& value);
 [[nodiscard]] std::optional<std::string> AsOptionalText(const SqlValue& value);
 
+/// Parameters for nullable columns: an empty string or an absent number binds as NULL.
+[[nodiscard]] inline SqlValue TextOrNull(const std::string& text) {
+    if (text.empty()) return std::monostate{};
+    return text;
+}
+[[nodiscard]] inline SqlValue IntOrNull(const std::optional<std::int64_t>& value) {
+    if (!value) return std::monostate{};
+    return *value;
+}
+
+/// A LIKE pattern matching `text` anywhere, case-folded to lower case, with `%`, `_` and `\` escaped; use it with
+/// `lower(column) LIKE $n ESCAPE '\'`.
+[[nodiscard]] std::string LikeContains(std::string_view text);
+
 /// Infrastructure failure or constraint violation raised by an adapter. Repositories translate the constraint kinds
 /// into domain errors; everything else is an infrastructure failure answered with 503/500 at the edge.
 class StoreError : public std::runtime_error {

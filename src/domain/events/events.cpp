@@ -14,6 +14,8 @@ using ports::AsInt;
 using ports::AsOptionalInt;
 using ports::AsOptionalText;
 using ports::AsText;
+using ports::IntOrNull;
+using ports::TextOrNull;
 using ports::SqlParams;
 using ports::SqlValue;
 using nlohmann::json;
@@ -73,24 +75,12 @@ VALUES ($1, $2, 'event', $3, $4, $5))";
 constexpr std::int64_t kMaxLimit = 100;
 constexpr std::int64_t kMaxSupply = 1'000'000'000;
 
-Error Validation(const std::string& field, const std::string& reason) {
-    return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
-}
 Error NotFound() { return Error{"not_found", "no such event"}; }
 Error Forbidden() { return Error{"auth.forbidden", "you do not manage this event"}; }
 
 std::size_t CodePoints(std::string_view s) {
     return static_cast<std::size_t>(
         std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
-}
-
-SqlValue TextOrNull(const std::string& s) {
-    if (s.empty()) return std::monostate{};
-    return s;
-}
-SqlValue IntOrNull(const std::optional<std::int64_t>& v) {
-    if (!v) return std::monostate{};
-    return *v;
 }
 
 bool IsHttpUrl(const std::string& s) {
@@ -101,28 +91,28 @@ bool IsHttpUrl(const std::string& s) {
 /// Applies the JSON fields present in `body` to `e`, validating each. Unknown fields are rejected so that a typo
 /// is not silently ignored.
 Result<void> ApplyEventFields(Event& e, const json& body) {
-    if (!body.is_object()) return Validation("body", "expected a JSON object");
+    if (!body.is_object()) return ValidationError("body", "expected a JSON object");
     for (const auto& [key, value] : body.items()) {
         auto text = [&](std::size_t max, bool required) -> Result<std::string> {
             if (value.is_null() && !required) return std::string{};
-            if (!value.is_string()) return Validation(key, "expected a string");
+            if (!value.is_string()) return ValidationError(key, "expected a string");
             auto s = value.get<std::string>();
-            if (required && s.find_first_not_of(" \t\r\n") == std::string::npos) return Validation(key, "must not be empty");
-            if (CodePoints(s) > max) return Validation(key, "at most " + std::to_string(max) + " characters");
+            if (required && s.find_first_not_of(" \t\r\n") == std::string::npos) return ValidationError(key, "must not be empty");
+            if (CodePoints(s) > max) return ValidationError(key, "at most " + std::to_string(max) + " characters");
             return s;
         };
         auto integer = [&](std::int64_t min, std::int64_t max) -> Result<std::int64_t> {
-            if (!value.is_number_integer()) return Validation(key, "expected an integer");
+            if (!value.is_number_integer()) return ValidationError(key, "expected an integer");
             const auto v = value.get<std::int64_t>();
             if (v < min || v > max) {
-                return Validation(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+                return ValidationError(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
             }
             return v;
         };
         auto url = [&]() -> Result<std::string> {
             if (value.is_null() || (value.is_string() && value.get<std::string>().empty())) return std::string{};
             if (!value.is_string() || !IsHttpUrl(value.get<std::string>())) {
-                return Validation(key, "expected an http(s) URL of at most 2048 characters");
+                return ValidationError(key, "expected an http(s) URL of at most 2048 characters");
             }
             return value.get<std::string>();
         };
@@ -153,11 +143,11 @@ Result<void> ApplyEventFields(Event& e, const json& body) {
             const bool ok = std::all_of(e.timezone.begin(), e.timezone.end(), [](char c) {
                 return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '_' || c == '-' || c == '+';
             });
-            if (!ok) return Validation(key, "expected an IANA time zone name such as Europe/Berlin");
+            if (!ok) return ValidationError(key, "expected an IANA time zone name such as Europe/Berlin");
         } else if (key == "participation_type") {
             ONTON_TAKE(text(16, true), e.participation_type);
             if (e.participation_type != "in_person" && e.participation_type != "online") {
-                return Validation(key, "expected in_person or online");
+                return ValidationError(key, "expected in_person or online");
             }
         } else if (key == "capacity") {
             if (value.is_null()) {
@@ -170,16 +160,16 @@ Result<void> ApplyEventFields(Event& e, const json& body) {
         } else if (key == "visibility") {
             ONTON_TAKE(text(16, true), e.visibility);
             if (e.visibility != "public" && e.visibility != "unlisted") {
-                return Validation(key, "expected public or unlisted");
+                return ValidationError(key, "expected public or unlisted");
             }
         } else if (key == "category") {
             ONTON_TAKE(text(64, false), e.category);
         } else if (key == "tags") {
-            if (!value.is_array() || value.size() > 20) return Validation(key, "expected an array of at most 20 strings");
+            if (!value.is_array() || value.size() > 20) return ValidationError(key, "expected an array of at most 20 strings");
             std::vector<std::string> tags;
             for (const auto& t : value) {
                 if (!t.is_string() || t.get<std::string>().empty() || CodePoints(t.get<std::string>()) > 32) {
-                    return Validation(key, "each tag is a string of 1 to 32 characters");
+                    return ValidationError(key, "each tag is a string of 1 to 32 characters");
                 }
                 tags.push_back(t.get<std::string>());
             }
@@ -187,17 +177,17 @@ Result<void> ApplyEventFields(Event& e, const json& body) {
         } else if (key == "reward_points") {
             ONTON_TAKE(integer(0, 1'000'000), e.reward_points);
         } else if (key == "reward_sbt") {
-            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            if (!value.is_boolean()) return ValidationError(key, "expected true or false");
             e.reward_sbt = value.get<bool>();
         } else if (key == "requires_approval") {
-            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            if (!value.is_boolean()) return ValidationError(key, "expected true or false");
             e.requires_approval = value.get<bool>();
         } else {
-            return Validation(key, "unknown field");
+            return ValidationError(key, "unknown field");
         }
 #undef ONTON_TAKE
     }
-    if (e.end_date < e.start_date) return Validation("end_date", "must not be before start_date");
+    if (e.end_date < e.start_date) return ValidationError("end_date", "must not be before start_date");
     return Ok();
 }
 
@@ -336,7 +326,7 @@ std::int64_t InsertTicketType(ports::Transaction& tx, const TicketType& t, std::
 }
 
 Result<TicketType> ParseTicketType(const json& body) {
-    if (!body.is_object()) return Validation("body", "expected a JSON object");
+    if (!body.is_object()) return ValidationError("body", "expected a JSON object");
     TicketType t;
     bool has_name = false;
     bool has_price = false;
@@ -344,7 +334,7 @@ Result<TicketType> ParseTicketType(const json& body) {
         auto optional_int = [&](std::int64_t min, std::int64_t max) -> Result<std::optional<std::int64_t>> {
             if (value.is_null()) return std::optional<std::int64_t>{};
             if (!value.is_number_integer() || value.get<std::int64_t>() < min || value.get<std::int64_t>() > max) {
-                return Validation(key, "expected null or an integer between " + std::to_string(min) + " and " +
+                return ValidationError(key, "expected null or an integer between " + std::to_string(min) + " and " +
                                            std::to_string(max));
             }
             return std::optional<std::int64_t>{value.get<std::int64_t>()};
@@ -352,18 +342,18 @@ Result<TicketType> ParseTicketType(const json& body) {
         if (key == "name") {
             if (!value.is_string() || value.get<std::string>().find_first_not_of(' ') == std::string::npos ||
                 CodePoints(value.get<std::string>()) > 100) {
-                return Validation(key, "expected a non-empty string of at most 100 characters");
+                return ValidationError(key, "expected a non-empty string of at most 100 characters");
             }
             t.name = value.get<std::string>();
             has_name = true;
         } else if (key == "description") {
             if (!value.is_null() && (!value.is_string() || CodePoints(value.get<std::string>()) > 2000)) {
-                return Validation(key, "expected a string of at most 2000 characters");
+                return ValidationError(key, "expected a string of at most 2000 characters");
             }
             t.description = value.is_null() ? "" : value.get<std::string>();
         } else if (key == "price") {
             const auto parsed = value.is_string() ? ParseNanotons(value.get<std::string>()) : std::nullopt;
-            if (!parsed) return Validation(key, "expected nanotons as a decimal string, e.g. \"1500000000\" for 1.5 TON");
+            if (!parsed) return ValidationError(key, "expected nanotons as a decimal string, e.g. \"1500000000\" for 1.5 TON");
             t.price = *parsed;
             has_price = true;
         } else if (key == "supply") {
@@ -383,19 +373,19 @@ Result<TicketType> ParseTicketType(const json& body) {
             if (!v) return v.error();
             t.sale_end = *v;
         } else if (key == "is_nft") {
-            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            if (!value.is_boolean()) return ValidationError(key, "expected true or false");
             t.is_nft = value.get<bool>();
         } else if (key == "transferable") {
-            if (!value.is_boolean()) return Validation(key, "expected true or false");
+            if (!value.is_boolean()) return ValidationError(key, "expected true or false");
             t.transferable = value.get<bool>();
         } else {
-            return Validation(key, "unknown field");
+            return ValidationError(key, "unknown field");
         }
     }
-    if (!has_name) return Validation("name", "required");
-    if (!has_price) return Validation("price", "required (\"0\" for a free ticket)");
+    if (!has_name) return ValidationError("name", "required");
+    if (!has_price) return ValidationError("price", "required (\"0\" for a free ticket)");
     if (t.sale_start && t.sale_end && *t.sale_end < *t.sale_start) {
-        return Validation("sale_end", "must not be before sale_start");
+        return ValidationError("sale_end", "must not be before sale_start");
     }
     return t;
 }
@@ -428,18 +418,6 @@ std::optional<std::pair<std::int64_t, std::int64_t>> DecodeCursor(const std::str
     if (std::from_chars(raw.data(), end1, a).ptr != end1) return std::nullopt;
     if (std::from_chars(end1 + 1, end2, b).ptr != end2) return std::nullopt;
     return std::make_pair(a, b);
-}
-
-/// Escapes LIKE wildcards so that a search for "100%" means the characters.
-std::string LikePattern(std::string q) {
-    std::transform(q.begin(), q.end(), q.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::string out = "%";
-    for (const char c : q) {
-        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    out.push_back('%');
-    return out;
 }
 
 }  // namespace
@@ -528,7 +506,7 @@ Result<Event> EventService::Create(const identity::Principal& caller, const json
     e.owner_id = caller.user_id;
     if (body.is_object()) {
         for (const auto* required : {"title", "start_date", "end_date", "participation_type"}) {
-            if (!body.contains(required)) return Validation(required, "required");
+            if (!body.contains(required)) return ValidationError(required, "required");
         }
     }
     if (auto applied = ApplyEventFields(e, body); !applied) return applied.error();
@@ -592,13 +570,13 @@ Result<Event> EventService::Publish(const identity::Principal& caller, const std
             return Error{"state.invalid_transition", "a " + e->status + " event cannot be published"};
         }
         e->ticket_types = TicketTypesOf(tx, e->event_id);
-        if (e->ticket_types.empty()) return Validation("ticket_types", "add at least one ticket type before publishing");
-        if (e->end_date <= now) return Validation("end_date", "the event is already over");
+        if (e->ticket_types.empty()) return ValidationError("ticket_types", "add at least one ticket type before publishing");
+        if (e->end_date <= now) return ValidationError("end_date", "the event is already over");
         if (e->participation_type == "in_person" && e->location.empty()) {
-            return Validation("location", "an in-person event needs a location");
+            return ValidationError("location", "an in-person event needs a location");
         }
         if (e->participation_type == "online" && e->online_link.empty()) {
-            return Validation("online_link", "an online event needs a link");
+            return ValidationError("online_link", "an online event needs a link");
         }
         tx.Execute(kSetStatusSql, {e->event_id, std::string("published"), now});
         Audit(tx, caller.user_id, "event.publish", event_uuid, json::object(), now);
@@ -654,7 +632,7 @@ Result<Event> EventService::Clone(const identity::Principal& caller, const std::
 }
 
 Result<Page> EventService::List(const std::optional<identity::Principal>& caller, const ListQuery& query) {
-    if (query.limit < 1 || query.limit > kMaxLimit) return Validation("limit", "must be between 1 and 100");
+    if (query.limit < 1 || query.limit > kMaxLimit) return ValidationError("limit", "must be between 1 and 100");
     if (query.mine && !caller) return Error{"auth.required", "sign in to list your events"};
     const auto now = clock_.NowUnix();
     SqlParams params;
@@ -681,23 +659,23 @@ Result<Page> EventService::List(const std::optional<identity::Principal>& caller
         add("e.end_date <= " + param(now));
         descending = true;
     } else if (query.when != "all") {
-        return Validation("when", "expected upcoming, ongoing, past or all");
+        return ValidationError("when", "expected upcoming, ongoing, past or all");
     }
     if (!query.q.empty()) {
-        if (CodePoints(query.q) > 100) return Validation("q", "at most 100 characters");
-        const auto p = param(LikePattern(query.q));
+        if (CodePoints(query.q) > 100) return ValidationError("q", "at most 100 characters");
+        const auto p = param(ports::LikeContains(query.q));
         add("(lower(e.title) LIKE " + p + " ESCAPE '\\' OR lower(e.description) LIKE " + p + " ESCAPE '\\')");
     }
     if (!query.category.empty()) add("e.category = " + param(query.category));
     if (!query.participation_type.empty()) {
         if (query.participation_type != "in_person" && query.participation_type != "online") {
-            return Validation("participation_type", "expected in_person or online");
+            return ValidationError("participation_type", "expected in_person or online");
         }
         add("e.participation_type = " + param(query.participation_type));
     }
     if (!query.cursor.empty()) {
         const auto cursor = DecodeCursor(query.cursor);
-        if (!cursor) return Validation("cursor", "not a cursor this API returned");
+        if (!cursor) return ValidationError("cursor", "not a cursor this API returned");
         const auto s = param(cursor->first);
         const auto i = param(cursor->second);
         const char* cmp = descending ? "<" : ">";
@@ -757,7 +735,7 @@ Result<void> EventService::GrantRole(const identity::Principal& caller,
                                      const std::string& event_uuid,
                                      std::int64_t user_id,
                                      const std::string& role) {
-    if (role != "co_organizer" && role != "checkin_staff") return Validation("role", "expected co_organizer or checkin_staff");
+    if (role != "co_organizer" && role != "checkin_staff") return ValidationError("role", "expected co_organizer or checkin_staff");
     const auto now = clock_.NowUnix();
     try {
         return store_.Transact([&](ports::Transaction& tx) -> Result<void> {

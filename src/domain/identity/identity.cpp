@@ -11,6 +11,7 @@ using ports::AsInt;
 using ports::AsOptionalInt;
 using ports::AsOptionalText;
 using ports::AsText;
+using ports::TextOrNull;
 
 // The Mini App carries language and premium; the Login Widget does not, so it leaves them as they were.
 constexpr std::string_view kUpsertFromMiniAppSql = R"(
@@ -53,11 +54,6 @@ constexpr std::string_view kSelectSettingSql = "SELECT value FROM app_settings W
 
 constexpr std::string_view kLocalBotTokenKey = "local_bot_token";
 constexpr std::size_t kTokenBytes = 32;
-
-ports::SqlValue TextOrNull(const std::string& s) {
-    if (s.empty()) return std::monostate{};
-    return s;
-}
 
 User UserFromRow(const ports::ResultSet& rs, std::size_t row) {
     const auto& r = rs.rows[row];

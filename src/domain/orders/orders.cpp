@@ -15,6 +15,7 @@ using ports::AsInt;
 using ports::AsOptionalInt;
 using ports::AsOptionalText;
 using ports::AsText;
+using ports::TextOrNull;
 using ports::SqlValue;
 
 constexpr std::string_view kFindIdempotentSql =
@@ -119,15 +120,6 @@ WHERE promo_code_id = $1 AND (max_uses IS NULL OR used_count < max_uses))";
 constexpr std::string_view kReturnPromoSql = R"(
 UPDATE promo_codes SET used_count = used_count - 1
 WHERE promo_code_id = (SELECT promo_code_id FROM orders WHERE uuid = $1) AND used_count > 0)";
-
-Error Validation(const std::string& field, const std::string& reason) {
-    return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
-}
-
-SqlValue TextOrNull(const std::string& s) {
-    if (s.empty()) return std::monostate{};
-    return s;
-}
 
 PromoCode PromoFromRow(const std::vector<SqlValue>& r) {
     PromoCode p;
@@ -350,29 +342,29 @@ OrderService::OrderService(ports::Store& store, const ports::Clock& clock, ports
 Result<OrderService::Placed> OrderService::Place(const identity::Principal& buyer,
                                                  const json& body,
                                                  const std::string& idempotency_key) {
-    if (!body.is_object()) return Validation("body", "expected a JSON object");
+    if (!body.is_object()) return ValidationError("body", "expected a JSON object");
     for (const auto& [key, value] : body.items()) {
         if (key != "event_uuid" && key != "ticket_type_id" && key != "quantity" && key != "promo_code") {
-            return Validation(key, "unknown field");
+            return ValidationError(key, "unknown field");
         }
     }
-    if (!body.contains("event_uuid") || !body["event_uuid"].is_string()) return Validation("event_uuid", "required");
+    if (!body.contains("event_uuid") || !body["event_uuid"].is_string()) return ValidationError("event_uuid", "required");
     if (!body.contains("ticket_type_id") || !body["ticket_type_id"].is_number_integer()) {
-        return Validation("ticket_type_id", "required, an integer");
+        return ValidationError("ticket_type_id", "required, an integer");
     }
     std::int64_t quantity = 1;
     if (body.contains("quantity")) {
-        if (!body["quantity"].is_number_integer()) return Validation("quantity", "expected an integer");
+        if (!body["quantity"].is_number_integer()) return ValidationError("quantity", "expected an integer");
         quantity = body["quantity"].get<std::int64_t>();
     }
     if (quantity < 1 || quantity > settings_.max_quantity) {
-        return Validation("quantity", "must be between 1 and " + std::to_string(settings_.max_quantity));
+        return ValidationError("quantity", "must be between 1 and " + std::to_string(settings_.max_quantity));
     }
-    if (idempotency_key.size() > 200) return Validation("Idempotency-Key", "at most 200 characters");
+    if (idempotency_key.size() > 200) return ValidationError("Idempotency-Key", "at most 200 characters");
     std::string promo_code;
     if (body.contains("promo_code") && !body["promo_code"].is_null()) {
         if (!body["promo_code"].is_string() || body["promo_code"].get<std::string>().size() > 64) {
-            return Validation("promo_code", "expected a string of at most 64 characters");
+            return ValidationError("promo_code", "expected a string of at most 64 characters");
         }
         promo_code = NormalizePromo(body["promo_code"].get<std::string>());
     }
@@ -562,7 +554,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             return Error{"ticket.sale_closed", "sales have ended", {{"reason", "ended"}}};
         }
         std::int64_t total = 0;
-        if (__builtin_mul_overflow(price, quantity, &total)) return Validation("quantity", "the total overflows");
+        if (__builtin_mul_overflow(price, quantity, &total)) return ValidationError("quantity", "the total overflows");
         std::optional<PromoCode> promo;
         if (!promo_code.empty()) {
             const auto found = tx.Execute("SELECT " + std::string(kPromoColumns) +
@@ -665,12 +657,12 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                     total,
                     std::string(StateName(order.state)),
                     TextOrNull(order.payment_comment),
-                    order.expires_at ? SqlValue(*order.expires_at) : SqlValue(std::monostate{}),
+                    ports::IntOrNull(order.expires_at),
                     TextOrNull(idempotency_key),
                     request_hash,
-                    order.paid_at ? SqlValue(*order.paid_at) : SqlValue(std::monostate{}),
+                    ports::IntOrNull(order.paid_at),
                     now,
-                    promo ? SqlValue(promo->id) : SqlValue(std::monostate{})});
+                    promo ? SqlValue(promo->id) : SqlValue{}});
         if (free) {
             for (std::int64_t i = 0; i < quantity; ++i) {
                 tx.Execute(kInsertTicketSql,
@@ -766,9 +758,9 @@ Result<std::vector<Guest>> OrderService::Guests(const identity::Principal& calle
                                                const GuestFilter& filter) {
     static const std::vector<std::string> kStatuses = {"valid", "used", "refunded", "transferred", "canceled"};
     if (!filter.status.empty() && std::find(kStatuses.begin(), kStatuses.end(), filter.status) == kStatuses.end()) {
-        return Validation("status", "expected valid, used, refunded, transferred or canceled");
+        return ValidationError("status", "expected valid, used, refunded, transferred or canceled");
     }
-    if (filter.q.size() > 100) return Validation("q", "at most 100 characters");
+    if (filter.q.size() > 100) return ValidationError("q", "at most 100 characters");
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<Guest>> {
             const auto access = events::AccessTo(tx, caller, event_uuid);
@@ -785,13 +777,7 @@ Result<std::vector<Guest>> OrderService::Guests(const identity::Principal& calle
                 where += " AND t.ticket_type_id = $" + std::to_string(params.size());
             }
             if (!filter.q.empty()) {
-                std::string pattern = "%";
-                for (const char c : filter.q) {
-                    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-                    pattern.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-                }
-                pattern += "%";
-                params.emplace_back(pattern);
+                params.emplace_back(ports::LikeContains(filter.q));
                 const auto p = "$" + std::to_string(params.size());
                 where += " AND (lower(COALESCE(u.username, '')) LIKE " + p + " ESCAPE '\\' OR lower(u.first_name) LIKE " +
                          p + " ESCAPE '\\' OR lower(COALESCE(u.last_name, '')) LIKE " + p + " ESCAPE '\\')";
@@ -836,7 +822,7 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
                                             const std::string& event_uuid,
                                             const std::string& code,
                                             bool undo) {
-    if (code.empty() || code.size() > 100) return Validation("code", "expected the scanned ticket code");
+    if (code.empty() || code.size() > 100) return ValidationError("code", "expected the scanned ticket code");
     // The QR carries `onton:ticket:<code>`; accept the bare code too (manual entry).
     const std::string bare = code.rfind("onton:ticket:", 0) == 0 ? code.substr(13) : code;
     const auto now = clock_.NowUnix();
@@ -873,7 +859,7 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
 }
 
 Result<Ticket> OrderService::Transfer(const identity::Principal& holder, std::int64_t ticket_id, std::int64_t to_user_id) {
-    if (to_user_id == holder.user_id) return Validation("to_user_id", "that is you");
+    if (to_user_id == holder.user_id) return ValidationError("to_user_id", "that is you");
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) -> Result<Ticket> {
         const auto rows = tx.Execute(R"(
@@ -912,7 +898,7 @@ Result<void> OrderService::SetCheckInPhrase(const identity::Principal& caller,
                                             const std::string& event_uuid,
                                             const std::string& phrase) {
     const auto normalized = NormalizePhrase(phrase);
-    if (normalized.size() < 4 || normalized.size() > 200) return Validation("phrase", "4 to 200 characters");
+    if (normalized.size() < 4 || normalized.size() > 200) return ValidationError("phrase", "4 to 200 characters");
     return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
         const auto access = events::AccessTo(tx, caller, event_uuid);
         if (!access) return Error{"not_found", "no such event"};
@@ -927,7 +913,7 @@ Result<void> OrderService::SetCheckInPhrase(const identity::Principal& caller,
 Result<SelfCheckInResult> OrderService::SelfCheckIn(const identity::Principal& caller,
                                                     const std::string& event_uuid,
                                                     const std::string& phrase) {
-    if (phrase.size() > 1000) return Validation("phrase", "too long");
+    if (phrase.size() > 1000) return ValidationError("phrase", "too long");
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) -> Result<SelfCheckInResult> {
         const auto ev = tx.Execute(
@@ -983,13 +969,13 @@ ON CONFLICT (event_id, user_id) DO UPDATE SET window_start = excluded.window_sta
 Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& caller,
                                                 const std::string& event_uuid,
                                                 const json& body) {
-    if (!body.is_object()) return Validation("body", "expected a JSON object");
+    if (!body.is_object()) return ValidationError("body", "expected a JSON object");
     PromoCode p;
     for (const auto& [key, value] : body.items()) {
         auto optional_int = [&](std::int64_t min, std::int64_t max) -> Result<std::optional<std::int64_t>> {
             if (value.is_null()) return std::optional<std::int64_t>{};
             if (!value.is_number_integer() || value.get<std::int64_t>() < min || value.get<std::int64_t>() > max) {
-                return Validation(key, "expected an integer between " + std::to_string(min) + " and " + std::to_string(max));
+                return ValidationError(key, "expected an integer between " + std::to_string(min) + " and " + std::to_string(max));
             }
             return std::optional<std::int64_t>{value.get<std::int64_t>()};
         };
@@ -998,7 +984,7 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
             const bool ok = code.size() >= 3 && code.size() <= 32 && std::all_of(code.begin(), code.end(), [](char c) {
                                 return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
                             });
-            if (!ok) return Validation(key, "3 to 32 letters, digits, - or _");
+            if (!ok) return ValidationError(key, "3 to 32 letters, digits, - or _");
             p.code = NormalizePromo(code);
         } else if (key == "discount_percent") {
             auto v = optional_int(1, 100);
@@ -1012,7 +998,7 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
                 const auto [ptr, ec] = std::from_chars(text.data(), end, amount);
                 if (text.empty() || ec != std::errc{} || ptr != end || amount <= 0 || text.front() == '0' ||
                     text.front() == '+') {
-                    return Validation(key, "expected nanotons as a decimal string");
+                    return ValidationError(key, "expected nanotons as a decimal string");
                 }
                 p.discount_amount = amount;
             }
@@ -1033,15 +1019,15 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
             if (!v) return v.error();
             p.ticket_type_id = *v;
         } else {
-            return Validation(key, "unknown field");
+            return ValidationError(key, "unknown field");
         }
     }
-    if (p.code.empty()) return Validation("code", "required");
+    if (p.code.empty()) return ValidationError("code", "required");
     if (p.discount_percent.has_value() == p.discount_amount.has_value()) {
-        return Validation("discount_percent", "give exactly one of discount_percent and discount_amount");
+        return ValidationError("discount_percent", "give exactly one of discount_percent and discount_amount");
     }
     if (p.valid_from && p.valid_until && *p.valid_until <= *p.valid_from) {
-        return Validation("valid_until", "must be after valid_from");
+        return ValidationError("valid_until", "must be after valid_from");
     }
     const auto now = clock_.NowUnix();
     try {
@@ -1053,15 +1039,14 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
                 tx.Execute("SELECT 1 FROM ticket_types WHERE ticket_type_id = $1 AND event_id = $2",
                            {*p.ticket_type_id, access->event_id})
                     .empty()) {
-                return Validation("ticket_type_id", "not a ticket type of this event");
+                return ValidationError("ticket_type_id", "not a ticket type of this event");
             }
-            auto opt = [](const std::optional<std::int64_t>& v) { return v ? SqlValue(*v) : SqlValue(std::monostate{}); };
             const auto rs = tx.Execute(R"(
 INSERT INTO promo_codes (event_id, code, discount_percent, discount_amount, max_uses, valid_from, valid_until,
                          ticket_type_id, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING promo_code_id)",
-                                       {access->event_id, p.code, opt(p.discount_percent), opt(p.discount_amount),
-                                        opt(p.max_uses), opt(p.valid_from), opt(p.valid_until), opt(p.ticket_type_id),
+                                       {access->event_id, p.code, ports::IntOrNull(p.discount_percent), ports::IntOrNull(p.discount_amount),
+                                        ports::IntOrNull(p.max_uses), ports::IntOrNull(p.valid_from), ports::IntOrNull(p.valid_until), ports::IntOrNull(p.ticket_type_id),
                                         now});
             p.id = AsInt(rs.rows.at(0).at(0));
             return p;

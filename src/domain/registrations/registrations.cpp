@@ -29,10 +29,6 @@ INSERT INTO notifications (user_id, kind, payload, status, dedupe_key, scheduled
 VALUES ($1, $2, $3, 'pending', $4, $5, $5)
 ON CONFLICT (dedupe_key) DO NOTHING)";
 
-Error Validation(const std::string& field, const std::string& reason) {
-    return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
-}
-
 struct EventRow {
     std::int64_t event_id;
     std::int64_t owner_id;
@@ -82,14 +78,14 @@ RegistrationService::RegistrationService(ports::Store& store, const ports::Clock
 Result<Registration> RegistrationService::Apply(const identity::Principal& guest,
                                                 const std::string& event_uuid,
                                                 const std::string& answer) {
-    if (answer.size() > 2000) return Validation("answer", "at most 2000 bytes");
+    if (answer.size() > 2000) return ValidationError("answer", "at most 2000 bytes");
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) -> Result<Registration> {
         const auto e = FindEvent(tx, event_uuid);
         if (!e || (e->status != "published" && !Manages(tx, guest, *e))) return Error{"not_found", "no such event"};
         if (!e->requires_approval) return Error{"conflict", "this event needs no registration: order directly"};
         if (e->status != "published") return Error{"ticket.sale_closed", "this event is not open for registration"};
-        tx.Execute(kApplySql, {e->event_id, guest.user_id, answer.empty() ? ports::SqlValue{} : ports::SqlValue{answer}, now});
+        tx.Execute(kApplySql, {e->event_id, guest.user_id, ports::TextOrNull(answer), now});
         return Select(tx, "r.event_id = $1 AND r.user_id = $2", {e->event_id, guest.user_id}).front();
     });
 }
@@ -110,7 +106,7 @@ Result<std::vector<Registration>> RegistrationService::List(const identity::Prin
                                                             const std::string& event_uuid,
                                                             const std::string& status) {
     if (!status.empty() && status != "pending" && status != "approved" && status != "rejected") {
-        return Validation("status", "expected pending, approved or rejected");
+        return ValidationError("status", "expected pending, approved or rejected");
     }
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<Registration>> {
@@ -129,9 +125,9 @@ Result<Registration> RegistrationService::Decide(const identity::Principal& mana
                                                  bool approve,
                                                  const std::string& reason) {
     if (!approve && reason.find_first_not_of(" \t\n") == std::string::npos) {
-        return Validation("reason", "say why: the guest is told");
+        return ValidationError("reason", "say why: the guest is told");
     }
-    if (reason.size() > 1000) return Validation("reason", "at most 1000 bytes");
+    if (reason.size() > 1000) return ValidationError("reason", "at most 1000 bytes");
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) -> Result<Registration> {
         const auto e = FindEvent(tx, event_uuid);
@@ -140,7 +136,7 @@ Result<Registration> RegistrationService::Decide(const identity::Principal& mana
         const std::string status = approve ? "approved" : "rejected";
         const auto changed = tx.Execute(
             kDecideSql,
-            {e->event_id, user_id, status, reason.empty() ? ports::SqlValue{} : ports::SqlValue{reason}, manager.user_id, now});
+            {e->event_id, user_id, status, ports::TextOrNull(reason), manager.user_id, now});
         auto found = Select(tx, "r.event_id = $1 AND r.user_id = $2", {e->event_id, user_id});
         if (found.empty()) return Error{"not_found", "this user has not applied"};
         if (changed.rows_affected == 0) {

@@ -3,17 +3,13 @@
 namespace onton::http {
 namespace {
 
-Error Validation(std::string field, std::string reason) {
-    return Error{"request.validation_failed", field + ": " + reason, {{"field", field}, {"reason", reason}}};
-}
-
 nlohmann::json SignedInJson(const identity::SignedIn& s) {
     return {{"token", s.token}, {"expires_at", s.expires_at}, {"user", identity::ToJson(s.user)}};
 }
 
 /// The Login Widget's object as the string pairs it was signed over: numbers by their decimal text.
 Result<std::vector<std::pair<std::string, std::string>>> WidgetFields(const nlohmann::json& body) {
-    if (!body.is_object()) return Validation("body", "expected the Login Widget's user object");
+    if (!body.is_object()) return ValidationError("body", "expected the Login Widget's user object");
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& [key, value] : body.items()) {
         if (value.is_string()) {
@@ -21,7 +17,7 @@ Result<std::vector<std::pair<std::string, std::string>>> WidgetFields(const nloh
         } else if (value.is_number_integer()) {
             fields.emplace_back(key, std::to_string(value.get<std::int64_t>()));
         } else {
-            return Validation(key, "expected a string or an integer");
+            return ValidationError(key, "expected a string or an integer");
         }
     }
     return fields;
@@ -39,7 +35,7 @@ void AddIdentityRoutes(Router& router, identity::IdentityService& identity) {
         "/api/v1/auth/telegram",
         [&identity](const Request& req) {
             if (!req.json.is_object() || !req.json.contains("init_data") || !req.json["init_data"].is_string()) {
-                return Response::FromError(Validation("init_data", "required, the raw Telegram.WebApp.initData string"),
+                return Response::FromError(ValidationError("init_data", "required, the raw Telegram.WebApp.initData string"),
                                            req.request_id);
             }
             auto signed_in = identity.SignInWithInitData(req.json["init_data"].get<std::string>());
