@@ -6,6 +6,7 @@
 
 #include "common/encoding.hpp"
 #include "domain/events/access.hpp"
+#include "domain/notifications/queue.hpp"
 
 namespace onton::orders {
 namespace {
@@ -102,6 +103,23 @@ std::string CsvCell(std::string value) {
         out.push_back(c);
     }
     return out + "\"";
+}
+
+/// Issues `count` tickets of an order to `holder`, each with a fresh 120-bit check-in code; returns the last code.
+std::string IssueTickets(ports::Transaction& tx,
+                         ports::Random& random,
+                         const std::string& order_uuid,
+                         std::int64_t event_id,
+                         std::int64_t ticket_type_id,
+                         std::int64_t holder,
+                         std::int64_t count,
+                         std::int64_t now) {
+    std::string code;
+    for (std::int64_t i = 0; i < count; ++i) {
+        code = "T" + Base64Url(random.Bytes(15));
+        tx.Execute(kInsertTicketSql, {order_uuid, event_id, ticket_type_id, holder, code, now});
+    }
+    return code;
 }
 
 /// Thrown inside a transaction to roll back writes already made and answer with `error` (returning an Error from
@@ -664,10 +682,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                     now,
                     promo ? SqlValue(promo->id) : SqlValue{}});
         if (free) {
-            for (std::int64_t i = 0; i < quantity; ++i) {
-                tx.Execute(kInsertTicketSql,
-                           {order.uuid, event_id, ticket_type_id, buyer.user_id, "T" + Base64Url(random_.Bytes(15)), now});
-            }
+            IssueTickets(tx, random_, order.uuid, event_id, ticket_type_id, buyer.user_id, quantity, now);
             order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid});
         }
         return Placed{std::move(order), true};
@@ -720,11 +735,7 @@ bool OrderService::MarkPaid(const std::string& uuid, const std::string& payment_
         if (!TransitionOrder(tx, uuid, OrderState::kCreated, OrderState::kPaid, now)) return false;
         tx.Execute(kSettleSql, {order->ticket_type_id, order->quantity, now});
         tx.Execute("UPDATE orders SET payment_tx_hash = $2 WHERE uuid = $1", {uuid, TextOrNull(payment_tx_hash)});
-        for (std::int64_t i = 0; i < order->quantity; ++i) {
-            tx.Execute(kInsertTicketSql,
-                       {uuid, order->event_id, order->ticket_type_id, order->user_id, "T" + Base64Url(random_.Bytes(15)),
-                        now});
-        }
+        IssueTickets(tx, random_, uuid, order->event_id, order->ticket_type_id, order->user_id, order->quantity, now);
         return true;
     });
 }
@@ -884,8 +895,7 @@ WHERE t.ticket_id = $1)",
         if (moved.rows_affected == 0) {
             return Error{"state.invalid_transition", "only a valid, unused ticket can be transferred"};
         }
-        const auto code = "T" + Base64Url(random_.Bytes(15));
-        tx.Execute(kInsertTicketSql, {AsText(r[5]), AsInt(r[6]), AsInt(r[7]), to_user_id, code, now});
+        const auto code = IssueTickets(tx, random_, AsText(r[5]), AsInt(r[6]), AsInt(r[7]), to_user_id, 1, now);
         tx.Execute(
             "INSERT INTO audit_log (actor_id, action, entity_type, entity_id, details, created_at) VALUES ($1, "
             "'ticket.transfer', 'ticket', $2, $3, $4)",
@@ -1205,10 +1215,8 @@ WHERE w.status = 'waiting' AND t.supply IS NOT NULL AND t.sold + t.reserved < t.
                                       {"title", AsText(type[2])},
                                       {"ticket_type_id", type_id},
                                       {"offer_expires_at", now + settings_.waitlist_offer_seconds}};
-                tx.Execute("INSERT INTO notifications (user_id, kind, payload, status, dedupe_key, scheduled_at, "
-                           "created_at) VALUES ($1, 'waitlist.offered', $2, 'pending', $3, $4, $4) ON CONFLICT "
-                           "(dedupe_key) DO NOTHING",
-                           {AsInt(row[1]), payload.dump(), "waitlist:" + std::to_string(AsInt(row[0])), now});
+                notifications::Queue(
+                    tx, AsInt(row[1]), "waitlist.offered", payload, "waitlist:" + std::to_string(AsInt(row[0])), now);
                 ++offered;
             }
         }

@@ -1,6 +1,7 @@
 #include "domain/registrations/registrations.hpp"
 
 #include "domain/events/access.hpp"
+#include "domain/notifications/queue.hpp"
 
 namespace onton::registrations {
 namespace {
@@ -23,11 +24,6 @@ WHERE registrations.status = 'rejected')";
 constexpr std::string_view kDecideSql = R"(
 UPDATE registrations SET status = $3, reason = $4, decided_by = $5, decided_at = $6
 WHERE event_id = $1 AND user_id = $2 AND status = 'pending')";
-
-constexpr std::string_view kNotifySql = R"(
-INSERT INTO notifications (user_id, kind, payload, status, dedupe_key, scheduled_at, created_at)
-VALUES ($1, $2, $3, 'pending', $4, $5, $5)
-ON CONFLICT (dedupe_key) DO NOTHING)";
 
 struct EventRow {
     std::int64_t event_id;
@@ -145,10 +141,10 @@ Result<Registration> RegistrationService::Decide(const identity::Principal& mana
         }
         // The guest hears about it through the notification worker; the dedupe key makes it once per decision.
         const json payload = {{"event_uuid", event_uuid}, {"title", e->title}, {"reason", reason}};
-        tx.Execute(kNotifySql,
-                   {user_id, "registration." + status, payload.dump(),
-                    "registration:" + event_uuid + ":" + std::to_string(user_id) + ":" + status + ":" + std::to_string(now),
-                    now});
+        notifications::Queue(tx, user_id, "registration." + status, payload,
+                             "registration:" + event_uuid + ":" + std::to_string(user_id) + ":" + status + ":" +
+                                 std::to_string(now),
+                             now);
         return found.front();
     });
 }
