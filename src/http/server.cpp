@@ -204,11 +204,14 @@ bool IsDecodableQuery(std::string_view query) {
     return true;
 }
 
+/// Decides what answers the request: an early answer (preflight, 404, 405, 415, bad JSON ...) or the route with
+/// its parameters and parsed body. `lookup` is the router's answer for the request's method and path.
 Prepared Prepare(const Server::State& st,
                  const RawRequest& req,
                  std::string_view path,
                  std::string_view query,
-                 const std::string& rid) {
+                 const std::string& rid,
+                 RouteLookup lookup) {
     Prepared out;
     if (!IsDecodableQuery(query)) {
         out.early = Response::FromError({"request.invalid_query", "the query string has an invalid percent-escape"}, rid);
@@ -235,7 +238,6 @@ Prepared Prepare(const Server::State& st,
         return out;
     }
 
-    auto lookup = st.router.Find(method, path);
     if (std::holds_alternative<NotFound>(lookup)) {
         out.early = Response::FromError({"route.not_found", "no route for this path"}, rid);
         return out;
@@ -414,11 +416,12 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
             fail = Error{"request.malformed", "the request could not be parsed"};
             break;
         }
+        // The route is looked up once, as soon as the head is known: it sets the body limit and then dispatches.
+        const auto head_target = ToView(parser.get().target());
+        RouteLookup lookup = st->router.Find(parser.get().method(), head_target.substr(0, head_target.find('?')));
         {
             std::uint64_t limit = settings.max_body_bytes;
-            const auto target = ToView(parser.get().target());
-            const auto found = st->router.Find(parser.get().method(), target.substr(0, target.find('?')));
-            if (const auto* match = std::get_if<RouteMatch>(&found); match && match->route->options.max_body_bytes > 0) {
+            if (const auto* match = std::get_if<RouteMatch>(&lookup); match && match->route->options.max_body_bytes > 0) {
                 limit = match->route->options.max_body_bytes;
             }
             if (parser.content_length() && *parser.content_length() > limit) {
@@ -464,7 +467,7 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
         if (path.empty() || path.front() != '/') {
             res = Response::FromError({"request.malformed", "the target must be an absolute path"}, rid);
         } else {
-            auto prepared = Prepare(*st, req, path, query, rid);
+            auto prepared = Prepare(*st, req, path, query, rid, std::move(lookup));
             if (prepared.early) {
                 res = std::move(*prepared.early);
             } else {
