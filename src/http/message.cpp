@@ -51,6 +51,13 @@ Response Response::Text(Status status, std::string body, std::string content_typ
     return res;
 }
 
+Response Response::NoContent() {
+    Response res;
+    res.status = Status::no_content;
+    res.content_type.clear();
+    return res;
+}
+
 Response Response::FromError(const Error& error, std::string_view request_id) {
     Response res;
     res.status = StatusForCode(error.code);

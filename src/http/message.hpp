@@ -46,7 +46,14 @@ struct Response {
     static Response Text(Status status, std::string body, std::string content_type);
     /// The error body of design.md §6 with the status from the error table.
     static Response FromError(const Error& error, std::string_view request_id);
+    /// 204 with neither a body nor a content type.
+    static Response NoContent();
 };
+
+/// The error answer to `request` (its request id in the body).
+inline Response Fail(const Error& error, const Request& request) {
+    return Response::FromError(error, request.request_id);
+}
 
 /// Percent-decodes a URL component (`+` is a space in query strings). nullopt on a bad escape.
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);

@@ -224,9 +224,7 @@ Prepared Prepare(const Server::State& st,
             out.early = Response::FromError({"route.not_found", "no route for this path"}, rid);
             return out;
         }
-        Response res;
-        res.status = Status::no_content;
-        res.content_type.clear();
+        auto res = Response::NoContent();
         res.headers.emplace_back("Allow", allow);
         if (st.OriginAllowed(ToView(req[bhttp::field::origin]))) {
             res.headers.emplace_back("Access-Control-Allow-Methods", allow);

@@ -9,15 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-Response Fail(const Error& e, const Request& req) { return Response::FromError(e, req.request_id); }
-
-Response NoContent() {
-    Response res;
-    res.status = Status::no_content;
-    res.content_type.clear();
-    return res;
-}
-
 /// The caller when a valid token is sent, nullopt for anonymous calls; a bad token is still an error.
 Result<std::optional<identity::Principal>> OptionalCaller(const Request& req, identity::IdentityService& identity) {
     if (req.Header("Authorization").empty()) return std::optional<identity::Principal>{};
@@ -220,7 +211,7 @@ void AddEventRoutes(Router& router,
             auto granted = events.GrantRole(*caller, std::string(req.Param("event_uuid")),
                                             body["user_id"].get<std::int64_t>(), body["role"].get<std::string>());
             if (!granted) return Fail(granted.error(), req);
-            return NoContent();
+            return Response::NoContent();
         },
         {.json_body = true});
 
@@ -234,7 +225,7 @@ void AddEventRoutes(Router& router,
         auto revoked =
             events.RevokeRole(*caller, std::string(req.Param("event_uuid")), *user_id, std::string(req.Param("role")));
         if (!revoked) return Fail(revoked.error(), req);
-        return NoContent();
+        return Response::NoContent();
     });
 }
 

@@ -60,10 +60,7 @@ void AddIdentityRoutes(Router& router, identity::IdentityService& identity) {
         const auto principal = Authorize(req, identity);
         if (!principal) return Response::FromError(principal.error(), req.request_id);
         (void)identity.SignOut(identity::BearerToken(req.Header("Authorization")));
-        Response res;
-        res.status = Status::no_content;
-        res.content_type.clear();
-        return res;
+        return Response::NoContent();
     });
 
     router.Add(Verb::get, "/api/v1/me", [&identity](const Request& req) {

@@ -8,8 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-Response Fail(const Error& e, const Request& req) { return Response::FromError(e, req.request_id); }
-
 Response CheckInRoute(const Request& req,
                       orders::OrderService& orders,
                       identity::IdentityService& identity,
@@ -211,10 +209,7 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
             auto set = orders.SetCheckInPhrase(*caller, std::string(req.Param("event_uuid")),
                                                req.json["phrase"].get<std::string>());
             if (!set) return Fail(set.error(), req);
-            Response res;
-            res.status = Status::no_content;
-            res.content_type.clear();
-            return res;
+            return Response::NoContent();
         },
         {.json_body = true});
 

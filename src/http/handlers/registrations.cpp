@@ -7,8 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-Response Fail(const Error& e, const Request& req) { return Response::FromError(e, req.request_id); }
-
 Response Decide(const Request& req,
                 registrations::RegistrationService& registrations,
                 identity::IdentityService& identity,
