@@ -231,7 +231,8 @@ int RunServe(const std::vector<std::string>& args) {
                                 {.order_ttl_seconds = config->order_ttl_seconds,
                                  .platform_wallet_address = config->platform_wallet_address,
                                  .waitlist_offer_seconds = config->waitlist_offer_seconds,
-                                 .max_batch = config->order_max_batch});
+                                 .max_batch = config->order_max_batch,
+                                 .sold_out_hint_ms = config->order_sold_out_hint_ms});
     metrics.AddCollector([&orders](std::string& out) {
         out += "# HELP onton_order_batches_total Reservation transactions committed by the order batcher.\n";
         out += "# TYPE onton_order_batches_total counter\n";

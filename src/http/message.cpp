@@ -3,7 +3,10 @@
 #include <charconv>
 #include <cstdint>
 
+#include <spdlog/spdlog.h>
+
 #include "http/error_table.hpp"
+#include "ports/store.hpp"
 
 namespace onton::http {
 
@@ -137,6 +140,25 @@ bool IsValidUtf8(std::string_view bytes) noexcept {
         i += len;
     }
     return true;
+}
+
+Response AnswerForException(const std::exception_ptr& error, const std::string& request_id) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const ports::StoreError& e) {
+        const bool transient = e.kind() == ports::StoreError::Kind::kUnavailable ||
+                               e.kind() == ports::StoreError::Kind::kSerialization;
+        spdlog::error("request {} failed in the store: {}", request_id, e.what());
+        if (transient) {
+            return Response::FromError({"service.unavailable", "the database is unavailable, retry later"}, request_id);
+        }
+        return Response::FromError({"internal", "internal error"}, request_id);
+    } catch (const std::exception& e) {
+        spdlog::error("request {} failed: {}", request_id, e.what());
+    } catch (...) {
+        spdlog::error("request {} failed with a non-standard exception", request_id);
+    }
+    return Response::FromError({"internal", "internal error"}, request_id);
 }
 
 }  // namespace onton::http

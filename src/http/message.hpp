@@ -7,6 +7,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <nlohmann/json.hpp>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ struct Response {
 inline Response Fail(const Error& error, const Request& request) {
     return Response::FromError(error, request.request_id);
 }
+
+/// The answer to an exception that escaped a handler: 503 when the store is unreachable (or a transaction kept
+/// failing to serialize), else 500; logged with the request id. Nothing of the exception reaches the client.
+Response AnswerForException(const std::exception_ptr& error, const std::string& request_id);
 
 /// Percent-decodes a URL component (`+` is a space in query strings). nullopt on a bad escape.
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);

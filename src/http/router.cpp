@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 namespace onton::http {
@@ -25,7 +26,48 @@ bool IsParam(std::string_view segment) {
 
 }  // namespace
 
+struct Reply::State {
+    std::function<void(Response)> deliver;
+    Response if_dropped;
+    std::atomic<bool> answered{false};
+
+    State(std::function<void(Response)> d, Response dropped) : deliver(std::move(d)), if_dropped(std::move(dropped)) {}
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    ~State() {
+        if (!answered.exchange(true)) deliver(std::move(if_dropped));
+    }
+};
+
+Reply::Reply(std::function<void(Response)> deliver, Response if_dropped)
+    : state_(std::make_shared<State>(std::move(deliver), std::move(if_dropped))) {}
+
+void Reply::operator()(Response response) const {
+    if (!state_->answered.exchange(true)) state_->deliver(std::move(response));
+}
+
 void Router::Add(Verb method, std::string pattern, Handler handler, RouteOptions options) {
+    Route route;
+    route.method = method;
+    route.pattern = std::move(pattern);
+    route.handler = std::move(handler);
+    route.options = options;
+    AddRoute(std::move(route));
+}
+
+void Router::AddAsync(Verb method, std::string pattern, AsyncHandler handler, RouteOptions options) {
+    Route route;
+    route.method = method;
+    route.pattern = std::move(pattern);
+    route.async_handler = std::move(handler);
+    route.options = options;
+    route.options.blocking = true;  // it starts on the worker pool
+    AddRoute(std::move(route));
+}
+
+void Router::AddRoute(Route route) {
+    const auto& pattern = route.pattern;
+    const auto method = route.method;
     if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with /");
     Compiled compiled;
     for (auto segment : SplitPath(pattern)) {
@@ -39,7 +81,7 @@ void Router::Add(Verb method, std::string pattern, Handler handler, RouteOptions
             throw std::invalid_argument("duplicate route " + pattern);
         }
     }
-    routes_.push_back(Route{method, std::move(pattern), std::move(handler), options});
+    routes_.push_back(std::move(route));
     compiled_.push_back(std::move(compiled));
 }
 

@@ -5,6 +5,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,24 @@ namespace onton::http {
 
 using Handler = std::function<Response(const Request&)>;
 using Verb = boost::beast::http::verb;
+
+/// The answer channel of an asynchronous handler. Call it once, from any thread; later calls are ignored. Copies
+/// share one answer, and when the last copy goes away unanswered the request gets `if_dropped` (a 500), so a lost
+/// callback cannot leave a connection hanging. The Request the handler got stays valid until the reply is called,
+/// not after: copy what a later callback needs.
+class Reply {
+public:
+    Reply(std::function<void(Response)> deliver, Response if_dropped);
+    void operator()(Response response) const;
+
+private:
+    struct State;
+    std::shared_ptr<State> state_;
+};
+
+/// A handler that answers through its Reply, possibly later and from another thread (a buyer waiting for the next
+/// order batch holds no thread). It starts on the worker pool like a blocking handler.
+using AsyncHandler = std::function<void(const Request&, Reply)>;
 
 struct RouteOptions {
     /// The handler may block (database, network): it runs on the worker pool, never on an I/O thread.
@@ -31,8 +50,9 @@ struct RouteOptions {
 struct Route {
     Verb method;
     std::string pattern;  ///< as registered; the metrics label
-    Handler handler;
+    Handler handler;            ///< empty for an asynchronous route
     RouteOptions options;
+    AsyncHandler async_handler;  ///< set for an asynchronous route (AddAsync)
 };
 
 struct RouteMatch {
@@ -51,6 +71,8 @@ class Router {
 public:
     /// Registers a route. Throws std::invalid_argument on a malformed pattern or a duplicate method+pattern.
     void Add(Verb method, std::string pattern, Handler handler, RouteOptions options = {});
+    /// Registers an asynchronous route (see Reply); it always starts on the worker pool.
+    void AddAsync(Verb method, std::string pattern, AsyncHandler handler, RouteOptions options = {});
 
     /// Looks a request up. HEAD matches GET routes. Path parameters are percent-decoded.
     [[nodiscard]] RouteLookup Find(Verb method, std::string_view path) const;
@@ -64,6 +86,8 @@ public:
     [[nodiscard]] std::uint64_t LargestBodyLimit() const noexcept;
 
 private:
+    void AddRoute(Route route);
+
     struct Compiled {
         std::vector<std::string> segments;  ///< literal text, or `{name}` for a parameter
     };

@@ -281,23 +281,40 @@ Prepared Prepare(const Server::State& st,
     return out;
 }
 
-/// Calls the handler; turns an escaped exception into a 503 (store unreachable) or a 500, logged with the id.
+/// Calls a synchronous handler; an escaped exception becomes AnswerForException's answer.
 Response Invoke(const Route& route, const Request& request) {
     try {
         return route.handler(request);
-    } catch (const ports::StoreError& e) {
-        const bool transient = e.kind() == ports::StoreError::Kind::kUnavailable ||
-                               e.kind() == ports::StoreError::Kind::kSerialization;
-        spdlog::error("request {} failed in the store: {}", request.request_id, e.what());
-        if (transient) {
-            return Response::FromError({"service.unavailable", "the database is unavailable, retry later"},
-                                       request.request_id);
-        }
-        return Response::FromError({"internal", "internal error"}, request.request_id);
-    } catch (const std::exception& e) {
-        spdlog::error("request {} failed: {}", request.request_id, e.what());
-        return Response::FromError({"internal", "internal error"}, request.request_id);
+    } catch (...) {
+        return AnswerForException(std::current_exception(), request.request_id);
     }
+}
+
+/// Starts an asynchronous handler on the worker pool and resumes the caller on its own executor once the handler's
+/// Reply is called (from whichever thread). A handler that throws before replying answers as Invoke would.
+template <typename Token>
+auto RunAsyncOnPool(asio::thread_pool& pool, const Route& route, const Request& request, Token&& token) {
+    return asio::async_initiate<Token, void(Response)>(
+        [&pool, &route, &request](auto handler) {
+            auto home = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+            auto slot = std::make_shared<std::optional<decltype(handler)>>(std::move(handler));
+            auto deliver = [slot, home](Response response) {
+                asio::dispatch(home, [slot, response = std::move(response)]() mutable {
+                    auto complete = std::move(**slot);
+                    slot->reset();
+                    complete(std::move(response));
+                });
+            };
+            Reply reply(std::move(deliver), Response::FromError({"internal", "internal error"}, request.request_id));
+            asio::post(pool, [&route, &request, reply = std::move(reply)]() {
+                try {
+                    route.async_handler(request, reply);
+                } catch (...) {
+                    reply(AnswerForException(std::current_exception(), request.request_id));
+                }
+            });
+        },
+        token);
 }
 
 RawResponse Finish(const Server::State& st,
@@ -472,7 +489,9 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
                 const Route& route = *prepared.route;
                 route_label = route.pattern;
                 Request request{req, path, query, rid, std::move(prepared.params), std::move(prepared.json)};
-                if (route.options.blocking) {
+                if (route.async_handler) {
+                    res = co_await RunAsyncOnPool(st->workers, route, request, asio::use_awaitable);
+                } else if (route.options.blocking) {
                     // Named before the co_await: GCC 12 mishandles capturing lambdas inside co_await expressions.
                     std::function<Response()> work = [&route, &request] { return Invoke(route, request); };
                     res = co_await RunOnPool(st->workers, std::move(work), asio::use_awaitable);

@@ -118,10 +118,13 @@ protected:
         });
     }
 
-    std::unique_ptr<OrderService> MakeOrders(bool unsafe = false, std::int64_t max_batch = 256) {
+    std::unique_ptr<OrderService> MakeOrders(bool unsafe = false,
+                                             std::int64_t max_batch = 256,
+                                             std::int64_t sold_out_hint_ms = 500) {
         OrderSettings settings;
         settings.unsafe_disable_oversell_guard = unsafe;
         settings.max_batch = max_batch;
+        settings.sold_out_hint_ms = sold_out_hint_ms;
         return std::make_unique<OrderService>(*store_, clock_, system_random_, settings);
     }
 
@@ -692,6 +695,63 @@ TEST_P(Concurrency, IdempotentRetriesUnderConcurrency) {
     ASSERT_FALSE(mismatch);
     EXPECT_EQ(mismatch.error().code, "request.idempotency_mismatch");
     EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE user_id = $1", {kFirstBuyer}), 1);
+}
+
+TEST_P(Concurrency, SoldOutHintAnswersWithoutATransactionUntilASeatReturns) {
+    const auto [event_uuid, type_id] = PublishedEvent("1000000000", 2);
+    AddBuyers(4);
+    auto orders = MakeOrders(false, 256, 60'000);  // a hint that outlives the test: only releases void it
+    const json one = {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 1}};
+    auto first = orders->Place(As(kFirstBuyer), one, "k0");
+    auto second = orders->Place(As(kFirstBuyer + 1), one, "k1");
+    ASSERT_TRUE(first && second);
+    auto refused = orders->Place(As(kFirstBuyer + 2), one, "k2");  // learnt in a transaction: sets the hint
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "ticket.sold_out");
+    const auto batches = orders->batches();
+
+    // From the hint: no batch transaction runs, the answer is the same.
+    auto hinted = orders->Place(As(kFirstBuyer + 3), one, "");
+    ASSERT_FALSE(hinted);
+    EXPECT_EQ(hinted.error().code, "ticket.sold_out");
+    EXPECT_EQ(hinted.error().details["seats_held_for_waitlist"], 0);
+    // A retry under an Idempotency-Key still gets its order (or the mismatch), not "sold out".
+    auto retried = orders->Place(As(kFirstBuyer + 1), one, "k1");
+    ASSERT_TRUE(retried) << retried.error().code;
+    EXPECT_FALSE(retried->created);
+    EXPECT_EQ(retried->order.uuid, second->order.uuid);
+    auto other_body = orders->Place(
+        As(kFirstBuyer + 1), {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 2}}, "k1");
+    ASSERT_FALSE(other_body);
+    EXPECT_EQ(other_body.error().code, "request.idempotency_mismatch");
+    EXPECT_EQ(orders->batches(), batches) << "the hint answered without a reservation transaction";
+
+    // The hint is bounded, not exact: a seat added behind this process's back is not seen while it lasts (the
+    // default lasts 500 ms) ...
+    store_->Transact([&](ports::Transaction& tx) {
+        tx.Execute("UPDATE ticket_types SET supply = 3 WHERE ticket_type_id = $1", {type_id});
+    });
+    auto stale = orders->Place(As(kFirstBuyer + 3), one, "");
+    ASSERT_FALSE(stale);
+    EXPECT_EQ(stale.error().code, "ticket.sold_out");
+    // ... while a seat this process releases voids it at once.
+    ASSERT_TRUE(orders->Cancel(As(kFirstBuyer), first->order.uuid));
+    auto after_cancel = orders->Place(As(kFirstBuyer + 3), one, "k3");
+    ASSERT_TRUE(after_cancel) << after_cancel.error().code;
+    auto last = orders->Place(As(kFirstBuyer + 2), one, "k2b");  // the seat added by SQL
+    ASSERT_TRUE(last) << last.error().code;
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.reserved, 3);
+    EXPECT_EQ(seats.live_quantity, 3);
+
+    // Switched off, the seat added behind its back is sold at once.
+    auto unhinted = MakeOrders(false, 256, 0);
+    ASSERT_FALSE(unhinted->Place(As(kFirstBuyer), one, "k4"));
+    store_->Transact([&](ports::Transaction& tx) {
+        tx.Execute("UPDATE ticket_types SET supply = 4 WHERE ticket_type_id = $1", {type_id});
+    });
+    auto fresh = unhinted->Place(As(kFirstBuyer), one, "k5");
+    ASSERT_TRUE(fresh) << fresh.error().code;
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores,

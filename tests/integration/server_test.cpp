@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "ports/store.hpp"
@@ -33,6 +34,13 @@ protected:
             release_.get_future().wait();
             return Response::Json(Status::ok, {{"waited", true}});
         });
+        // Asynchronous routes: parked answers are given later from another thread; a dropped Reply and a throw.
+        router_.AddAsync(Verb::get, "/park", [this](const Request& req, Reply reply) {
+            std::lock_guard lock(parked_mutex_);
+            parked_.emplace_back(req.Query("n").value_or(""), std::move(reply));
+        });
+        router_.AddAsync(Verb::get, "/drop", [](const Request&, Reply) {});
+        router_.AddAsync(Verb::get, "/async-throw", [](const Request&, Reply) { throw std::runtime_error("boom"); });
         router_.Add(
             Verb::get,
             "/fast",
@@ -63,6 +71,20 @@ protected:
     std::thread thread_;
     std::promise<void> entered_;
     std::promise<void> release_;
+    std::mutex parked_mutex_;
+    std::vector<std::pair<std::string, Reply>> parked_;
+
+    /// Waits until `n` asynchronous requests are parked.
+    void AwaitParked(std::size_t n) {
+        for (int i = 0; i < 2000; ++i) {
+            {
+                std::lock_guard lock(parked_mutex_);
+                if (parked_.size() >= n) return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        FAIL() << "requests were not parked";
+    }
 };
 
 TEST_F(InProcessServer, ParsesJsonBodies) {
@@ -130,6 +152,46 @@ TEST_F(InProcessServer, BlockingHandlerDoesNotHoldTheIoThread) {
     EXPECT_EQ(waiting.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
     release_.set_value();
     EXPECT_EQ(waiting.get().result_int(), 200U);
+}
+
+TEST_F(InProcessServer, AsyncHandlersHoldNoWorkerThreadWhileParked) {
+    ServerSettings s;
+    s.worker_threads = 1;
+    Start(s);
+    // Eight requests parked on a one-thread pool: a blocking handler would have served one at a time.
+    std::vector<std::future<test::HttpResponse>> answers;
+    for (int i = 0; i < 8; ++i) {
+        answers.push_back(std::async(std::launch::async, [this, i] {
+            return test::Request(port(), "GET", "/park?n=" + std::to_string(i));
+        }));
+    }
+    AwaitParked(8);
+    EXPECT_EQ(test::Request(port(), "POST", "/echo", R"({"a":1})").result_int(), 200U) << "the one worker is free";
+    // Answered from a thread of the test, in reverse order; each client gets its own answer.
+    std::thread answerer([this] {
+        std::lock_guard lock(parked_mutex_);
+        for (auto it = parked_.rbegin(); it != parked_.rend(); ++it) {
+            it->second(Response::Json(Status::ok, {{"n", it->first}}));
+            it->second(Response::Json(Status::conflict, {{"n", "twice"}}));  // a second answer is ignored
+        }
+    });
+    answerer.join();
+    for (int i = 0; i < 8; ++i) {
+        const auto res = answers[static_cast<std::size_t>(i)].get();
+        EXPECT_EQ(res.result_int(), 200U);
+        EXPECT_EQ(nlohmann::json::parse(res.body())["n"], std::to_string(i));
+    }
+}
+
+TEST_F(InProcessServer, AsyncHandlerThatDropsOrThrowsAnswers500) {
+    Start();
+    const auto dropped = test::Request(port(), "GET", "/drop");
+    EXPECT_EQ(dropped.result_int(), 500U);
+    EXPECT_EQ(ErrorCode(dropped), "internal");
+    const auto thrown = test::Request(port(), "GET", "/async-throw");
+    EXPECT_EQ(thrown.result_int(), 500U);
+    EXPECT_EQ(thrown.body().find("boom"), std::string::npos);
+    EXPECT_EQ(test::Request(port(), "GET", "/fast").result_int(), 200U);
 }
 
 TEST_F(InProcessServer, StopDrainsInFlightRequestsAndRefusesNewOnes) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <future>
 #include <thread>
 
 #include "common/encoding.hpp"
@@ -357,9 +358,69 @@ std::string GuestsCsv(const std::vector<Guest>& guests) {
 OrderService::OrderService(ports::Store& store, const ports::Clock& clock, ports::Random& random, OrderSettings settings)
     : store_(store), clock_(clock), random_(random), settings_(std::move(settings)) {}
 
+namespace {
+
+/// Runs `fn` and captures its answer or the exception that escaped it.
+template <typename Fn>
+OrderService::PlaceOutcome Capture(Fn&& fn) {
+    OrderService::PlaceOutcome outcome;
+    try {
+        outcome.result.emplace(fn());
+    } catch (...) {
+        outcome.error = std::current_exception();
+    }
+    return outcome;
+}
+
+/// The answer of a plain sold-out (not an event at capacity): what the sold-out hint may stand in for.
+bool IsSeatSoldOut(const OrderService::PlaceOutcome& outcome) {
+    return outcome.result && !outcome.result->ok() && outcome.result->error().code == "ticket.sold_out" &&
+           outcome.result->error().details.contains("seats_held_for_waitlist") &&
+           outcome.result->error().details["seats_held_for_waitlist"] == 0;
+}
+
+Error SoldOut(std::int64_t held_for_waitlist) {
+    return Error{"ticket.sold_out",
+                 "no seats left of this ticket type",
+                 {{"waitlist", true}, {"seats_held_for_waitlist", held_for_waitlist}}};
+}
+
+}  // namespace
+
 Result<OrderService::Placed> OrderService::Place(const identity::Principal& buyer,
                                                  const json& body,
                                                  const std::string& idempotency_key) {
+    std::promise<PlaceOutcome> answer;
+    auto future = answer.get_future();
+    PlaceAsync(buyer, body, idempotency_key, [&answer](PlaceOutcome outcome) { answer.set_value(std::move(outcome)); });
+    auto outcome = future.get();
+    if (outcome.error) std::rethrow_exception(outcome.error);
+    return std::move(*outcome.result);
+}
+
+void OrderService::PlaceAsync(const identity::Principal& buyer,
+                              const json& body,
+                              const std::string& idempotency_key,
+                              PlaceDone done) {
+    auto request = ParsePlace(buyer, body, idempotency_key);
+    if (!request) {
+        PlaceOutcome outcome;
+        outcome.result.emplace(request.error());
+        done(std::move(outcome));
+        return;
+    }
+    if (settings_.unsafe_disable_oversell_guard) {
+        done(Capture([&] { return PlaceUnguarded(*std::move(request)); }));
+    } else if (settings_.max_batch <= 1) {
+        done(Capture([&] { return PlaceOne(*request); }));
+    } else {
+        PlaceBatched(*std::move(request), std::move(done));
+    }
+}
+
+Result<OrderService::PlaceRequest> OrderService::ParsePlace(const identity::Principal& buyer,
+                                                            const json& body,
+                                                            const std::string& idempotency_key) const {
     if (!body.is_object()) return ValidationError("body", "expected a JSON object");
     for (const auto& [key, value] : body.items()) {
         if (key != "event_uuid" && key != "ticket_type_id" && key != "quantity" && key != "promo_code") {
@@ -390,25 +451,24 @@ Result<OrderService::Placed> OrderService::Place(const identity::Principal& buye
     const auto ticket_type_id = body["ticket_type_id"].get<std::int64_t>();
     const auto request_hash = Sha256Hex(event_uuid + "\n" + std::to_string(ticket_type_id) + "\n" +
                                         std::to_string(quantity) + "\n" + promo_code);
-    PlaceRequest request{buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash, {}};
-    if (settings_.unsafe_disable_oversell_guard) {
-        // Test-only path: the availability read happens in its own transaction, so buyers can interleave.
-        const auto rs = store_.Transact(
-            [&](ports::Transaction& tx) { return tx.Execute(kLoadOfferSql, {event_uuid, ticket_type_id}); },
-            {.read_only = true});
-        if (!rs.empty()) {
-            const auto& r = rs.rows[0];
-            const auto supply = AsOptionalInt(r[5]);
-            if (supply && AsInt(r[9]) + AsInt(r[10]) + quantity > *supply) {
-                return Error{"ticket.sold_out", "no seats left of this ticket type"};
-            }
-            request.unguarded_reserved = AsInt(r[10]) + quantity;
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen the window the guard closes
+    return PlaceRequest{buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash, {}};
+}
+
+Result<OrderService::Placed> OrderService::PlaceUnguarded(PlaceRequest request) {
+    // Test-only path: the availability read happens in its own transaction, so buyers can interleave.
+    const auto rs = store_.Transact(
+        [&](ports::Transaction& tx) { return tx.Execute(kLoadOfferSql, {request.event_uuid, request.ticket_type_id}); },
+        {.read_only = true});
+    if (!rs.empty()) {
+        const auto& r = rs.rows[0];
+        const auto supply = AsOptionalInt(r[5]);
+        if (supply && AsInt(r[9]) + AsInt(r[10]) + request.quantity > *supply) {
+            return Error{"ticket.sold_out", "no seats left of this ticket type"};
         }
-        return PlaceOne(request);
+        request.unguarded_reserved = AsInt(r[10]) + request.quantity;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen the window the guard closes
     }
-    if (settings_.max_batch <= 1) return PlaceOne(request);
-    return PlaceBatched(std::move(request));
+    return PlaceOne(request);
 }
 
 Result<OrderService::Placed> OrderService::PlaceOne(const PlaceRequest& request) {
@@ -431,39 +491,70 @@ Result<OrderService::Placed> OrderService::PlaceOne(const PlaceRequest& request)
     }
 }
 
-Result<OrderService::Placed> OrderService::PlaceBatched(PlaceRequest request) {
+Result<OrderService::Placed> OrderService::AnswerSoldOut(const PlaceRequest& request) {
+    if (request.idempotency_key.empty()) return SoldOut(0);
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<Placed> {
+            const auto existing = tx.Execute(kFindIdempotentSql, {request.buyer.user_id, request.idempotency_key});
+            if (existing.empty()) return SoldOut(0);
+            if (AsOptionalText(existing.rows[0][1]).value_or("") != request.request_hash) {
+                return Error{"request.idempotency_mismatch",
+                             "this Idempotency-Key was used for a different order",
+                             {{"order_uuid", AsText(existing.rows[0][0])}}};
+            }
+            return Placed{*FindOrder(tx, AsText(existing.rows[0][0])), false};
+        },
+        {.read_only = true});
+}
+
+void OrderService::PlaceBatched(PlaceRequest request, PlaceDone done) {
+    const auto ticket_type_id = request.ticket_type_id;
     auto me = std::make_shared<Pending>();
     me->request = std::move(request);
+    me->done = std::move(done);
     std::unique_lock lock(batch_mutex_);
-    auto& lane = lanes_[me->request.ticket_type_id];  // references into an unordered_map survive rehashing
-    lane.waiting.push_back(me);
-    for (;;) {
-        if (me->done) {
-            if (me->error) std::rethrow_exception(me->error);
-            return std::move(*me->result);
-        }
-        if (lane.busy) {
-            lane.changed.wait(lock);
-            continue;
-        }
-        // Lead one batch of the oldest waiters (ours among them unless more than max_batch wait), then step down
-        // and wake everyone: the answered return, and one of the rest leads the next batch. Stepping down after
-        // one batch keeps a leader from being held back while a flood of buyers keeps arriving.
-        lane.busy = true;
+    auto& lane = lanes_[ticket_type_id];  // references into an unordered_map survive rehashing
+    if (std::chrono::steady_clock::now() < lane.sold_out_until &&
+        lane.sold_out_epoch == seats_released_.load(std::memory_order_acquire) &&
+        lane.sold_out_event == me->request.event_uuid) {
+        lock.unlock();
+        me->done(Capture([&] { return AnswerSoldOut(me->request); }));
+        return;
+    }
+    lane.waiting.push_back(std::move(me));
+    if (lane.busy) return;  // the running leader will take it
+    // Lead: batch the oldest waiters (up to max_batch) until none is left; each batch's buyers get their answers
+    // as soon as it commits, so no one waits for the flood behind them.
+    lane.busy = true;
+    while (!lane.waiting.empty()) {
         const auto take = std::min(lane.waiting.size(), static_cast<std::size_t>(settings_.max_batch));
         std::vector<std::shared_ptr<Pending>> batch(lane.waiting.begin(),
                                                     lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
         lane.waiting.erase(lane.waiting.begin(), lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
+        const auto epoch = seats_released_.load(std::memory_order_acquire);
         lock.unlock();
-        RunBatch(batch);
+        const bool sold_out = RunBatch(batch);
         lock.lock();
-        for (const auto& pending : batch) pending->done = true;
-        lane.busy = false;
-        lane.changed.notify_all();
+        if (sold_out && settings_.sold_out_hint_ms > 0) {
+            lane.sold_out_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.sold_out_hint_ms);
+            lane.sold_out_epoch = epoch;  // a release during the batch voids the hint at once
+            lane.sold_out_event = batch.front()->request.event_uuid;
+        }
+        lock.unlock();
+        for (const auto& pending : batch) {
+            try {
+                pending->done(std::move(pending->outcome));
+            } catch (...) {
+                // an answer that cannot be delivered must not stop the other buyers' answers
+            }
+        }
+        lock.lock();
     }
+    lane.busy = false;
+    if (std::chrono::steady_clock::now() >= lane.sold_out_until) lanes_.erase(ticket_type_id);
 }
 
-void OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
+bool OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
     std::vector<std::optional<Result<Placed>>> results;
     try {
         store_.InTransaction([&](ports::Transaction& tx) {
@@ -492,18 +583,18 @@ void OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
     } catch (const std::exception&) {
         // The batch as a whole failed (two requests raced on one idempotency key, a lost connection): nothing of
         // it was committed, so place each request on its own.
-        for (const auto& pending : batch) {
-            try {
-                pending->result.emplace(PlaceOne(pending->request));
-            } catch (...) {
-                pending->error = std::current_exception();
-            }
-        }
-        return;
+        for (const auto& pending : batch) pending->outcome = Capture([&] { return PlaceOne(pending->request); });
+        return false;
     }
     batches_.fetch_add(1, std::memory_order_relaxed);
     batched_orders_.fetch_add(static_cast<std::int64_t>(batch.size()), std::memory_order_relaxed);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+    bool sold_out = false;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i]->outcome.result = std::move(results[i]);
+        // A buyer of one seat who was turned away proves no single seat is left (unless offers are held).
+        if (batch[i]->request.quantity == 1 && IsSeatSoldOut(batch[i]->outcome)) sold_out = true;
+    }
+    return sold_out;
 }
 
 Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
@@ -638,9 +729,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                                                                      {ticket_type_id})
                                                               .rows[0][0])
                                                   : std::int64_t{0};
-                return Error{"ticket.sold_out",
-                             "no seats left of this ticket type",
-                             {{"waitlist", true}, {"seats_held_for_waitlist", held}}};
+                return SoldOut(held);
             }
         }
 
@@ -713,7 +802,7 @@ Result<std::vector<Order>> OrderService::ListMine(const identity::Principal& cal
 
 Result<Order> OrderService::Cancel(const identity::Principal& caller, const std::string& uuid) {
     const auto now = clock_.NowUnix();
-    return store_.Transact([&](ports::Transaction& tx) -> Result<Order> {
+    auto canceled = store_.Transact([&](ports::Transaction& tx) -> Result<Order> {
         auto order = FindOrder(tx, uuid);
         if (!order || (order->user_id != caller.user_id && !caller.IsAdmin())) return Error{"not_found", "no such order"};
         if (order->state == OrderState::kCanceled) return *order;
@@ -725,6 +814,8 @@ Result<Order> OrderService::Cancel(const identity::Principal& caller, const std:
         tx.Execute(kReturnPromoSql, {uuid});
         return *FindOrder(tx, uuid);
     });
+    if (canceled) ForgetSoldOut();  // after the commit, so no batch can learn "sold out" from before it
+    return canceled;
 }
 
 bool OrderService::MarkPaid(const std::string& uuid, const std::string& payment_tx_hash) {
@@ -742,7 +833,7 @@ bool OrderService::MarkPaid(const std::string& uuid, const std::string& payment_
 
 std::int64_t OrderService::ExpireDue(std::int64_t batch) {
     const auto now = clock_.NowUnix();
-    return store_.Transact([&](ports::Transaction& tx) {
+    const auto total = store_.Transact([&](ports::Transaction& tx) {
         std::int64_t expired = 0;
         for (const auto& row : tx.Execute(kDueSql, {now, batch}).rows) {
             const auto& uuid = AsText(row[0]);
@@ -754,6 +845,8 @@ std::int64_t OrderService::ExpireDue(std::int64_t batch) {
         }
         return expired;
     });
+    if (total > 0) ForgetSoldOut();
+    return total;
 }
 
 Result<std::vector<Ticket>> OrderService::MyTickets(const identity::Principal& caller) {
@@ -1155,7 +1248,7 @@ Result<WaitlistEntry> OrderService::LeaveWaitlist(const identity::Principal& cal
                                                   const std::string& event_uuid,
                                                   std::int64_t ticket_type_id) {
     const auto now = clock_.NowUnix();
-    return store_.Transact([&](ports::Transaction& tx) -> Result<WaitlistEntry> {
+    auto left_list = store_.Transact([&](ports::Transaction& tx) -> Result<WaitlistEntry> {
         auto active = SelectWaitlist(
             tx, "w.ticket_type_id = $1 AND w.user_id = $2 AND e.event_uuid = $3 AND w.status IN ('waiting', 'offered')",
             {ticket_type_id, caller.user_id, event_uuid});
@@ -1170,6 +1263,8 @@ Result<WaitlistEntry> OrderService::LeaveWaitlist(const identity::Principal& cal
         entry.position = 0;
         return entry;
     });
+    if (left_list) ForgetSoldOut();
+    return left_list;
 }
 
 Result<std::vector<WaitlistEntry>> OrderService::MyWaitlist(const identity::Principal& caller) {
@@ -1182,7 +1277,9 @@ Result<std::vector<WaitlistEntry>> OrderService::MyWaitlist(const identity::Prin
 
 std::int64_t OrderService::OfferFreedSeats(std::int64_t batch) {
     const auto now = clock_.NowUnix();
-    return store_.Transact([&](ports::Transaction& tx) {
+    std::int64_t changed = 0;  // offers made or lapsed: either way a seat's holder changed
+    const auto offered_now = store_.Transact([&](ports::Transaction& tx) {
+        changed = 0;
         // Offers past their time lapse, and their held seats return (compare-and-set: once each).
         for (const auto& row : tx.Execute("SELECT waitlist_id, ticket_type_id FROM waitlist WHERE status = 'offered' "
                                           "AND offer_expires_at <= $1 ORDER BY waitlist_id LIMIT $2",
@@ -1193,6 +1290,7 @@ std::int64_t OrderService::OfferFreedSeats(std::int64_t batch) {
                            {AsInt(row[0]), now})
                     .rows_affected == 1) {
                 tx.Execute(kReleaseSql, {AsInt(row[1]), std::int64_t{1}, now});
+                ++changed;
             }
         }
         std::int64_t offered = 0;
@@ -1220,8 +1318,11 @@ WHERE w.status = 'waiting' AND t.supply IS NOT NULL AND t.sold + t.reserved < t.
                 ++offered;
             }
         }
+        changed += offered;
         return offered;
     });
+    if (changed > 0) ForgetSoldOut();
+    return offered_now;
 }
 
 }  // namespace onton::orders

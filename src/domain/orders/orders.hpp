@@ -4,8 +4,9 @@
 /// exactly once; staff check tickets in, and of concurrent scans of one code exactly one admits.
 
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <exception>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -68,6 +69,11 @@ struct OrderSettings {
     std::int64_t waitlist_offer_seconds = 30 * 60;
     /// At most this many concurrent orders of one ticket type share a transaction; 1 turns batching off.
     std::int64_t max_batch = 256;
+    /// After a batch finds a ticket type sold out (and no waiting-list offer outstanding), further buyers of one
+    /// seat of it are told so without a transaction for this long, unless this process releases a seat first
+    /// (expiry, cancel, waiting-list offer). Bounds how stale the answer can be when another process releases
+    /// one. 0 turns the hint off. Only with batching.
+    std::int64_t sold_out_hint_ms = 500;
 };
 
 /// The JSON of the API: money as decimal strings; for an unpaid paid-for order, `payment` with the platform
@@ -158,6 +164,20 @@ public:
                                        const nlohmann::json& body,
                                        const std::string& idempotency_key);
 
+    /// Place's answer, or the infrastructure failure (a store exception) that stopped it.
+    struct PlaceOutcome {
+        std::optional<Result<Placed>> result;
+        std::exception_ptr error;
+    };
+    using PlaceDone = std::function<void(PlaceOutcome)>;
+    /// Place without holding the caller's thread while the order waits for its batch: `done` is called exactly
+    /// once, on this thread or on the thread of the batch that placed it (never under a lock of this service).
+    /// The thread that finds no batch running leads batches until no buyer of the type waits.
+    void PlaceAsync(const identity::Principal& buyer,
+                    const nlohmann::json& body,
+                    const std::string& idempotency_key,
+                    PlaceDone done);
+
     /// The buyer's own order (or any, for an admin).
     [[nodiscard]] Result<Order> Get(const identity::Principal& caller, const std::string& uuid);
     [[nodiscard]] Result<std::vector<Order>> ListMine(const identity::Principal& caller);
@@ -241,23 +261,37 @@ private:
     };
     struct Pending {
         PlaceRequest request;
-        std::optional<Result<Placed>> result;  ///< written by the leader that placed it
-        std::exception_ptr error;              ///< or the infrastructure failure it met
-        bool done = false;                     ///< guarded by batch_mutex_
+        PlaceDone done;
+        PlaceOutcome outcome;  ///< written by the leader that placed it
     };
-    /// Buyers of one ticket type waiting for a batch, and whether a leader is running one.
+    /// Buyers of one ticket type waiting for a batch, whether a leader is running one, and the sold-out hint.
     struct Lane {
         std::vector<std::shared_ptr<Pending>> waiting;
         bool busy = false;
-        std::condition_variable changed;  ///< a batch finished: answers are ready or leadership is free
+        std::chrono::steady_clock::time_point sold_out_until{};  ///< hint valid before this instant ...
+        std::uint64_t sold_out_epoch = 0;                        ///< ... and while no seat was released since
+        std::string sold_out_event;                              ///< the event uuid the hint was learnt for
     };
 
+    /// Checks the body and builds the request (or the validation error).
+    Result<PlaceRequest> ParsePlace(const identity::Principal& buyer,
+                                    const nlohmann::json& body,
+                                    const std::string& idempotency_key) const;
+    /// Test-only unguarded placement (settings_.unsafe_disable_oversell_guard).
+    Result<Placed> PlaceUnguarded(PlaceRequest request);
     /// One order in its own transaction.
     Result<Placed> PlaceOne(const PlaceRequest& request);
-    /// Group commit: concurrent buyers of one ticket type are placed together in one transaction (each with its
-    /// own savepoint and its own answer); the first to arrive leads while the others wait for their answer.
-    Result<Placed> PlaceBatched(PlaceRequest request);
-    void RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);
+    /// Group commit: concurrent buyers of one ticket type are placed together in one transaction, each with its
+    /// own answer; the first to find no batch running leads until none waits, the others' threads go free.
+    void PlaceBatched(PlaceRequest request, PlaceDone done);
+    /// Runs one batch transaction and fills each Pending's outcome; true when it learnt that one more seat of
+    /// the lane's ticket type cannot be had (so the sold-out hint may be set).
+    bool RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);
+    /// The answer to a buyer of a ticket type the hint says is sold out: the order of a repeated Idempotency-Key
+    /// if there is one (read in a read-only transaction), else ticket.sold_out.
+    Result<Placed> AnswerSoldOut(const PlaceRequest& request);
+    /// A seat of some ticket type went back on sale in this process: every sold-out hint is void.
+    void ForgetSoldOut() noexcept { seats_released_.fetch_add(1, std::memory_order_release); }
     /// What one batch transaction has already read, shared by its orders: the offer rows (event and ticket-type
     /// fields the transaction does not change) and whether any waiting-list offer is outstanding per type.
     struct TxCache {
@@ -277,6 +311,7 @@ private:
     std::unordered_map<std::int64_t, Lane> lanes_;
     std::atomic<std::int64_t> batches_{0};
     std::atomic<std::int64_t> batched_orders_{0};
+    std::atomic<std::uint64_t> seats_released_{0};
 };
 
 }  // namespace onton::orders

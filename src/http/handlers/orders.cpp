@@ -48,18 +48,26 @@ Result<orders::GuestFilter> GuestFilterOf(const Request& req) {
 }  // namespace
 
 void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::IdentityService& identity) {
-    router.Add(
+    // Asynchronous: a buyer waiting for the next order batch holds no worker thread, so batches fill up.
+    router.AddAsync(
         Verb::post,
         "/api/v1/orders",
-        [&](const Request& req) {
+        [&](const Request& req, Reply reply) {
             auto caller = Authorize(req, identity);
-            if (!caller) return Fail(caller.error(), req);
-            auto placed = orders.Place(*caller, req.json, std::string(req.Header("Idempotency-Key")));
-            if (!placed) return Fail(placed.error(), req);
-            auto res = Response::Json(placed->created ? Status::created : Status::ok,
-                                      orders::ToJson(placed->order, orders.settings()));
-            if (!placed->created) res.headers.emplace_back("Idempotent-Replayed", "true");
-            return res;
+            if (!caller) return reply(Fail(caller.error(), req));
+            orders.PlaceAsync(
+                *caller,
+                req.json,
+                std::string(req.Header("Idempotency-Key")),
+                [&orders, reply, rid = req.request_id](orders::OrderService::PlaceOutcome outcome) {
+                    if (outcome.error) return reply(AnswerForException(outcome.error, rid));
+                    auto& placed = *outcome.result;
+                    if (!placed) return reply(Response::FromError(placed.error(), rid));
+                    auto res = Response::Json(placed->created ? Status::created : Status::ok,
+                                              orders::ToJson(placed->order, orders.settings()));
+                    if (!placed->created) res.headers.emplace_back("Idempotent-Replayed", "true");
+                    reply(std::move(res));
+                });
         },
         {.json_body = true});
 
