@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <latch>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -752,6 +753,70 @@ TEST_P(Concurrency, SoldOutHintAnswersWithoutATransactionUntilASeatReturns) {
     });
     auto fresh = unhinted->Place(As(kFirstBuyer), one, "k5");
     ASSERT_TRUE(fresh) << fresh.error().code;
+}
+
+/// Requests queued while a batch is running (from the leader's own answer callback, so deterministically) make
+/// the next batch: one transaction that grants seats in arrival order while they fit.
+TEST_P(Concurrency, QueuedBuyersShareOneTransactionInArrivalOrder) {
+    const auto [event_uuid, type_id] = PublishedEvent("1000000000", 5);
+    AddBuyers(8);
+    auto orders = MakeOrders();
+    const auto body = [&](std::int64_t quantity) {
+        return json{{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", quantity}};
+    };
+    // After the first seat: 4 left for 1, 1, 3 (does not fit), 1, 1, 1 (none left), 1 (none left).
+    const std::vector<std::int64_t> quantities = {1, 1, 3, 1, 1, 1, 1};
+    std::vector<std::optional<OrderService::PlaceOutcome>> outcomes(quantities.size());
+    std::int64_t batches_after_first = 0;
+    std::optional<OrderService::PlaceOutcome> first;
+    orders->PlaceAsync(As(kFirstBuyer), body(1), "first", [&](OrderService::PlaceOutcome outcome) {
+        first = std::move(outcome);
+        batches_after_first = orders->batches();
+        for (std::size_t i = 0; i < quantities.size(); ++i) {
+            orders->PlaceAsync(As(kFirstBuyer + 1 + static_cast<std::int64_t>(i)), body(quantities[i]), "",
+                               [&outcomes, i](OrderService::PlaceOutcome o) { outcomes[i] = std::move(o); });
+        }
+    });
+    // PlaceAsync led every batch on this thread, so all answers are in.
+    ASSERT_TRUE(first && first->result && first->result->ok());
+    EXPECT_EQ(orders->batches(), batches_after_first + 1) << "the seven queued buyers made one transaction";
+    const std::vector<std::string> expected = {"created", "created", "ticket.sold_out", "created", "created",
+                                               "ticket.sold_out", "ticket.sold_out"};
+    for (std::size_t i = 0; i < quantities.size(); ++i) {
+        ASSERT_TRUE(outcomes[i] && outcomes[i]->result) << i;
+        const auto& result = *outcomes[i]->result;
+        EXPECT_EQ(result.ok() ? std::string("created") : result.error().code, expected[i]) << i;
+        if (result.ok()) {
+            EXPECT_EQ(result->order.quantity, quantities[i]);
+        }
+    }
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.reserved, 5);
+    EXPECT_EQ(seats.live_quantity, 5);
+    EXPECT_EQ(seats.orders, 5);
+}
+
+/// One Idempotency-Key twice in one batch: the bulk insert meets the unique key, the batch is undone and each
+/// request is placed on its own, so the second gets the first's order.
+TEST_P(Concurrency, RepeatedKeyInOneBatchFallsBackToOnePerTransaction) {
+    const auto [event_uuid, type_id] = PublishedEvent("1000000000", 5);
+    AddBuyers(2);
+    auto orders = MakeOrders();
+    const json one = {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 1}};
+    std::vector<std::optional<OrderService::PlaceOutcome>> outcomes(2);
+    orders->PlaceAsync(As(kFirstBuyer), one, "lead", [&](OrderService::PlaceOutcome) {
+        for (std::size_t i = 0; i < 2; ++i) {
+            orders->PlaceAsync(As(kFirstBuyer + 1), one, "twice",
+                               [&outcomes, i](OrderService::PlaceOutcome o) { outcomes[i] = std::move(o); });
+        }
+    });
+    ASSERT_TRUE(outcomes[0] && outcomes[0]->result && outcomes[0]->result->ok());
+    ASSERT_TRUE(outcomes[1] && outcomes[1]->result && outcomes[1]->result->ok());
+    EXPECT_TRUE((*outcomes[0]->result)->created);
+    EXPECT_FALSE((*outcomes[1]->result)->created);
+    EXPECT_EQ((*outcomes[0]->result)->order.uuid, (*outcomes[1]->result)->order.uuid);
+    EXPECT_EQ(SeatsOf(type_id).reserved, 2);
+    EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE user_id = $1", {kFirstBuyer + 1}), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores,

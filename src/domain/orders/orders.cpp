@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <variant>
+#include <stdexcept>
+#include <limits>
+#include <bit>
 #include <future>
 #include <thread>
 
@@ -387,6 +391,115 @@ Error SoldOut(std::int64_t held_for_waitlist) {
 
 }  // namespace
 
+/// The deferred plain reservations of one batch transaction (all of one ticket type, as a lane is).
+struct OrderService::BatchWrites {
+    struct Deferred {
+        std::size_t index = 0;  ///< of the request in the batch, and of its answer in `results`
+        Order order;
+        std::string idempotency_key;
+        std::string request_hash;
+    };
+    std::vector<std::optional<Result<Placed>>>* results = nullptr;
+    std::size_t current = 0;  ///< the index of the request PlaceInTx is placing
+    std::vector<Deferred> deferred;
+};
+
+namespace {
+
+constexpr std::size_t kInsertOrderParams = 14;
+
+/// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders with the parameters of kInsertOrderSql per row.
+std::string InsertOrdersSql(std::size_t rows) {
+    std::string sql =
+        "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, "
+        "payment_comment, expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at, promo_code_id) "
+        "VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) {
+        const auto p = [&](std::size_t i) { return "$" + std::to_string(r * kInsertOrderParams + i); };
+        if (r > 0) sql += ", ";
+        sql += "(" + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) +
+               ", 'ticket', " + p(8) + ", " + p(9) + ", " + p(10) + ", " + p(11) + ", " + p(12) + ", " + p(13) +
+               ", " + p(13) + ", " + p(14) + ")";
+    }
+    return sql;
+}
+
+/// The parameters of one order row, in the order of kInsertOrderSql.
+void AppendOrderParams(ports::SqlParams& params,
+                       const Order& order,
+                       const std::string& idempotency_key,
+                       const std::string& request_hash) {
+    params.emplace_back(order.uuid);
+    params.emplace_back(order.user_id);
+    params.emplace_back(order.event_id);
+    params.emplace_back(order.ticket_type_id);
+    params.emplace_back(order.quantity);
+    params.emplace_back(order.total_price);
+    params.emplace_back(std::string(StateName(order.state)));
+    params.emplace_back(TextOrNull(order.payment_comment));
+    params.emplace_back(ports::IntOrNull(order.expires_at));
+    params.emplace_back(TextOrNull(idempotency_key));
+    params.emplace_back(request_hash);
+    params.emplace_back(ports::IntOrNull(order.paid_at));
+    params.emplace_back(order.created_at);
+    params.emplace_back(SqlValue{});  // no promo code: such orders are never deferred
+}
+
+}  // namespace
+
+/// Writes the deferred reservations: reads the seats left (locking the row on PostgreSQL; SQLite's write lock is
+/// already held), grants in arrival order every order that still fits and turns the rest into ticket.sold_out,
+/// then one guarded counter UPDATE and multi-row INSERTs (chunks of powers of two, so few distinct statements).
+void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, std::int64_t now) {
+    if (bulk.deferred.empty()) return;
+    const bool postgres = store_.Dialect() == "postgres";
+    const auto ticket_type_id = bulk.deferred.front().order.ticket_type_id;
+    const auto left_rows =
+        tx.Execute(std::string("SELECT supply - sold - reserved FROM ticket_types WHERE ticket_type_id = $1") +
+                       (postgres ? " FOR UPDATE" : ""),
+                   {ticket_type_id});
+    std::int64_t left = std::numeric_limits<std::int64_t>::max();
+    if (!left_rows.empty() && !std::holds_alternative<std::monostate>(left_rows.rows[0][0])) {
+        left = ports::AsInt(left_rows.rows[0][0]);
+    }
+    std::vector<const BatchWrites::Deferred*> granted;
+    std::int64_t total = 0;
+    for (const auto& d : bulk.deferred) {
+        if (d.order.quantity <= left - total) {
+            total += d.order.quantity;
+            granted.push_back(&d);
+        } else {
+            (*bulk.results)[d.index].emplace(Error{"ticket.sold_out",
+                                                   "no seats left of this ticket type",
+                                                   {{"waitlist", true}, {"seats_held_for_waitlist", 0}}});
+        }
+    }
+    if (total > 0) {
+        const auto reserved = tx.Execute(kReserveSql, {ticket_type_id, total, now});
+        // The row is locked and was just read: the guard cannot fail unless something is badly wrong. Throwing
+        // undoes the batch, and every order is then placed on its own.
+        if (reserved.rows_affected != 1) throw std::logic_error("a batch reservation lost its seats");
+    }
+    std::size_t next = 0;
+    while (next < granted.size()) {
+        std::size_t chunk = 1;
+        while (chunk * 2 <= granted.size() - next && chunk * 2 <= 256) chunk *= 2;
+        ports::SqlParams params;
+        params.reserve(chunk * kInsertOrderParams);
+        for (std::size_t i = next; i < next + chunk; ++i) {
+            AppendOrderParams(params, granted[i]->order, granted[i]->idempotency_key, granted[i]->request_hash);
+        }
+        static const auto kSql = [] {
+            std::vector<std::string> sql;
+            for (std::size_t rows = 1; rows <= 256; rows *= 2) sql.push_back(InsertOrdersSql(rows));
+            return sql;
+        }();
+        tx.Execute(kSql[static_cast<std::size_t>(std::countr_zero(chunk))], params);
+        next += chunk;
+    }
+    bulk.deferred.clear();
+}
+
 Result<OrderService::Placed> OrderService::Place(const identity::Principal& buyer,
                                                  const json& body,
                                                  const std::string& idempotency_key) {
@@ -561,15 +674,19 @@ bool OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
             results.assign(batch.size(), std::nullopt);  // the body may run again after a serialization failure
             const auto now = clock_.NowUnix();
             TxCache cache;
+            BatchWrites bulk;
+            bulk.results = &results;
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const auto& request = batch[i]->request;
+                bulk.current = i;
                 if (request.promo_code.empty()) {
                     // Without a promo code an order fails before its first write or not at all: no savepoint.
-                    results[i].emplace(PlaceInTx(tx, request, now, &cache));
+                    results[i].emplace(PlaceInTx(tx, request, now, &cache, &bulk));
                     continue;
                 }
                 // A savepoint for an order with a promo code: an exhausted code after the reservation undoes only
-                // that buyer's order, not the batch.
+                // that buyer's order, not the batch (so the deferred writes of the others go first).
+                FlushBatchWrites(tx, bulk, now);
                 tx.Execute("SAVEPOINT onton_order");
                 try {
                     results[i].emplace(PlaceInTx(tx, request, now, &cache));
@@ -579,6 +696,7 @@ bool OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
                 }
                 tx.Execute("RELEASE SAVEPOINT onton_order");
             }
+            FlushBatchWrites(tx, bulk, now);
         });
     } catch (const std::exception&) {
         // The batch as a whole failed (two requests raced on one idempotency key, a lost connection): nothing of
@@ -600,7 +718,8 @@ bool OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
 Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                                                      const PlaceRequest& request,
                                                      std::int64_t now,
-                                                     TxCache* cache) {
+                                                     TxCache* cache,
+                                                     BatchWrites* bulk) {
     const bool postgres = store_.Dialect() == "postgres";
     const auto& buyer = request.buyer;
     const auto& event_uuid = request.event_uuid;
@@ -680,6 +799,26 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             total = DiscountedTotal(total, *promo);
         }
 
+        const bool free = total == 0;
+        // A seat offered from the waiting list is already held (reserved) for this buyer: claim it.
+        // A batch asks once per ticket type whether any offer is outstanding and skips the claim when none is; an
+        // offer made by another transaction during the batch is claimed by the buyer's next order instead.
+        bool offers_possible = true;
+        if (cache != nullptr && quantity == 1) {
+            auto [it, inserted] = cache->outstanding_offers.try_emplace(ticket_type_id, true);
+            if (inserted) {
+                it->second = !tx.Execute("SELECT 1 FROM waitlist WHERE ticket_type_id = $1 AND status = 'offered' LIMIT 1",
+                                         {ticket_type_id})
+                                  .empty();
+            }
+            offers_possible = it->second;
+        }
+        // A plain reservation in a batch is deferred and written with the batch's others in bulk; any other order
+        // first lets the deferred ones take their seats, so that its own checks and writes see them.
+        const bool deferred = bulk != nullptr && !promo && !per_user_limit && !capacity && !free && !offers_possible &&
+                              !unguarded_reserved;
+        if (bulk != nullptr && !deferred) FlushBatchWrites(tx, *bulk, now);
+
         if (per_user_limit) {
             // PostgreSQL: serialise one buyer's own purchases so that two parallel orders cannot both pass the
             // limit (SQLite's write lock already does).
@@ -697,22 +836,8 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             if (taken + quantity > *capacity) return Error{"ticket.sold_out", "the event is full"};
         }
 
-        const bool free = total == 0;
-        // A seat offered from the waiting list is already held (reserved) for this buyer: claim it.
-        // A batch asks once per ticket type whether any offer is outstanding and skips the claim when none is; an
-        // offer made by another transaction during the batch is claimed by the buyer's next order instead.
-        bool offers_possible = true;
-        if (cache != nullptr && quantity == 1) {
-            auto [it, inserted] = cache->outstanding_offers.try_emplace(ticket_type_id, true);
-            if (inserted) {
-                it->second = !tx.Execute("SELECT 1 FROM waitlist WHERE ticket_type_id = $1 AND status = 'offered' LIMIT 1",
-                                         {ticket_type_id})
-                                  .empty();
-            }
-            offers_possible = it->second;
-        }
         const bool claimed_offer =
-            quantity == 1 && offers_possible &&
+            !deferred && quantity == 1 && offers_possible &&
             tx.Execute("UPDATE waitlist SET status = 'claimed', updated_at = $3 WHERE ticket_type_id = $1 AND "
                        "user_id = $2 AND status = 'offered' AND offer_expires_at > $3",
                        {ticket_type_id, buyer.user_id, now})
@@ -721,7 +846,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             if (free) tx.Execute(kSettleSql, {ticket_type_id, quantity, now});
         } else if (unguarded_reserved && !free) {
             tx.Execute(kUnguardedSetReservedSql, {ticket_type_id, *unguarded_reserved, now});
-        } else {
+        } else if (!deferred) {
             const auto taken = tx.Execute(free ? kSellFreeSql : kReserveSql, {ticket_type_id, quantity, now});
             if (taken.rows_affected == 0) {
                 const auto held = offers_possible ? AsInt(tx.Execute("SELECT count(*) FROM waitlist WHERE "
@@ -754,6 +879,10 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             // 60 random bits in a short comment a wallet shows in full; unique in the database besides.
             order.payment_comment = "onton-" + Base64Url(random_.Bytes(8)).substr(0, 10);
             order.expires_at = now + settings_.order_ttl_seconds;
+        }
+        if (deferred) {
+            bulk->deferred.push_back({bulk->current, order, idempotency_key, request_hash});
+            return Placed{std::move(order), true};  // FlushBatchWrites turns it into ticket.sold_out if no seat is left
         }
         tx.Execute(kInsertOrderSql,
                    {order.uuid,

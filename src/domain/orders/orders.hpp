@@ -298,9 +298,18 @@ private:
         std::map<std::pair<std::string, std::int64_t>, ports::ResultSet> offers;
         std::map<std::int64_t, bool> outstanding_offers;
     };
+    /// Plain reservations of a batch (no promo code, per-user limit, event capacity or waiting-list offer) whose
+    /// writes are deferred and made together: one counter UPDATE and one multi-row INSERT (orders.cpp).
+    struct BatchWrites;
+    void FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, std::int64_t now);
     /// The checks and writes of one order inside `tx`; throws RollbackWith to undo its own writes (only a promo
-    /// code can). `cache` is the batch's, or null for an order on its own.
-    Result<Placed> PlaceInTx(ports::Transaction& tx, const PlaceRequest& request, std::int64_t now, TxCache* cache);
+    /// code can). `cache` and `bulk` are the batch's, or null for an order on its own; with `bulk` a plain order's
+    /// writes are deferred to it (its answer may still turn into ticket.sold_out when the batch flushes).
+    Result<Placed> PlaceInTx(ports::Transaction& tx,
+                             const PlaceRequest& request,
+                             std::int64_t now,
+                             TxCache* cache,
+                             BatchWrites* bulk = nullptr);
 
     ports::Store& store_;
     const ports::Clock& clock_;
