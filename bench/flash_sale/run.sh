@@ -97,7 +97,7 @@ serve() {  # serve DATABASE_URL: starts onton serve in the background and waits 
   ONTON_HTTP_HOST=127.0.0.1 ONTON_HTTP_PORT=$http_port ONTON_HTTP_IO_THREADS=2 \
     ONTON_HTTP_WORKER_THREADS=$workers ONTON_DATABASE_POOL_SIZE=$pool ONTON_HTTP_ACCESS_LOG=false \
     ONTON_LOG_LEVEL=warn ONTON_DATABASE_AUTO_MIGRATE=true ONTON_BOT_TOKEN=1000000001:bench-local-token \
-    ONTON_BOT_API_URL=http://127.0.0.1:9 ONTON_DATABASE_URL="$1" "$onton" serve 2>>"$work/onton.log" &
+    ONTON_BOT_API_URL=http://127.0.0.1:9 ONTON_DATABASE_URL="$1" ${BENCH_WRAPPER:-} "$onton" serve 2>>"$work/onton.log" &
   onton_pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && return 0

@@ -28,19 +28,36 @@ bool IsParam(std::string_view segment) {
 
 struct Reply::State {
     std::function<void(Response)> deliver;
-    Response if_dropped;
+    std::string request_id;
+    Offload offload;
     std::atomic<bool> answered{false};
 
-    State(std::function<void(Response)> d, Response dropped) : deliver(std::move(d)), if_dropped(std::move(dropped)) {}
+    State(std::function<void(Response)> d, std::string rid, Offload o)
+        : deliver(std::move(d)), request_id(std::move(rid)), offload(std::move(o)) {}
     State(const State&) = delete;
     State& operator=(const State&) = delete;
     ~State() {
-        if (!answered.exchange(true)) deliver(std::move(if_dropped));
+        if (!answered.exchange(true)) deliver(Response::FromError({"internal", "internal error"}, request_id));
     }
 };
 
-Reply::Reply(std::function<void(Response)> deliver, Response if_dropped)
-    : state_(std::make_shared<State>(std::move(deliver), std::move(if_dropped))) {}
+Reply::Reply(std::function<void(Response)> deliver, std::string request_id, Offload offload)
+    : state_(std::make_shared<State>(std::move(deliver), std::move(request_id), std::move(offload))) {}
+
+void Reply::Blocking(std::function<void()> task) const {
+    auto guarded = [self = *this, task = std::move(task)] {
+        try {
+            task();
+        } catch (...) {
+            self(AnswerForException(std::current_exception(), self.state_->request_id));
+        }
+    };
+    if (state_->offload) {
+        state_->offload(std::move(guarded));
+    } else {
+        guarded();
+    }
+}
 
 void Reply::operator()(Response response) const {
     if (!state_->answered.exchange(true)) state_->deliver(std::move(response));
@@ -61,7 +78,6 @@ void Router::AddAsync(Verb method, std::string pattern, AsyncHandler handler, Ro
     route.pattern = std::move(pattern);
     route.async_handler = std::move(handler);
     route.options = options;
-    route.options.blocking = true;  // it starts on the worker pool
     AddRoute(std::move(route));
 }
 

@@ -25,8 +25,15 @@ using Verb = boost::beast::http::verb;
 /// not after: copy what a later callback needs.
 class Reply {
 public:
-    Reply(std::function<void(Response)> deliver, Response if_dropped);
+    using Offload = std::function<void(std::function<void()>)>;
+    /// `deliver` gets the one answer; `request_id` names the request in the answers Reply makes itself (500 when
+    /// dropped, the answer to an exception escaping a Blocking task).
+    Reply(std::function<void(Response)> deliver, std::string request_id, Offload offload = {});
     void operator()(Response response) const;
+    /// Runs `task` where it may block (the worker pool); a handler started on an I/O thread hands its blocking
+    /// steps (database, network) over with it. Without a pool it runs `task` at once. An exception escaping
+    /// `task` answers the request (503 or 500, see AnswerForException) if it is not answered yet.
+    void Blocking(std::function<void()> task) const;
 
 private:
     struct State;
@@ -34,7 +41,8 @@ private:
 };
 
 /// A handler that answers through its Reply, possibly later and from another thread (a buyer waiting for the next
-/// order batch holds no thread). It starts on the worker pool like a blocking handler.
+/// order batch holds no thread). It starts on the worker pool, or with `blocking = false` on the I/O thread, where
+/// it must hand anything that blocks to Reply::Blocking.
 using AsyncHandler = std::function<void(const Request&, Reply)>;
 
 struct RouteOptions {
@@ -71,7 +79,7 @@ class Router {
 public:
     /// Registers a route. Throws std::invalid_argument on a malformed pattern or a duplicate method+pattern.
     void Add(Verb method, std::string pattern, Handler handler, RouteOptions options = {});
-    /// Registers an asynchronous route (see Reply); it always starts on the worker pool.
+    /// Registers an asynchronous route (see Reply and AsyncHandler).
     void AddAsync(Verb method, std::string pattern, AsyncHandler handler, RouteOptions options = {});
 
     /// Looks a request up. HEAD matches GET routes. Path parameters are percent-decoded.

@@ -290,29 +290,37 @@ Response Invoke(const Route& route, const Request& request) {
     }
 }
 
-/// Starts an asynchronous handler on the worker pool and resumes the caller on its own executor once the handler's
-/// Reply is called (from whichever thread). A handler that throws before replying answers as Invoke would.
+/// Starts an asynchronous handler (on the worker pool, or here on the I/O thread for a non-blocking route) and
+/// resumes the caller on its own executor once the handler's Reply is called, from whichever thread. A handler
+/// that throws before replying answers as Invoke would.
 template <typename Token>
-auto RunAsyncOnPool(asio::thread_pool& pool, const Route& route, const Request& request, Token&& token) {
+auto RunAsync(asio::thread_pool& pool, const Route& route, const Request& request, Token&& token) {
     return asio::async_initiate<Token, void(Response)>(
         [&pool, &route, &request](auto handler) {
             auto home = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
             auto slot = std::make_shared<std::optional<decltype(handler)>>(std::move(handler));
+            // Posted, never run inline: the reply may come while the initiation is still on the stack.
             auto deliver = [slot, home](Response response) {
-                asio::dispatch(home, [slot, response = std::move(response)]() mutable {
+                asio::post(home, [slot, response = std::move(response)]() mutable {
                     auto complete = std::move(**slot);
                     slot->reset();
                     complete(std::move(response));
                 });
             };
-            Reply reply(std::move(deliver), Response::FromError({"internal", "internal error"}, request.request_id));
-            asio::post(pool, [&route, &request, reply = std::move(reply)]() {
+            auto offload = [&pool](std::function<void()> task) { asio::post(pool, std::move(task)); };
+            Reply reply(std::move(deliver), request.request_id, std::move(offload));
+            auto start = [&route, &request, reply]() {
                 try {
                     route.async_handler(request, reply);
                 } catch (...) {
                     reply(AnswerForException(std::current_exception(), request.request_id));
                 }
-            });
+            };
+            if (route.options.blocking) {
+                asio::post(pool, std::move(start));
+            } else {
+                start();
+            }
         },
         token);
 }
@@ -490,7 +498,7 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
                 route_label = route.pattern;
                 Request request{req, path, query, rid, std::move(prepared.params), std::move(prepared.json)};
                 if (route.async_handler) {
-                    res = co_await RunAsyncOnPool(st->workers, route, request, asio::use_awaitable);
+                    res = co_await RunAsync(st->workers, route, request, asio::use_awaitable);
                 } else if (route.options.blocking) {
                     // Named before the co_await: GCC 12 mishandles capturing lambdas inside co_await expressions.
                     std::function<Response()> work = [&route, &request] { return Invoke(route, request); };

@@ -41,6 +41,23 @@ protected:
         });
         router_.AddAsync(Verb::get, "/drop", [](const Request&, Reply) {});
         router_.AddAsync(Verb::get, "/async-throw", [](const Request&, Reply) { throw std::runtime_error("boom"); });
+        // Started on the I/O thread: answers inline, or hands its blocking part to the pool.
+        router_.AddAsync(
+            Verb::get,
+            "/io-inline",
+            [](const Request&, Reply reply) { reply(Response::Json(Status::ok, {{"inline", true}})); },
+            {.blocking = false});
+        router_.AddAsync(
+            Verb::get,
+            "/io-offload",
+            [](const Request& req, Reply reply) {
+                const bool fail = req.Query("fail").has_value();
+                reply.Blocking([reply, fail] {
+                    if (fail) throw ports::StoreError(ports::StoreError::Kind::kUnavailable, "connection refused");
+                    reply(Response::Json(Status::ok, {{"offloaded", true}}));
+                });
+            },
+            {.blocking = false});
         router_.Add(
             Verb::get,
             "/fast",
@@ -192,6 +209,25 @@ TEST_F(InProcessServer, AsyncHandlerThatDropsOrThrowsAnswers500) {
     EXPECT_EQ(thrown.result_int(), 500U);
     EXPECT_EQ(thrown.body().find("boom"), std::string::npos);
     EXPECT_EQ(test::Request(port(), "GET", "/fast").result_int(), 200U);
+}
+
+TEST_F(InProcessServer, NonBlockingAsyncRouteRunsOnTheIoThreadAndOffloads) {
+    ServerSettings s;
+    s.io_threads = 1;
+    s.worker_threads = 1;
+    Start(s);
+    auto waiting = std::async(std::launch::async, [this] { return test::Request(port(), "GET", "/wait"); });
+    entered_.get_future().wait();  // the only worker thread is blocked
+    EXPECT_EQ(test::Request(port(), "GET", "/io-inline").result_int(), 200U) << "answered without the pool";
+    auto offloaded = std::async(std::launch::async, [this] { return test::Request(port(), "GET", "/io-offload"); });
+    EXPECT_EQ(offloaded.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+        << "the offloaded part waits for the pool";
+    release_.set_value();
+    EXPECT_EQ(waiting.get().result_int(), 200U);
+    EXPECT_EQ(offloaded.get().result_int(), 200U);
+    const auto failed = test::Request(port(), "GET", "/io-offload?fail=1");
+    EXPECT_EQ(failed.result_int(), 503U) << "an exception in the offloaded part answers like a handler's";
+    EXPECT_EQ(ErrorCode(failed), "service.unavailable");
 }
 
 TEST_F(InProcessServer, StopDrainsInFlightRequestsAndRefusesNewOnes) {

@@ -196,18 +196,24 @@ Result<SignedIn> IdentityService::OpenSession(const User& incoming, bool from_mi
     return SignedIn{token, expires_at, std::move(stored)};
 }
 
-Result<Principal> IdentityService::Authenticate(std::string_view token) {
-    if (token.empty()) return Error{"auth.required", "sign in first: Authorization: Bearer <token>"};
+std::optional<Result<Principal>> IdentityService::AuthenticateCached(std::string_view token) {
+    if (token.empty()) return Result<Principal>(Error{"auth.required", "sign in first: Authorization: Bearer <token>"});
+    if (settings_.session_cache_seconds <= 0) return std::nullopt;
     const auto hash = Sha256Hex(token);
     const auto now = clock_.NowUnix();
-    if (settings_.session_cache_seconds > 0) {
-        std::lock_guard lock(cache_mutex_);
-        const auto it = cache_.find(hash);
-        if (it != cache_.end() && now - it->second.cached_at < settings_.session_cache_seconds &&
-            it->second.principal.session_expires_at > now) {
-            return it->second.principal;
-        }
+    std::lock_guard lock(cache_mutex_);
+    const auto it = cache_.find(hash);
+    if (it != cache_.end() && now - it->second.cached_at < settings_.session_cache_seconds &&
+        it->second.principal.session_expires_at > now) {
+        return Result<Principal>(it->second.principal);
     }
+    return std::nullopt;
+}
+
+Result<Principal> IdentityService::Authenticate(std::string_view token) {
+    if (auto cached = AuthenticateCached(token)) return *std::move(cached);
+    const auto hash = Sha256Hex(token);
+    const auto now = clock_.NowUnix();
     const auto rs = store_.Transact(
         [&](ports::Transaction& tx) { return tx.Execute(kSelectSessionSql, {hash}); }, {.read_only = true});
     if (rs.empty()) return Invalid("unknown session token");

@@ -77,6 +77,9 @@ public:
 
     /// Resolves a bearer token. Errors: auth.invalid (unknown or revoked), auth.expired.
     [[nodiscard]] Result<Principal> Authenticate(std::string_view token);
+    /// Authenticate without touching the store: the answer when the session cache (or the token's shape) decides
+    /// it, nullopt when the store must be asked. Never blocks on I/O, so an I/O thread may call it.
+    [[nodiscard]] std::optional<Result<Principal>> AuthenticateCached(std::string_view token);
 
     /// Revokes the session of this token; idempotent.
     [[nodiscard]] Result<void> SignOut(std::string_view token);

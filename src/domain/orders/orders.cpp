@@ -511,10 +511,24 @@ Result<OrderService::Placed> OrderService::Place(const identity::Principal& buye
     return std::move(*outcome.result);
 }
 
+namespace {
+
+/// Runs `task` through `offload`, or here when there is none.
+void RunBlocking(const OrderService::Offload& offload, std::function<void()> task) {
+    if (offload) {
+        offload(std::move(task));
+    } else {
+        task();
+    }
+}
+
+}  // namespace
+
 void OrderService::PlaceAsync(const identity::Principal& buyer,
                               const json& body,
                               const std::string& idempotency_key,
-                              PlaceDone done) {
+                              PlaceDone done,
+                              const Offload& offload) {
     auto request = ParsePlace(buyer, body, idempotency_key);
     if (!request) {
         PlaceOutcome outcome;
@@ -523,11 +537,15 @@ void OrderService::PlaceAsync(const identity::Principal& buyer,
         return;
     }
     if (settings_.unsafe_disable_oversell_guard) {
-        done(Capture([&] { return PlaceUnguarded(*std::move(request)); }));
+        RunBlocking(offload, [this, r = *std::move(request), done = std::move(done)]() mutable {
+            done(Capture([&] { return PlaceUnguarded(std::move(r)); }));
+        });
     } else if (settings_.max_batch <= 1) {
-        done(Capture([&] { return PlaceOne(*request); }));
+        RunBlocking(offload, [this, r = *std::move(request), done = std::move(done)]() mutable {
+            done(Capture([&] { return PlaceOne(r); }));
+        });
     } else {
-        PlaceBatched(*std::move(request), std::move(done));
+        PlaceBatched(*std::move(request), std::move(done), offload);
     }
 }
 
@@ -620,7 +638,7 @@ Result<OrderService::Placed> OrderService::AnswerSoldOut(const PlaceRequest& req
         {.read_only = true});
 }
 
-void OrderService::PlaceBatched(PlaceRequest request, PlaceDone done) {
+void OrderService::PlaceBatched(PlaceRequest request, PlaceDone done, const Offload& offload) {
     const auto ticket_type_id = request.ticket_type_id;
     auto me = std::make_shared<Pending>();
     me->request = std::move(request);
@@ -631,14 +649,27 @@ void OrderService::PlaceBatched(PlaceRequest request, PlaceDone done) {
         lane.sold_out_epoch == seats_released_.load(std::memory_order_acquire) &&
         lane.sold_out_event == me->request.event_uuid) {
         lock.unlock();
-        me->done(Capture([&] { return AnswerSoldOut(me->request); }));
+        if (me->request.idempotency_key.empty()) {
+            PlaceOutcome outcome;
+            outcome.result.emplace(SoldOut(0));
+            me->done(std::move(outcome));
+        } else {
+            RunBlocking(offload, [this, me] { me->done(Capture([&] { return AnswerSoldOut(me->request); })); });
+        }
         return;
     }
     lane.waiting.push_back(std::move(me));
     if (lane.busy) return;  // the running leader will take it
-    // Lead: batch the oldest waiters (up to max_batch) until none is left; each batch's buyers get their answers
-    // as soon as it commits, so no one waits for the flood behind them.
     lane.busy = true;
+    lock.unlock();
+    RunBlocking(offload, [this, ticket_type_id] { LeadLane(ticket_type_id); });
+}
+
+void OrderService::LeadLane(std::int64_t ticket_type_id) {
+    // Batch the oldest waiters (up to max_batch) until none is left; each batch's buyers get their answers as
+    // soon as it commits, so no one waits for the flood behind them.
+    std::unique_lock lock(batch_mutex_);
+    auto& lane = lanes_[ticket_type_id];
     while (!lane.waiting.empty()) {
         const auto take = std::min(lane.waiting.size(), static_cast<std::size_t>(settings_.max_batch));
         std::vector<std::shared_ptr<Pending>> batch(lane.waiting.begin(),

@@ -170,13 +170,18 @@ public:
         std::exception_ptr error;
     };
     using PlaceDone = std::function<void(PlaceOutcome)>;
+    /// Runs a task where it may block on the store (a worker pool).
+    using Offload = std::function<void(std::function<void()>)>;
     /// Place without holding the caller's thread while the order waits for its batch: `done` is called exactly
     /// once, on this thread or on the thread of the batch that placed it (never under a lock of this service).
-    /// The thread that finds no batch running leads batches until no buyer of the type waits.
+    /// Whoever finds no batch running for the ticket type leads batches until no buyer of it waits. Without
+    /// `offload` the blocking steps (leading, a lone order, an idempotent lookup) run on the calling thread; with
+    /// it they are handed to it, and PlaceAsync itself never blocks (an I/O thread may call it).
     void PlaceAsync(const identity::Principal& buyer,
                     const nlohmann::json& body,
                     const std::string& idempotency_key,
-                    PlaceDone done);
+                    PlaceDone done,
+                    const Offload& offload = {});
 
     /// The buyer's own order (or any, for an admin).
     [[nodiscard]] Result<Order> Get(const identity::Principal& caller, const std::string& uuid);
@@ -283,7 +288,9 @@ private:
     Result<Placed> PlaceOne(const PlaceRequest& request);
     /// Group commit: concurrent buyers of one ticket type are placed together in one transaction, each with its
     /// own answer; the first to find no batch running leads until none waits, the others' threads go free.
-    void PlaceBatched(PlaceRequest request, PlaceDone done);
+    void PlaceBatched(PlaceRequest request, PlaceDone done, const Offload& offload);
+    /// The leader's loop: batches of the lane's waiting buyers until none is left.
+    void LeadLane(std::int64_t ticket_type_id);
     /// Runs one batch transaction and fills each Pending's outcome; true when it learnt that one more seat of
     /// the lane's ticket type cannot be had (so the sold-out hint may be set).
     bool RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);

@@ -48,28 +48,40 @@ Result<orders::GuestFilter> GuestFilterOf(const Request& req) {
 }  // namespace
 
 void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::IdentityService& identity) {
-    // Asynchronous: a buyer waiting for the next order batch holds no worker thread, so batches fill up.
+    // Asynchronous and started on the I/O thread: a buyer waiting for the next order batch holds no thread, and a
+    // buyer answered from the session cache and the sold-out hint never leaves the I/O thread. Whatever blocks
+    // (a session read, leading a batch, an idempotent lookup) goes to the worker pool through the Reply.
     router.AddAsync(
         Verb::post,
         "/api/v1/orders",
         [&](const Request& req, Reply reply) {
-            auto caller = Authorize(req, identity);
-            if (!caller) return reply(Fail(caller.error(), req));
-            orders.PlaceAsync(
-                *caller,
-                req.json,
-                std::string(req.Header("Idempotency-Key")),
-                [&orders, reply, rid = req.request_id](orders::OrderService::PlaceOutcome outcome) {
-                    if (outcome.error) return reply(AnswerForException(outcome.error, rid));
-                    auto& placed = *outcome.result;
-                    if (!placed) return reply(Response::FromError(placed.error(), rid));
-                    auto res = Response::Json(placed->created ? Status::created : Status::ok,
-                                              orders::ToJson(placed->order, orders.settings()));
-                    if (!placed->created) res.headers.emplace_back("Idempotent-Replayed", "true");
-                    reply(std::move(res));
-                });
+            auto place = [&orders, reply, rid = req.request_id](const Result<identity::Principal>& caller,
+                                                                 const nlohmann::json& body,
+                                                                 const std::string& key) {
+                if (!caller) return reply(Response::FromError(caller.error(), rid));
+                orders.PlaceAsync(
+                    *caller,
+                    body,
+                    key,
+                    [&orders, reply, rid](orders::OrderService::PlaceOutcome outcome) {
+                        if (outcome.error) return reply(AnswerForException(outcome.error, rid));
+                        auto& placed = *outcome.result;
+                        if (!placed) return reply(Response::FromError(placed.error(), rid));
+                        auto res = Response::Json(placed->created ? Status::created : Status::ok,
+                                                  orders::ToJson(placed->order, orders.settings()));
+                        if (!placed->created) res.headers.emplace_back("Idempotent-Replayed", "true");
+                        reply(std::move(res));
+                    },
+                    [reply](std::function<void()> task) { reply.Blocking(std::move(task)); });
+            };
+            std::string token(identity::BearerToken(req.Header("Authorization")));
+            std::string key(req.Header("Idempotency-Key"));
+            if (auto cached = identity.AuthenticateCached(token)) return place(*cached, req.json, key);
+            reply.Blocking([&identity, place, token = std::move(token), body = req.json, key = std::move(key)] {
+                place(identity.Authenticate(token), body, key);
+            });
         },
-        {.json_body = true});
+        {.blocking = false, .json_body = true});
 
     router.Add(Verb::get, "/api/v1/orders/{uuid}", [&](const Request& req) {
         auto caller = Authorize(req, identity);
