@@ -48,6 +48,14 @@ RateLimiter::Permit RateLimiter::TryAcquire(std::int64_t chat_id, SteadyTime now
     return Permit{true, now};
 }
 
+SteadyTime RateLimiter::PausedUntil(std::int64_t chat_id) const {
+    SteadyTime until = global_.paused_until;
+    if (const auto it = chats_.find(chat_id); chat_id != kNoChat && it != chats_.end()) {
+        until = std::max(until, it->second.paused_until);
+    }
+    return until;
+}
+
 void RateLimiter::OnRetryAfter(std::int64_t chat_id, SteadyTime now, std::chrono::seconds retry_after) {
     const SteadyTime until = now + std::chrono::duration_cast<SteadyTime>(std::max(retry_after, std::chrono::seconds(0)));
     if (chat_id != kNoChat) {

@@ -59,6 +59,10 @@ public:
     /// The earliest instant >= now at which every applicable bucket admits a send to `chat_id`; books nothing.
     [[nodiscard]] SteadyTime EarliestSend(std::int64_t chat_id, SteadyTime now) const;
 
+    /// The end of any 429 pause that applies to `chat_id` (the chat's own or the global one); the origin when none
+    /// was ever recorded.
+    [[nodiscard]] SteadyTime PausedUntil(std::int64_t chat_id) const;
+
     /// Records a 429 with `retry_after` received at `now`: nothing more to `chat_id` (and, with
     /// retry_after_pauses_all or for kNoChat, to anyone) before now + retry_after. A shorter pause never shortens a
     /// longer one already in force.
