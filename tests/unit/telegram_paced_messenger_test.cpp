@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/telegram/paced_messenger.hpp"
+#include "support/fake_waiter.hpp"
 
 namespace onton::telegram_bot {
 namespace {
@@ -18,19 +19,7 @@ using telegram::SteadyTime;
 
 SteadyTime Ms(std::int64_t ms) { return std::chrono::duration_cast<SteadyTime>(milliseconds(ms)); }
 
-class FakeWaiter final : public Waiter {
-public:
-    SteadyTime Now() override { return now_; }
-    void SleepUntil(SteadyTime deadline) override {
-        sleeps_.push_back(deadline - now_);
-        now_ = std::max(now_, deadline);
-    }
-    [[nodiscard]] const std::vector<SteadyTime>& sleeps() const { return sleeps_; }
-
-private:
-    SteadyTime now_ = Ms(1'000'000);
-    std::vector<SteadyTime> sleeps_;
-};
+using test::FakeWaiter;
 
 Error Failure(std::string_view code, std::int64_t retry_after = 0) {
     nlohmann::json details = {{"method", "sendMessage"}};

@@ -77,7 +77,7 @@ auto PacedMessenger::Run(std::string_view method, std::int64_t chat_id, Pacing p
         }
         if (error.code == ports::kMessengerUnavailable) {
             if (++unavailable > policy_.max_unavailable_retries) return result;
-            spdlog::info("telegram {}: {}; retrying in {} ms", method, error.message, backoff.count());
+            spdlog::info("{}; retrying in {} ms", error.message, backoff.count());
             waiter_.SleepUntil(waiter_.Now() + std::chrono::duration_cast<SteadyTime>(backoff));
             backoff = std::min(backoff * 2, policy_.max_backoff);
             continue;
