@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "adapters/telegram/bot_api.hpp"
 #include "adapters/telegram/paced_messenger.hpp"
@@ -225,6 +228,28 @@ TEST_F(TelegramBotApiServer, SlowAnswerTimesOutAsUnavailable) {
     ASSERT_FALSE(sent.ok());
     EXPECT_EQ(sent.error().code, ports::kMessengerUnavailable);
     ExpectNoToken(sent.error());
+}
+
+TEST_F(TelegramBotApiServer, ConcurrentSendersShareOneClientAndLimiter) {
+    SystemWaiter system_waiter;
+    PacedMessenger paced(client_, system_waiter);
+    constexpr int kThreads = 4;
+    constexpr int kPerThread = 5;  // 20 distinct chats: inside the global burst, so nobody sleeps
+    std::vector<std::vector<ports::MessageId>> ids(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&paced, &ids, t] {
+            for (int i = 0; i < kPerThread; ++i) {
+                const auto sent = paced.SendMessage(Hello(1000 + t * kPerThread + i));
+                if (sent.ok()) ids[static_cast<std::size_t>(t)].push_back(sent.value());
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    std::set<ports::MessageId> distinct;
+    for (const auto& batch : ids) distinct.insert(batch.begin(), batch.end());
+    EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kThreads * kPerThread));
+    EXPECT_EQ(fake_.Requests().size(), static_cast<std::size_t>(kThreads * kPerThread));
 }
 
 TEST(TelegramBotApiNetwork, RefusedConnectionIsUnavailableWithoutToken) {

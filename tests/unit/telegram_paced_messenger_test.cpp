@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <string>
 #include <vector>
 
 #include "adapters/telegram/paced_messenger.hpp"
+#include "support/fake_messenger.hpp"
 #include "support/fake_waiter.hpp"
 
 namespace onton::telegram_bot {
@@ -21,64 +21,11 @@ SteadyTime Ms(std::int64_t ms) { return std::chrono::duration_cast<SteadyTime>(m
 
 using test::FakeWaiter;
 
+using ScriptedMessenger = test::FakeMessenger;
+
 Error Failure(std::string_view code, std::int64_t retry_after = 0) {
-    nlohmann::json details = {{"method", "sendMessage"}};
-    if (retry_after > 0) details["retry_after"] = retry_after;
-    return Error{std::string(code), "Telegram sendMessage: scripted", details};
+    return ScriptedMessenger::Failure(code, retry_after);
 }
-
-// Answers from a script (success when it runs out) and records when each call happened.
-class ScriptedMessenger final : public ports::Messenger {
-public:
-    explicit ScriptedMessenger(Waiter& waiter) : waiter_(waiter) {}
-
-    void Fail(Error error) { script_.push_back(std::move(error)); }
-
-    Result<ports::MessageId> SendMessage(const ports::OutgoingMessage& message) override {
-        calls_.push_back(Call{"sendMessage", message.chat_id, waiter_.Now()});
-        if (auto error = Next()) return *error;
-        return ++next_id_;
-    }
-    Result<void> AnswerCallbackQuery(std::string_view, std::string_view, bool) override {
-        return Void("answerCallbackQuery");
-    }
-    Result<void> SetWebhook(const ports::WebhookSettings&) override { return Void("setWebhook"); }
-    Result<void> SetChatMenuButton(std::string_view, std::string_view) override { return Void("setChatMenuButton"); }
-    Result<ports::MessageId> SendInvoice(const ports::StarsInvoice& invoice) override {
-        calls_.push_back(Call{"sendInvoice", invoice.chat_id, waiter_.Now()});
-        if (auto error = Next()) return *error;
-        return ++next_id_;
-    }
-    Result<void> AnswerPreCheckoutQuery(std::string_view, bool, std::string_view) override {
-        return Void("answerPreCheckoutQuery");
-    }
-    Result<void> RefundStarPayment(std::int64_t, std::string_view) override { return Void("refundStarPayment"); }
-
-    struct Call {
-        std::string method;
-        std::int64_t chat_id;
-        SteadyTime at;
-    };
-    [[nodiscard]] const std::vector<Call>& calls() const { return calls_; }
-
-private:
-    std::optional<Error> Next() {
-        if (script_.empty()) return std::nullopt;
-        Error error = script_.front();
-        script_.pop_front();
-        return error;
-    }
-    Result<void> Void(std::string method) {
-        calls_.push_back(Call{std::move(method), 0, waiter_.Now()});
-        if (auto error = Next()) return *error;
-        return Ok();
-    }
-
-    Waiter& waiter_;
-    std::deque<Error> script_;
-    std::vector<Call> calls_;
-    ports::MessageId next_id_ = 0;
-};
 
 ports::OutgoingMessage To(std::int64_t chat_id) {
     ports::OutgoingMessage message;
@@ -90,7 +37,7 @@ ports::OutgoingMessage To(std::int64_t chat_id) {
 class TelegramBotPaced : public ::testing::Test {
 protected:
     FakeWaiter waiter_;
-    ScriptedMessenger inner_{waiter_};
+    ScriptedMessenger inner_{&waiter_};
 };
 
 TEST_F(TelegramBotPaced, SameChatIsSpacedOneSecondApart) {
