@@ -197,6 +197,32 @@ Update ParseUpdateObject(const json& root, const UpdateOptions& options) {
     return update;
 }
 
+// Telegram's updates nest a dozen levels at most; anything deeper is refused before the parser builds a tree
+// for it (a 1 MiB body of brackets costs seconds and a deep recursion in the DOM otherwise).
+bool NestedDeeperThan(std::string_view body, std::size_t limit) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : body) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > limit) return true;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
+}
+
 Error Invalid(std::string message) { return Error{std::string(kInvalidUpdate), std::move(message)}; }
 
 bool IsCommandChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
@@ -237,6 +263,7 @@ bool VerifyWebhookSecret(std::optional<std::string_view> received, std::string_v
 
 Result<Update> ParseUpdate(std::string_view body, const UpdateOptions& options) {
     if (body.size() > kMaxUpdateBytes) return Invalid("update body is larger than 1 MiB");
+    if (NestedDeeperThan(body, kMaxUpdateDepth)) return Invalid("update body nests deeper than 64 levels");
     const json root = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (root.is_discarded()) return Invalid("update body is not valid JSON");
     if (!root.is_object()) return Invalid("update body is not a JSON object");

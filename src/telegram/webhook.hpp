@@ -20,6 +20,8 @@ inline constexpr std::string_view kWebhookSecretHeader = "X-Telegram-Bot-Api-Sec
 inline constexpr std::string_view kInvalidUpdate = "telegram.invalid_update";
 /// Larger bodies are refused before parsing; Telegram's updates are a few kilobytes.
 inline constexpr std::size_t kMaxUpdateBytes = 1024 * 1024;
+/// Deeper nesting of objects and arrays is refused before parsing; real updates nest about a dozen levels.
+inline constexpr std::size_t kMaxUpdateDepth = 64;
 /// The longest /start deep-link payload Telegram passes on (`?start=`): 64 of [A-Za-z0-9_-].
 inline constexpr std::size_t kMaxStartPayloadBytes = 64;
 
@@ -131,7 +133,8 @@ struct UpdateOptions {
     std::string bot_username;
 };
 
-/// Parses a webhook body. Errors: `telegram.invalid_update` for a body over kMaxUpdateBytes, malformed JSON, a
+/// Parses a webhook body. Errors: `telegram.invalid_update` for a body over kMaxUpdateBytes or nested deeper than
+/// kMaxUpdateDepth, malformed JSON, a
 /// non-object, a missing or non-integer update_id, or a known update whose required fields are missing or have the
 /// wrong type.
 [[nodiscard]] Result<Update> ParseUpdate(std::string_view body, const UpdateOptions& options = {});

@@ -192,6 +192,22 @@ TEST(TelegramBotWebhookHostile, MalformedBodiesAreErrors) {
     }
 }
 
+TEST(TelegramBotWebhookHostile, DeepNestingIsRefusedBeforeParsing) {
+    const std::string prefix = R"({"update_id": 1, "x": )";
+    const std::string deep = prefix + std::string(400'000, '[') + std::string(400'000, ']') + "}";
+    const auto update = ParseUpdate(deep);
+    ASSERT_FALSE(update.ok());
+    EXPECT_EQ(update.error().message, "update body nests deeper than 64 levels");
+
+    // 64 levels in all is fine; brackets inside strings (escaped quotes included) do not count.
+    const std::string limit = prefix + std::string(63, '[') + std::string(63, ']') + "}";
+    EXPECT_TRUE(ParseUpdate(limit).ok());
+    EXPECT_FALSE(ParseUpdate(prefix + std::string(64, '[') + std::string(64, ']') + "}").ok());
+    const std::string quoted = prefix + "\"\\\" " + std::string(100, '[') + "\"}";
+    const auto with_string = ParseUpdate(quoted);
+    ASSERT_TRUE(with_string.ok()) << quoted;
+}
+
 TEST(TelegramBotWebhookHostile, ErrorNamesTheField) {
     const auto update =
         ParseUpdate(R"({"update_id": 1, "message": {"message_id": 1, "date": 1, "chat": {"id": 1, "type": 3}}})");
