@@ -57,7 +57,8 @@ SteadyTime RateLimiter::PausedUntil(std::int64_t chat_id) const {
 }
 
 void RateLimiter::OnRetryAfter(std::int64_t chat_id, SteadyTime now, std::chrono::seconds retry_after) {
-    const SteadyTime until = now + std::chrono::duration_cast<SteadyTime>(std::max(retry_after, std::chrono::seconds(0)));
+    const SteadyTime until =
+        now + std::chrono::duration_cast<SteadyTime>(std::clamp(retry_after, std::chrono::seconds(0), kMaxRetryAfter));
     if (chat_id != kNoChat) {
         Bucket& bucket = chats_[chat_id];
         bucket.paused_until = std::max(bucket.paused_until, until);

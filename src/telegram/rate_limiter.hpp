@@ -22,6 +22,9 @@ namespace onton::telegram {
 
 using SteadyTime = std::chrono::microseconds;  ///< since an arbitrary fixed origin
 
+/// Longer 429 pauses are treated as this long: enough for any flood wait seen in practice, and far from overflow.
+inline constexpr std::chrono::seconds kMaxRetryAfter = std::chrono::hours(24);
+
 /// A token bucket: `count` sends per `period`, of which up to `burst` may go back to back.
 struct BucketLimit {
     std::int64_t count = 1;
@@ -65,7 +68,7 @@ public:
 
     /// Records a 429 with `retry_after` received at `now`: nothing more to `chat_id` (and, with
     /// retry_after_pauses_all or for kNoChat, to anyone) before now + retry_after. A shorter pause never shortens a
-    /// longer one already in force.
+    /// longer one already in force; pauses beyond kMaxRetryAfter count as kMaxRetryAfter.
     void OnRetryAfter(std::int64_t chat_id, SteadyTime now, std::chrono::seconds retry_after);
 
     /// How many chats have state; chats whose buckets are full again are forgotten as TryAcquire goes.

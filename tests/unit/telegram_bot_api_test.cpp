@@ -71,6 +71,13 @@ TEST(TelegramBotApiResponse, FailuresAreClassified) {
     EXPECT_EQ(flood.error().message, "Telegram sendMessage: Too Many Requests: retry after 7");
     EXPECT_EQ(flood.error().details["method"], "sendMessage");
 
+    const auto absurd = InterpretResponse(
+        "sendMessage", 429, R"({"ok":false,"error_code":429,"parameters":{"retry_after":99999999999999999}})");
+    EXPECT_EQ(ports::RetryAfter(absurd.error()), std::chrono::hours(24));
+    const auto negative = InterpretResponse(
+        "sendMessage", 429, R"({"ok":false,"error_code":429,"parameters":{"retry_after":-3}})");
+    EXPECT_EQ(ports::RetryAfter(negative.error()), std::chrono::seconds(1));
+
     // A 429 without parameters still waits a little rather than hammering.
     const auto bare_flood = InterpretResponse("sendMessage", 429, R"({"ok":false,"error_code":429})");
     EXPECT_EQ(ports::RetryAfter(bare_flood.error()), std::chrono::seconds(1));

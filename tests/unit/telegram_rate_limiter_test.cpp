@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 #include "telegram/rate_limiter.hpp"
@@ -104,6 +105,19 @@ TEST(TelegramBotRateLimiter, RetryAfterPausesTheWholeBotByDefault) {
     limiter.OnRetryAfter(44, Ms(200), seconds(1));
     EXPECT_EQ(Grant(limiter, 44, Ms(300)), Ms(7'000));
     EXPECT_EQ(Grant(limiter, 42, Ms(7'000)), Ms(7'000));
+}
+
+TEST(TelegramBotRateLimiter, AbsurdRetryAfterIsCapped) {
+    RateLimiter limiter;
+    limiter.OnRetryAfter(42, Ms(0), seconds(std::numeric_limits<std::int64_t>::max() / 2));
+    EXPECT_EQ(limiter.EarliestSend(42, Ms(0)), std::chrono::duration_cast<SteadyTime>(kMaxRetryAfter));
+
+    RateLimits per_chat;
+    per_chat.retry_after_pauses_all = false;
+    RateLimiter other(per_chat);
+    other.OnRetryAfter(43, Ms(100), seconds(-5));  // a negative pause is no pause
+    EXPECT_EQ(other.PausedUntil(43), Ms(100));
+    EXPECT_EQ(other.EarliestSend(43, Ms(100)), Ms(100));
 }
 
 TEST(TelegramBotRateLimiter, RetryAfterPerChatWhenConfigured) {

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "telegram/rate_limiter.hpp"
+
 namespace onton::telegram_bot {
 namespace {
 
@@ -290,7 +292,9 @@ Result<json> InterpretResponse(std::string_view method, long http_status, std::s
     if (error_code == 429) {
         std::int64_t retry_after = 1;
         if (const auto it = parameters.find("retry_after"); it != parameters.end() && it->is_number_integer()) {
-            retry_after = std::max<std::int64_t>(1, it->get<std::int64_t>());
+            // Clamped so that a corrupt or absurd value cannot overflow the time arithmetic downstream.
+            retry_after = std::clamp<std::int64_t>(
+                it->get<std::int64_t>(), 1, std::chrono::seconds(telegram::kMaxRetryAfter).count());
         }
         details["retry_after"] = retry_after;
         return MakeError(ports::kMessengerRateLimited, message, std::move(details));

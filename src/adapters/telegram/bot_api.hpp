@@ -73,7 +73,7 @@ private:
 
 /// Interprets one HTTP answer to `method`: `result` when ok, otherwise an Error with a port code (see
 /// ports/messenger.hpp) whose details hold `method`, `error_code` (Telegram's, or the HTTP status) and, as
-/// applicable, `retry_after` (seconds, at least 1) or `migrate_to_chat_id`. The message quotes Telegram's
+/// applicable, `retry_after` (seconds, 1 to a day) or `migrate_to_chat_id`. The message quotes Telegram's
 /// description; the caller redacts it.
 [[nodiscard]] Result<nlohmann::json> InterpretResponse(std::string_view method,
                                                        long http_status,
