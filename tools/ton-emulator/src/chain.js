@@ -22,6 +22,9 @@ export const WALLET_CODES = {
     '20834b7b72b112147e1b2fb457b84e74d1a30f04f737d4f62a668e9552d2b72f': 'wallet v5 r1',
 };
 
+/** Pay fees separately and ignore errors (3): the value arrives exact, as TON Connect wallets send it. */
+const DEFAULT_MODE = SendMode.PAY_GAS_SEPARATELY + SendMode.IGNORE_ERRORS;
+
 /** Runs async functions one at a time, in call order: lt, seqno and the log must never interleave. */
 class Serial {
     #tail = Promise.resolve();
@@ -160,25 +163,10 @@ export class Chain {
      * Makes `wallet` sign and send an external message carrying `messages` (internal, relaxed). It is built the way
      * @ton/ton builds it and executed by the TVM; returns {external (Cell), transactions}.
      */
-    transfer(wallet, messages, { sendMode = SendMode.PAY_GAS_SEPARATELY + SendMode.IGNORE_ERRORS } = {}) {
+    transfer(wallet, messages, { sendMode = DEFAULT_MODE } = {}) {
         return this.#serial.run(async () => {
             this.tick();
-            const seqno = await this.seqno(wallet);
-            const body = await wallet.contract.createTransfer({
-                seqno,
-                secretKey: wallet.keys.secretKey,
-                messages,
-                sendMode,
-                timeout: this.now() + 60,
-            });
-            const deployed = (await this.bc.getContract(wallet.address)).accountState?.type === 'active';
-            const ext = beginCell()
-                .store(
-                    storeMessage(
-                        external({ to: wallet.address, init: deployed ? undefined : wallet.contract.init, body }),
-                    ),
-                )
-                .endCell();
+            const ext = await this.#buildExternal(wallet, messages, sendMode);
             let result;
             try {
                 result = await this.bc.sendMessage(ext);
@@ -187,6 +175,28 @@ export class Chain {
             }
             return { external: ext, transactions: this.#record(result.transactions) };
         });
+    }
+
+    /** The external message `transfer` would send, signed for the wallet's current seqno, without sending it. */
+    signExternal(wallet, messages, { sendMode = DEFAULT_MODE } = {}) {
+        return this.#serial.run(async () => {
+            this.tick();
+            return this.#buildExternal(wallet, messages, sendMode);
+        });
+    }
+
+    async #buildExternal(wallet, messages, sendMode) {
+        const seqno = await this.seqno(wallet);
+        const body = await wallet.contract.createTransfer({
+            seqno,
+            secretKey: wallet.keys.secretKey,
+            messages,
+            sendMode,
+            timeout: this.now() + 60,
+        });
+        const deployed = (await this.bc.getContract(wallet.address)).accountState?.type === 'active';
+        const init = deployed ? undefined : wallet.contract.init;
+        return beginCell().store(storeMessage(external({ to: wallet.address, init, body }))).endCell();
     }
 
     /** Transactions of `address` (an Address), lt increasing. */

@@ -216,6 +216,21 @@ function walletJson(w) {
 }
 
 function makeControl(chain) {
+    function transferArgs(p) {
+        const wallet = chain.findWallet(p.from);
+        if (!wallet) throw new ApiError(404, 'from: no such wallet');
+        parseAddress(p.to);
+        const amount = parseIntParam(p.amount_nano, 'amount_nano', { min: 0, def: undefined });
+        if (amount === undefined) throw new ApiError(422, 'amount_nano: field required');
+        let msg;
+        try {
+            msg = transferMessage({ to: p.to, amount, comment: p.comment, body: p.body, bounce: p.bounce });
+        } catch (e) {
+            throw new ApiError(422, `body: ${e.message}`);
+        }
+        return { wallet, msg, opts: p.mode !== undefined ? { sendMode: Number(p.mode) } : undefined };
+    }
+
     return {
         'GET /emulator/wallets': async () => ({ platform: walletJson(chain.platform), wallets: chain.wallets.map(walletJson) }),
         'POST /emulator/wallets': async (p) => {
@@ -225,16 +240,16 @@ function makeControl(chain) {
             const w = await chain.addWallet({ version, balance, mnemonic: p.mnemonic ? String(p.mnemonic).trim().split(/\s+/) : undefined });
             return walletJson(w);
         },
+        'POST /emulator/external': async (p) => {
+            const { wallet, msg, opts } = transferArgs(p);
+            const ext = await chain.signExternal(wallet, [msg], opts);
+            return { boc: ext.toBoc().toString('base64'), hash: ext.hash().toString('base64') };
+        },
         'POST /emulator/transfer': async (p) => {
-            const wallet = chain.findWallet(p.from);
-            if (!wallet) throw new ApiError(404, 'from: no such wallet');
-            parseAddress(p.to);
-            const amount = parseIntParam(p.amount_nano, 'amount_nano', { min: 0, def: undefined });
-            if (amount === undefined) throw new ApiError(422, 'amount_nano: field required');
-            const msg = transferMessage({ to: p.to, amount, comment: p.comment, body: p.body, bounce: p.bounce });
+            const { wallet, msg, opts } = transferArgs(p);
             let res;
             try {
-                res = await chain.transfer(wallet, [msg], p.mode !== undefined ? { sendMode: Number(p.mode) } : undefined);
+                res = await chain.transfer(wallet, [msg], opts);
             } catch (e) {
                 if (e instanceof Rejected) throw new ApiError(500, `external message was not accepted: ${e.message}`);
                 throw e;

@@ -190,6 +190,21 @@ test('sendBoc executes a wallet external message built with @ton/ton, and a repl
     assert.match(replay.json.error, /External message was not accepted/);
 });
 
+test('/emulator/external signs without sending; sendBoc then executes it', async () => {
+    const w = wallets.wallets[0];
+    const s = await seqno(w.address);
+    const signed = await ok('/emulator/external', {
+        method: 'POST',
+        body: { from: 0, to: wallets.platform.address, amount_nano: '3000', comment: 'signed only' },
+    });
+    assert.equal(await seqno(w.address), s);
+    const r = await ok('/api/v2/sendBocReturnHash', { method: 'POST', body: { boc: signed.boc } });
+    assert.equal(r.hash, signed.hash);
+    assert.equal(await seqno(w.address), s + 1);
+    const [head] = await txs(wallets.platform.address, { limit: 1 });
+    assert.equal(head.in_msg.message, 'signed only');
+});
+
 test('TonClient from @ton/ton works unchanged against the emulator', async () => {
     const client = new TonClient({ endpoint: `${emu.base}/api/v2/jsonRPC` });
     const w = wallets.wallets[0];
