@@ -132,7 +132,7 @@ function makeApi(chain) {
             let start = all.length - 1;
             if (lt !== undefined && lt !== 0n) {
                 start = all.findLastIndex((e) => e.tx.lt === lt && (!hash || e.tx.hash().equals(hash)));
-                if (start < 0) throw new ApiError(500, 'LITE_SERVER_UNKNOWN: cannot locate transaction in the account history');
+                if (start < 0) throw new ApiError(500, 'LITE_SERVER_UNKNOWN: cannot locate transaction in block with specified logical time');
             }
             const out = [];
             for (let i = start; i >= 0 && out.length < limit; i--) {
