@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Onton's local TON chain: a toncenter v2 compatible subset over @ton/sandbox, on loopback. See ../README.md.
 import http from 'node:http';
-import { Address, Cell, beginCell, toNano } from '@ton/core';
+import { Address, Cell, beginCell, loadMessage, toNano } from '@ton/core';
 import { Chain, Rejected, transferMessage } from './chain.js';
 import {
     ZERO_HASH,
@@ -51,13 +51,19 @@ function parseIntParam(value, name, { min, max, def }) {
     return n;
 }
 
+/** The external-in message of a sendBoc request; anything else (an internal message could mint value) is refused. */
 function parseBoc(boc) {
     if (typeof boc !== 'string' || boc === '') throw new ApiError(400, 'boc: field required');
+    let cell;
+    let message;
     try {
-        return Cell.fromBase64(boc);
+        cell = Cell.fromBase64(boc);
+        message = loadMessage(cell.beginParse());
     } catch (e) {
         throw new ApiError(400, `Failed to deserialize BOC: ${e.message}`);
     }
+    if (message.info.type !== 'external-in') throw new ApiError(400, 'Failed to deserialize BOC: not an external-in message');
+    return cell;
 }
 
 /** TEP-467 normalized hash of an external-in message: src none, import_fee 0, no init, body as a ref. */

@@ -190,6 +190,49 @@ test('sendBoc executes a wallet external message built with @ton/ton, and a repl
     assert.match(replay.json.error, /External message was not accepted/);
 });
 
+test('expired valid_until and non-external BOCs are refused; the clock follows wall time', async () => {
+    const w = wallets.wallets[0];
+    const keys = await mnemonicToPrivateKey(w.mnemonic.split(' '));
+    const wallet = WalletContractV4.create({ workchain: 0, publicKey: keys.publicKey });
+    const s = await seqno(w.address);
+    const transfer = (timeout) =>
+        beginCell()
+            .store(
+                storeMessage(
+                    external({
+                        to: wallet.address,
+                        body: wallet.createTransfer({
+                            seqno: s,
+                            secretKey: keys.secretKey,
+                            timeout,
+                            sendMode: SendMode.PAY_GAS_SEPARATELY + SendMode.IGNORE_ERRORS,
+                            messages: [internal({ to: wallets.platform.address, value: toNano('0.01'), bounce: false })],
+                        }),
+                    }),
+                ),
+            )
+            .endCell()
+            .toBoc()
+            .toString('base64');
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await call('/api/v2/sendBoc', { method: 'POST', body: { boc: transfer(now - 5) } });
+    assert.equal(expired.status, 500);
+    assert.match(expired.json.error, /exit code 36/); // v4: valid_until passed
+    assert.equal(await seqno(w.address), s);
+    await ok('/api/v2/sendBoc', { method: 'POST', body: { boc: transfer(now + 30) } });
+    assert.equal(await seqno(w.address), s + 1);
+    const [head] = await txs(w.address, { limit: 1 });
+    assert.ok(Math.abs(head.utime - now) <= 5, `utime ${head.utime} follows wall time ${now}`);
+
+    const minted = beginCell()
+        .store(storeMessage(internal({ to: wallets.platform.address, value: toNano('1000000'), bounce: false })))
+        .endCell();
+    const refused = await call('/api/v2/sendBoc', { method: 'POST', body: { boc: minted.toBoc().toString('base64') } });
+    assert.equal(refused.status, 400);
+    const garbage = await call('/api/v2/sendBoc', { method: 'POST', body: { boc: 'bm90IGEgYm9j' } });
+    assert.equal(garbage.status, 400);
+});
+
 test('/emulator/external signs without sending; sendBoc then executes it', async () => {
     const w = wallets.wallets[0];
     const s = await seqno(w.address);
