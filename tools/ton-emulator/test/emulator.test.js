@@ -285,9 +285,19 @@ test('injected 429 answers with toncenter rate-limit body, then service resumes'
     assert.match(again, /^\d+$/);
 });
 
-test('a configured API key is required in X-API-Key or api_key', async () => {
-    const keyed = await startEmulator({ TON_EMU_API_KEY: 'secret-key' });
+test('a configured API key is required; a given platform mnemonic and version are used', async () => {
+    const mnemonic = wallets.platform.mnemonic;
+    const keyed = await startEmulator({
+        TON_EMU_API_KEY: 'secret-key',
+        TON_EMU_PLATFORM_MNEMONIC: mnemonic,
+        TON_EMU_PLATFORM_VERSION: 'v4r2',
+    });
     try {
+        const keys = await mnemonicToPrivateKey(mnemonic.split(' '));
+        const v4 = WalletContractV4.create({ workchain: 0, publicKey: keys.publicKey });
+        assert.equal(keyed.lines[1].split(' ')[2], v4.address.toString());
+        assert.equal(keyed.lines[1].split(' ')[1], 'v4r2');
+        assert.ok(!keyed.lines.some((l) => l.startsWith('platform-mnemonic')), 'a given mnemonic is not printed');
         const url = `${keyed.base}/api/v2/getMasterchainInfo`;
         assert.equal((await fetch(url)).status, 401);
         assert.equal((await fetch(url, { headers: { 'X-API-Key': 'wrong' } })).status, 401);
