@@ -1,13 +1,13 @@
 #pragma once
-/// Chain port: what the platform needs from the TON blockchain (design.md §2). Send an external message, read an
-/// account's transactions newest first with lt/hash paging, run a get-method, read an account's state and a wallet's
-/// seqno. The production adapter is a toncenter v2 client (adapters/chain/toncenter); the embedded default points the
-/// same client at tools/ton-emulator.
+/// Chain port: what the platform needs from the TON blockchain (design.md §2). Send an external message, read
+/// an account's transactions newest first with lt/hash paging, run a get-method, read an account's state and
+/// a wallet's seqno. The production adapter is a toncenter v2 client (adapters/chain/toncenter); the embedded
+/// default points the same client at tools/ton-emulator.
 ///
-/// Addresses and BOCs are strings here: addresses as the caller or the API wrote them (raw `0:hex` or user-friendly;
-/// compare them only after normalising with the ton/ library), BOCs and hashes as standard base64. Amounts are
-/// nanotons in unsigned 64-bit integers (the whole TON supply fits). Every call blocks the calling thread; an
-/// implementation is safe to call from several threads at once.
+/// Addresses and BOCs are strings here: addresses as the caller or the API wrote them (raw `0:hex` or
+/// user-friendly; compare them only after normalising with the ton/ library), BOCs and hashes as standard
+/// base64. Amounts are nanotons in unsigned 64-bit integers (the whole TON supply fits). Every call blocks
+/// the calling thread; an implementation is safe to call from several threads at once.
 
 #include <cstdint>
 #include <optional>
@@ -36,7 +36,8 @@ struct ChainMessage {
     std::uint64_t fwd_fee_nanotons = 0;
     std::uint64_t created_lt = 0;
     std::string body_hash;  ///< base64
-    /// The text comment (op 0 + UTF-8 snake text), exactly as its bytes were sent; nullopt for any other body.
+    /// The text comment (op 0 + UTF-8 snake text), exactly as its bytes were sent; nullopt for any other
+    /// body.
     std::optional<std::string> comment;
     /// base64 BOC of the body when it is not a text comment ("" otherwise or when the API did not send it).
     std::string body_boc;
@@ -54,15 +55,16 @@ struct ChainTransaction {
     std::uint64_t storage_fee_nanotons = 0;
     std::optional<ChainMessage> in_msg;  ///< nullopt for tick-tock and similar transactions without one
     std::vector<ChainMessage> out_msgs;
-    std::string data_boc;  ///< base64 BOC of the whole transaction (compute phase, bounce, aborted), "" if absent
+    /// base64 BOC of the whole transaction (compute phase, bounce, aborted), "" if absent.
+    std::string data_boc;
 };
 
 /// Which transactions of `address` to read. Results are newest first.
 struct TransactionsQuery {
     std::string address;
     std::uint32_t limit = 10;  ///< 1..100
-    /// Paging: only transactions strictly older than this one (the last of the previous page). nullopt = from the
-    /// newest.
+    /// Paging: only transactions strictly older than this one (the last of the previous page). nullopt = from
+    /// the newest.
     std::optional<ChainTxId> before;
     /// Only transactions with lt > after_lt (an exclusive lower bound, e.g. a stored cursor); 0 = no bound.
     std::uint64_t after_lt = 0;
@@ -73,10 +75,10 @@ struct TransactionsQuery {
 struct StackEntry {
     enum class Kind { kNum, kCell, kSlice, kTuple, kNull, kUnsupported };
     Kind kind = Kind::kNull;
-    /// kNum: the integer as toncenter writes it: `0x1f`, `-0x1f` (results), or decimal (arguments may use either).
-    /// Integers are up to 257 bits, hence a string; see AsInt64.
+    /// kNum: the integer as toncenter writes it: `0x1f`, `-0x1f` (results), or decimal (arguments may use
+    /// either). Integers are up to 257 bits, hence a string; see AsInt64.
     std::string number;
-    std::string boc;                 ///< kCell, kSlice: base64 BOC
+    std::string boc;                ///< kCell, kSlice: base64 BOC
     std::vector<StackEntry> items;  ///< kTuple
 
     static StackEntry Num(std::string number_text);
@@ -105,7 +107,8 @@ struct AccountState {
 };
 
 struct WalletInfo {
-    bool is_wallet = false;   ///< false when the code is not a wallet the API recognises; the rest is then unset
+    bool is_wallet =
+        false;  ///< false when the code is not a wallet the API recognises; the rest is then unset
     std::string wallet_type;  ///< e.g. `wallet v4 r2`, `wallet v5 r1`
     std::uint32_t seqno = 0;
     std::int64_t wallet_id = 0;
@@ -120,23 +123,25 @@ struct SentMessage {
     std::string hash_norm;  ///< base64 TEP-467 normalized hash, "" when the API does not report it
 };
 
-/// Errors (Error::code): `chain.unavailable` (network, timeout, 5xx after retries), `chain.rate_limited` (429 after
-/// retries), `chain.bad_response` (not the JSON the API promises), `chain.rejected` (the API refused the request:
-/// an external message the contract did not accept, a malformed address or BOC, a bad API key). Details carry
-/// `http_status` and the API's own `error` text where there was one.
+/// Errors (Error::code): `chain.unavailable` (network, timeout, 5xx after retries), `chain.rate_limited` (429
+/// after retries), `chain.bad_response` (not the JSON the API promises), `chain.rejected` (the API refused
+/// the request: an external message the contract did not accept, a malformed address or BOC, a bad API key).
+/// Details carry `http_status` and the API's own `error` text where there was one.
 class Chain {
-public:
+   public:
     virtual ~Chain() = default;
 
-    /// Broadcasts an external-in message (base64 BOC). Sending the same message twice is harmless (the wallet's seqno
-    /// refuses the replay), so a caller that got `chain.unavailable` may retry; a `chain.rejected` after such a retry
-    /// may mean the first attempt landed, which the caller confirms by reading transactions.
+    /// Broadcasts an external-in message (base64 BOC). Sending the same message twice is harmless (the
+    /// wallet's seqno refuses the replay), so a caller that got `chain.unavailable` may retry; a
+    /// `chain.rejected` after such a retry may mean the first attempt landed, which the caller confirms by
+    /// reading transactions.
     virtual Result<SentMessage> SendMessage(std::string_view boc_base64) = 0;
 
     /// Transactions of one account, newest first; at most query.limit of them.
     virtual Result<std::vector<ChainTransaction>> GetTransactions(const TransactionsQuery& query) = 0;
 
-    /// Runs a get-method by name on the account's current state. A non-zero exit code is a result, not an error.
+    /// Runs a get-method by name on the account's current state. A non-zero exit code is a result, not an
+    /// error.
     virtual Result<GetMethodResult> RunGetMethod(std::string_view address,
                                                  std::string_view method,
                                                  const std::vector<StackEntry>& stack) = 0;

@@ -1,13 +1,13 @@
-// The toncenter client's transport behaviour against a scripted loopback stub: retries and backoff on 5xx, 429 and
-// timeouts, no retry on a refused message, the API key header, the request's path, query and body.
+// The toncenter client's transport behaviour against a scripted loopback stub: retries and backoff on 5xx,
+// 429 and timeouts, no retry on a refused message, the API key header, the request's path, query and body.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <deque>
@@ -41,7 +41,7 @@ struct Seen {
 
 /// Answers each connection with the next scripted reply (the last one repeats), one connection at a time.
 class Stub {
-public:
+   public:
     explicit Stub(std::vector<Scripted> script) : script_(script.begin(), script.end()), acceptor_(ioc_) {
         tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
         acceptor_.open(endpoint.protocol());
@@ -65,13 +65,15 @@ public:
     Stub(const Stub&) = delete;
     Stub& operator=(const Stub&) = delete;
 
-    [[nodiscard]] std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/v2"; }
+    [[nodiscard]] std::string BaseUrl() const {
+        return "http://127.0.0.1:" + std::to_string(port_) + "/api/v2";
+    }
     std::vector<Seen> Requests() {
         std::lock_guard lock(mutex_);
         return seen_;
     }
 
-private:
+   private:
     void Serve() {
         while (!stop_) {
             tcp::socket socket(ioc_);
@@ -111,7 +113,8 @@ private:
             if (script_.size() > 1) script_.pop_front();
         }
         std::this_thread::sleep_for(reply.delay);
-        const std::string response = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n" +
+        const std::string response = "HTTP/1.1 " + std::to_string(reply.status) +
+                                     " X\r\nContent-Type: application/json\r\n" +
                                      "Content-Length: " + std::to_string(reply.body.size()) +
                                      "\r\nConnection: close\r\n\r\n" + reply.body;
         asio::write(socket, asio::buffer(response), ec);
@@ -128,7 +131,8 @@ private:
     std::atomic<bool> stop_{false};
 };
 
-const std::string kState = R"({"ok":true,"result":{"@type":"raw.fullAccountState","balance":"5","code":"","data":"",
+const std::string kState =
+    R"({"ok":true,"result":{"@type":"raw.fullAccountState","balance":"5","code":"","data":"",
     "last_transaction_id":{"@type":"internal.transactionId","lt":"0","hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},
     "sync_utime":1,"state":"uninitialized"}})";
 const std::string kRateLimited = R"({"ok":false,"result":"Ratelimit exceed","code":429})";
@@ -164,7 +168,8 @@ TEST(ToncenterClient, GivesUpOnPersistent429WithRateLimited) {
 
 TEST(ToncenterClient, Retries5xxThenGivesUpWithUnavailable) {
     {
-        Stub stub({{502, "<html>bad gateway</html>", {}}, {503, R"({"ok":false,"error":"busy","code":503})", {}},
+        Stub stub({{502, "<html>bad gateway</html>", {}},
+                   {503, R"({"ok":false,"error":"busy","code":503})", {}},
                    {200, kState, {}}});
         ToncenterChain chain(Fast(stub, 5));
         EXPECT_TRUE(chain.GetAccountState("0:00").ok());
@@ -179,16 +184,18 @@ TEST(ToncenterClient, Retries5xxThenGivesUpWithUnavailable) {
 }
 
 TEST(ToncenterClient, RefusedMessageIsNotRetried) {
-    Stub stub({{500,
-                R"({"ok":false,"error":"LITE_SERVER_UNKNOWN: cannot apply external message to current state : External message was not accepted","code":500})",
-                {}}});
+    Stub stub(
+        {{500,
+          R"({"ok":false,"error":"LITE_SERVER_UNKNOWN: cannot apply external message to current state : External message was not accepted","code":500})",
+          {}}});
     ToncenterChain chain(Fast(stub, 5));
     auto sent = chain.SendMessage("te6cckEBAQEAAgAAAEysuc0=");
     ASSERT_FALSE(sent.ok());
     EXPECT_EQ(sent.error().code, "chain.rejected");
     ASSERT_EQ(stub.Requests().size(), 1u);
     const auto request = stub.Requests().front();
-    EXPECT_EQ(request.request_line.rfind("POST /api/v2/sendBocReturnHash HTTP/1.1", 0), 0u) << request.request_line;
+    EXPECT_EQ(request.request_line.rfind("POST /api/v2/sendBocReturnHash HTTP/1.1", 0), 0u)
+        << request.request_line;
     EXPECT_EQ(json::parse(request.body), json({{"boc", "te6cckEBAQEAAgAAAEysuc0="}}));
     EXPECT_NE(request.headers.find("content-type: application/json"), std::string::npos);
 }
@@ -255,8 +262,9 @@ TEST(ToncenterClient, RunGetMethodBody) {
     auto result = chain.RunGetMethod("0:00", "get_nft_address_by_index", {ports::StackEntry::Num("0x2a")});
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result->stack.at(0).AsInt64(), std::optional<std::int64_t>(5));
-    EXPECT_EQ(json::parse(stub.Requests().at(0).body),
-              json::parse(R"({"address":"0:00","method":"get_nft_address_by_index","stack":[["num","0x2a"]]})"));
+    EXPECT_EQ(
+        json::parse(stub.Requests().at(0).body),
+        json::parse(R"({"address":"0:00","method":"get_nft_address_by_index","stack":[["num","0x2a"]]})"));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-// The toncenter client against the real emulator (CTest fixture ton_emulator): what the platform will do with the
-// chain, end to end, on transactions the TVM executed. The tests may run in parallel against one emulator, so each
-// one uses its own wallets or finds its own transaction by a unique comment.
+// The toncenter client against the real emulator (CTest fixture ton_emulator): what the platform will do with
+// the chain, end to end, on transactions the TVM executed. The tests may run in parallel against one
+// emulator, so each one uses its own wallets or finds its own transaction by a unique comment.
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
@@ -72,14 +72,16 @@ std::string UniqueComment(const std::string& prefix) {
 }
 
 class ChainEmulator : public ::testing::Test {
-protected:
+   protected:
     void SetUp() override {
         ASSERT_FALSE(Env("ONTON_TEST_TON_URL").empty()) << "run under ctest: ONTON_TEST_TON_URL is not set";
         wallets_ = Control("GET", "/wallets");
         ASSERT_TRUE(wallets_.is_object());
         platform_ = wallets_["platform"]["address"].get<std::string>();
     }
-    std::string Participant(std::size_t index) { return wallets_["wallets"][index]["address"].get<std::string>(); }
+    std::string Participant(std::size_t index) {
+        return wallets_["wallets"][index]["address"].get<std::string>();
+    }
     /// A wallet of this test alone, funded and deployed.
     json NewWallet(const std::string& version) {
         return Control("POST", "/wallets", json{{"version", version}, {"balance_nano", "50000000000"}});
@@ -115,9 +117,10 @@ TEST_F(ChainEmulator, PlatformWalletInformation) {
 
 TEST_F(ChainEmulator, PaymentWithCommentIsSeenWithValueAndComment) {
     const std::string comment = UniqueComment("onton_order=");
-    const json sent = Control("POST",
-                              "/transfer",
-                              json{{"from", 0}, {"to", platform_}, {"amount_nano", "1234567890"}, {"comment", comment}});
+    const json sent =
+        Control("POST",
+                "/transfer",
+                json{{"from", 0}, {"to", platform_}, {"amount_nano", "1234567890"}, {"comment", comment}});
     const std::string payer = Participant(0);
 
     auto txs = chain_.GetTransactions(TransactionsQuery{platform_, 50, std::nullopt, 0, false});
@@ -131,7 +134,8 @@ TEST_F(ChainEmulator, PaymentWithCommentIsSeenWithValueAndComment) {
     EXPECT_EQ(found->in_msg->source, payer);
     EXPECT_EQ(found->in_msg->destination, platform_);
     EXPECT_FALSE(found->in_msg->IsExternalIn());
-    EXPECT_EQ(found->id.lt, std::stoull(sent["transactions"].back()["transaction_id"]["lt"].get<std::string>()));
+    EXPECT_EQ(found->id.lt,
+              std::stoull(sent["transactions"].back()["transaction_id"]["lt"].get<std::string>()));
     EXPECT_EQ(found->id.hash, sent["transactions"].back()["transaction_id"]["hash"].get<std::string>());
 
     // The payer's side: its external message in, the commented payment out.
@@ -155,7 +159,10 @@ TEST_F(ChainEmulator, PagingByLtAndHashReturnsOlderWithoutRepeats) {
     for (int i = 0; i < 5; ++i) {
         Control("POST",
                 "/transfer",
-                json{{"from", payer["index"]}, {"to", to}, {"amount_nano", std::to_string(1000 + i)}, {"comment", "p" + std::to_string(i)}});
+                json{{"from", payer["index"]},
+                     {"to", to},
+                     {"amount_nano", std::to_string(1000 + i)},
+                     {"comment", "p" + std::to_string(i)}});
     }
     auto all = chain_.GetTransactions(TransactionsQuery{to, 100, std::nullopt, 0, false});
     ASSERT_TRUE(all.ok()) << all.error().message;
@@ -208,8 +215,9 @@ TEST_F(ChainEmulator, RunGetMethodSeqno) {
     auto key = chain_.RunGetMethod(address, "get_public_key", {});
     ASSERT_TRUE(key.ok()) << key.error().message;
     ASSERT_EQ(key->stack.size(), 1u);
-    EXPECT_EQ(key->stack[0].number, "0x" + wallet["public_key"].get<std::string>().substr(
-                                                 wallet["public_key"].get<std::string>().find_first_not_of('0')));
+    EXPECT_EQ(key->stack[0].number,
+              "0x" + wallet["public_key"].get<std::string>().substr(
+                         wallet["public_key"].get<std::string>().find_first_not_of('0')));
 
     auto missing = chain_.RunGetMethod(address, "no_such_method", {});
     ASSERT_TRUE(missing.ok()) << missing.error().message;
@@ -229,7 +237,9 @@ TEST_F(ChainEmulator, SendMessageExecutesAndRefusesTheReplay) {
     const json wallet = NewWallet("v4r2");
     const std::string comment = UniqueComment("sent-by-cpp-");
     const json signed_msg = Control(
-        "POST", "/external", json{{"from", wallet["index"]}, {"to", platform_}, {"amount_nano", "777"}, {"comment", comment}});
+        "POST",
+        "/external",
+        json{{"from", wallet["index"]}, {"to", platform_}, {"amount_nano", "777"}, {"comment", comment}});
     const std::string boc = signed_msg["boc"].get<std::string>();
 
     auto sent = chain_.SendMessage(boc);
@@ -240,7 +250,8 @@ TEST_F(ChainEmulator, SendMessageExecutesAndRefusesTheReplay) {
     auto info = chain_.GetWalletInfo(wallet["address"].get<std::string>());
     ASSERT_TRUE(info.ok()) << info.error().message;
     EXPECT_EQ(info->seqno, 2u);
-    auto txs = chain_.GetTransactions(TransactionsQuery{wallet["address"].get<std::string>(), 1, std::nullopt, 0, false});
+    auto txs = chain_.GetTransactions(
+        TransactionsQuery{wallet["address"].get<std::string>(), 1, std::nullopt, 0, false});
     ASSERT_TRUE(txs.ok()) << txs.error().message;
     ASSERT_EQ(txs->size(), 1u);
     ASSERT_EQ(txs->front().out_msgs.size(), 1u);

@@ -60,7 +60,8 @@ std::size_t ReadHeader(char* data, std::size_t size, std::size_t count, void* us
             while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
             long seconds = 0;
             auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-            if (ec == std::errc{} && ptr != value.data() && seconds >= 0) *retry_after = std::chrono::seconds(seconds);
+            if (ec == std::errc{} && ptr != value.data() && seconds >= 0)
+                *retry_after = std::chrono::seconds(seconds);
         }
     }
     return size * count;
@@ -76,7 +77,8 @@ struct ToncenterChain::HttpReply {
 
 RequestSpacer::RequestSpacer(double requests_per_second) {
     if (requests_per_second > 0) {
-        interval_ = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / requests_per_second));
+        interval_ = std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(1.0 / requests_per_second));
     }
 }
 
@@ -94,6 +96,24 @@ void RequestSpacer::PushBack(Clock::time_point until) {
 }
 
 namespace {
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+std::string Encode(std::string_view text) {
+    std::string out;
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '_' || c == '.' || c == '~') {
+            out.push_back(ch);
+        } else {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0x0f]);
+        }
+    }
+    return out;
+}
+
 double DefaultRate(const ToncenterConfig& config) {
     if (config.requests_per_second) return *config.requests_per_second;
     return config.api_key.empty() ? 1.0 : 10.0;
@@ -109,23 +129,6 @@ ToncenterChain::ToncenterChain(ToncenterConfig config)
 
 ToncenterChain::~ToncenterChain() = default;
 
-std::string ToncenterChain::Encode(std::string_view text) const {
-    std::string out;
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-            c == '.' || c == '~') {
-            out.push_back(ch);
-        } else {
-            static constexpr char kHex[] = "0123456789ABCDEF";
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0x0f]);
-        }
-    }
-    return out;
-}
-
 std::optional<ToncenterChain::HttpReply> ToncenterChain::Exchange(const std::string& url,
                                                                   const std::string* body,
                                                                   std::string& network_error) {
@@ -135,12 +138,12 @@ std::optional<ToncenterChain::HttpReply> ToncenterChain::Exchange(const std::str
         return std::nullopt;
     }
     HttpReply reply;
+    // curl_slist_append returns the new head (the same list grown), or null and leaves the list as it was.
     std::unique_ptr<curl_slist, SlistDeleter> headers;
     auto add_header = [&headers](const std::string& header) {
-        curl_slist* next = curl_slist_append(headers.get(), header.c_str());
-        if (next != nullptr) {
+        if (curl_slist* grown = curl_slist_append(headers.get(), header.c_str())) {
             (void)headers.release();
-            headers.reset(next);
+            headers.reset(grown);
         }
     };
     add_header("Accept: application/json");
@@ -171,13 +174,16 @@ std::optional<ToncenterChain::HttpReply> ToncenterChain::Exchange(const std::str
     return reply;
 }
 
-Result<json> ToncenterChain::Call(std::string_view method, const std::string& query, const std::string* body) {
+Result<json> ToncenterChain::Call(std::string_view method,
+                                  const std::string& query,
+                                  const std::string* body) {
     std::string url = config_.base_url + "/" + std::string(method);
     if (!query.empty()) url += "?" + query;
     auto backoff = config_.initial_backoff;
     Error last{"chain.unavailable", "toncenter was not called", {}};
     for (int attempt = 1; attempt <= config_.max_attempts; ++attempt) {
-        if (auto wait = spacer_.Reserve(RequestSpacer::Clock::now()); wait > RequestSpacer::Clock::duration::zero())
+        if (auto wait = spacer_.Reserve(RequestSpacer::Clock::now());
+            wait > RequestSpacer::Clock::duration::zero())
             std::this_thread::sleep_for(wait);
         std::string network_error;
         auto reply = Exchange(url, body, network_error);
@@ -212,7 +218,8 @@ Result<ports::SentMessage> ToncenterChain::SendMessage(std::string_view boc_base
     return ParseSentMessage(result.value());
 }
 
-Result<std::vector<ports::ChainTransaction>> ToncenterChain::GetTransactions(const ports::TransactionsQuery& query) {
+Result<std::vector<ports::ChainTransaction>> ToncenterChain::GetTransactions(
+    const ports::TransactionsQuery& query) {
     if (query.limit < 1 || query.limit > 100)
         return Error{"chain.invalid_query", "limit must be 1..100", {{"limit", query.limit}}};
     // toncenter's lt/hash start is inclusive: ask for one more and drop the start itself.
@@ -236,8 +243,11 @@ Result<ports::GetMethodResult> ToncenterChain::RunGetMethod(std::string_view add
                                                             const std::vector<ports::StackEntry>& stack) {
     auto stack_json = StackToJson(stack);
     if (!stack_json) return stack_json.error();
-    const std::string body =
-        json{{"address", std::string(address)}, {"method", std::string(method)}, {"stack", stack_json.value()}}.dump();
+    const std::string body = json{
+        {"address", std::string(address)},
+        {"method", std::string(method)},
+        {"stack",
+         stack_json.value()}}.dump();
     auto result = Call("runGetMethod", {}, &body);
     if (!result) return result.error();
     return ParseRunGetMethod(result.value());

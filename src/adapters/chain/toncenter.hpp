@@ -1,10 +1,11 @@
 #pragma once
-/// The Chain port over toncenter's HTTP API v2 (toncenter.com, testnet.toncenter.com, or tools/ton-emulator, which
-/// serves the same subset). libcurl, one connection per request, safe to call from several threads.
+/// The Chain port over toncenter's HTTP API v2 (toncenter.com, testnet.toncenter.com, or tools/ton-emulator,
+/// which serves the same subset). libcurl, one connection per request, safe to call from several threads.
 ///
-/// Every request goes through a client-side limiter (toncenter's free tier allows 1 request/s without a key and 10
-/// with one), then is retried with exponential backoff on network errors, 5xx and 429; a 429 also pushes the limiter
-/// back so that the other threads slow down too. Final failures are the port's `chain.*` errors.
+/// Every request goes through a client-side limiter (toncenter's free tier allows 1 request/s without a key
+/// and 10 with one), then is retried with exponential backoff on network errors, 5xx and 429; a 429 also
+/// pushes the limiter back so that the other threads slow down too. Final failures are the port's `chain.*`
+/// errors.
 
 #include <chrono>
 #include <cstdint>
@@ -36,10 +37,10 @@ struct ToncenterConfig {
     std::optional<double> requests_per_second;
 };
 
-/// Spaces requests at least 1/rate apart, across threads. Pure bookkeeping over a caller-given clock, so it can be
-/// tested without sleeping.
+/// Spaces requests at least 1/rate apart, across threads. Pure bookkeeping over a caller-given clock, so it
+/// can be tested without sleeping.
 class RequestSpacer {
-public:
+   public:
     using Clock = std::chrono::steady_clock;
     /// rate <= 0 disables spacing.
     explicit RequestSpacer(double requests_per_second);
@@ -48,34 +49,37 @@ public:
     /// Makes the next slot no earlier than `until` (after a 429).
     void PushBack(Clock::time_point until);
 
-private:
+   private:
     std::mutex mutex_;
     Clock::duration interval_{};
     Clock::time_point next_{};
 };
 
 class ToncenterChain final : public ports::Chain {
-public:
+   public:
     explicit ToncenterChain(ToncenterConfig config);
     ~ToncenterChain() override;
     ToncenterChain(const ToncenterChain&) = delete;
     ToncenterChain& operator=(const ToncenterChain&) = delete;
 
     Result<ports::SentMessage> SendMessage(std::string_view boc_base64) override;
-    Result<std::vector<ports::ChainTransaction>> GetTransactions(const ports::TransactionsQuery& query) override;
+    Result<std::vector<ports::ChainTransaction>> GetTransactions(
+        const ports::TransactionsQuery& query) override;
     Result<ports::GetMethodResult> RunGetMethod(std::string_view address,
                                                 std::string_view method,
                                                 const std::vector<ports::StackEntry>& stack) override;
     Result<ports::AccountState> GetAccountState(std::string_view address) override;
     Result<ports::WalletInfo> GetWalletInfo(std::string_view address) override;
 
-private:
+   private:
     struct HttpReply;
-    /// One toncenter call with limiter and retries: GET with `query` (already encoded) or POST with `body` (JSON).
+    /// One toncenter call with limiter and retries: GET with `query` (already encoded) or POST with `body`
+    /// (JSON).
     Result<nlohmann::json> Call(std::string_view method, const std::string& query, const std::string* body);
     /// One HTTP exchange; nullopt and `network_error` filled on a transport failure.
-    std::optional<HttpReply> Exchange(const std::string& url, const std::string* body, std::string& network_error);
-    std::string Encode(std::string_view text) const;
+    std::optional<HttpReply> Exchange(const std::string& url,
+                                      const std::string* body,
+                                      std::string& network_error);
 
     ToncenterConfig config_;
     RequestSpacer spacer_;

@@ -18,8 +18,9 @@ using ports::ChainTransaction;
 using ports::ChainTxId;
 using ports::StackEntry;
 
-/// Thrown inside this file only, when a reply does not have the documented shape; each Parse* catches it. It keeps
-/// the readers short: a missing field deep inside a transaction fails the whole reply with the field's path.
+/// Thrown inside this file only, when a reply does not have the documented shape; each Parse* catches it. It
+/// keeps the readers short: a missing field deep inside a transaction fails the whole reply with the field's
+/// path.
 struct BadShape : std::exception {
     explicit BadShape(std::string what) : message(std::move(what)) {}
     [[nodiscard]] const char* what() const noexcept override { return message.c_str(); }
@@ -69,7 +70,8 @@ std::uint64_t Unsigned(const json& v, const std::string& path) {
         const auto& s = v.get_ref<const std::string&>();
         std::uint64_t n = 0;
         auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size()) throw BadShape(path + " is not an unsigned integer");
+        if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size())
+            throw BadShape(path + " is not an unsigned integer");
         return n;
     }
     throw BadShape(path + " is not an unsigned integer");
@@ -78,7 +80,8 @@ std::uint64_t Unsigned(const json& v, const std::string& path) {
 std::int64_t Signed(const json& v, const std::string& path) {
     if (v.is_number_unsigned()) {
         auto n = v.get<std::uint64_t>();
-        if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) throw BadShape(path + " is too large");
+        if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            throw BadShape(path + " is too large");
         return static_cast<std::int64_t>(n);
     }
     if (v.is_number_integer()) return v.get<std::int64_t>();
@@ -86,7 +89,8 @@ std::int64_t Signed(const json& v, const std::string& path) {
         const auto& s = v.get_ref<const std::string&>();
         std::int64_t n = 0;
         auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size()) throw BadShape(path + " is not an integer");
+        if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size())
+            throw BadShape(path + " is not an integer");
         return n;
     }
     throw BadShape(path + " is not an integer");
@@ -161,9 +165,11 @@ AccountStatus Status(const std::string& state, const std::string& path) {
 
 StackEntry TvmEntry(const json& e, const std::string& path);
 
-/// A result stack entry: `["num","0x…"]`, `["cell",{"bytes":…}]`, `["tuple",{"elements":[tvm.*]}]`, `["null",…]`.
+/// A result stack entry: `["num","0x…"]`, `["cell",{"bytes":…}]`, `["tuple",{"elements":[tvm.*]}]`,
+/// `["null",…]`.
 StackEntry ResultEntry(const json& e, const std::string& path) {
-    if (!e.is_array() || e.size() != 2 || !e[0].is_string()) throw BadShape(path + " is not a [type, value] pair");
+    if (!e.is_array() || e.size() != 2 || !e[0].is_string())
+        throw BadShape(path + " is not a [type, value] pair");
     const auto& type = e[0].get_ref<const std::string&>();
     const json& value = e[1];
     StackEntry out;
@@ -227,7 +233,9 @@ Result<T> Guard(F&& read) {
     }
 }
 
-bool Contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
+bool Contains(std::string_view text, std::string_view needle) {
+    return text.find(needle) != std::string_view::npos;
+}
 
 }  // namespace
 
@@ -285,8 +293,10 @@ ReplyVerdict ClassifyReply(std::string_view method, long http_status, std::strin
     }
     const bool send = method == "sendBoc" || method == "sendBocReturnHash";
     if (http_status >= 500) {
-        // toncenter answers 500 when the liteserver refused an external message; that will not change on retry.
-        const bool not_accepted = Contains(api_error, "not accepted") || Contains(api_error, "cannot apply external message");
+        // toncenter answers 500 when the liteserver refused an external message; that will not change on
+        // retry.
+        const bool not_accepted =
+            Contains(api_error, "not accepted") || Contains(api_error, "cannot apply external message");
         if (send && envelope && not_accepted) {
             verdict.error = Error{"chain.rejected", "message rejected: " + what, details};
             return verdict;
@@ -300,7 +310,8 @@ ReplyVerdict ClassifyReply(std::string_view method, long http_status, std::strin
         return verdict;
     }
     if (http_status != 200) {
-        verdict.error = Error{"chain.bad_response", "unexpected HTTP status " + std::to_string(http_status), details};
+        verdict.error =
+            Error{"chain.bad_response", "unexpected HTTP status " + std::to_string(http_status), details};
         return verdict;
     }
     if (!envelope) {
@@ -327,7 +338,8 @@ Result<std::vector<ChainTransaction>> ParseTransactions(const json& result) {
         if (!result.is_array()) throw BadShape("result is not an array");
         std::vector<ChainTransaction> out;
         out.reserve(result.size());
-        for (std::size_t i = 0; i < result.size(); ++i) out.push_back(Transaction(result[i], "result[" + std::to_string(i) + "]"));
+        for (std::size_t i = 0; i < result.size(); ++i)
+            out.push_back(Transaction(result[i], "result[" + std::to_string(i) + "]"));
         return out;
     });
 }
@@ -336,7 +348,8 @@ Result<ports::GetMethodResult> ParseRunGetMethod(const json& result) {
     return Guard<ports::GetMethodResult>([&] {
         ports::GetMethodResult out;
         const std::int64_t exit_code = Signed(Field(result, "exit_code", "result"), "result.exit_code");
-        if (exit_code < std::numeric_limits<std::int32_t>::min() || exit_code > std::numeric_limits<std::int32_t>::max())
+        if (exit_code < std::numeric_limits<std::int32_t>::min() ||
+            exit_code > std::numeric_limits<std::int32_t>::max())
             throw BadShape("result.exit_code is out of range");
         out.exit_code = static_cast<std::int32_t>(exit_code);
         out.gas_used = OptionalUnsignedField(result, "gas_used", "result");
@@ -357,7 +370,8 @@ Result<ports::AccountState> ParseAddressInformation(const json& result) {
         out.data_boc = OptionalString(result, "data", "result");
         if (const json* last = OptionalField(result, "last_transaction_id", "result"))
             out.last_tx = TxId(*last, "result.last_transaction_id");
-        if (const json* sync = OptionalField(result, "sync_utime", "result")) out.sync_utime = Signed(*sync, "result.sync_utime");
+        if (const json* sync = OptionalField(result, "sync_utime", "result"))
+            out.sync_utime = Signed(*sync, "result.sync_utime");
         return out;
     });
 }
@@ -377,7 +391,8 @@ Result<ports::WalletInfo> ParseWalletInformation(const json& result) {
         const std::uint64_t seqno = OptionalUnsignedField(result, "seqno", "result");
         if (seqno > std::numeric_limits<std::uint32_t>::max()) throw BadShape("result.seqno is out of range");
         out.seqno = static_cast<std::uint32_t>(seqno);
-        if (const json* id = OptionalField(result, "wallet_id", "result")) out.wallet_id = Signed(*id, "result.wallet_id");
+        if (const json* id = OptionalField(result, "wallet_id", "result"))
+            out.wallet_id = Signed(*id, "result.wallet_id");
         return out;
     });
 }
@@ -407,7 +422,9 @@ Result<json> StackToJson(const std::vector<StackEntry>& stack) {
             case StackEntry::Kind::kTuple:
             case StackEntry::Kind::kNull:
             case StackEntry::Kind::kUnsupported:
-                return Error{"chain.unsupported_stack", "toncenter v2 takes only numbers, cells and slices as arguments", {}};
+                return Error{"chain.unsupported_stack",
+                             "toncenter v2 takes only numbers, cells and slices as arguments",
+                             {}};
         }
     }
     return out;
