@@ -105,7 +105,7 @@ std::string Encode(std::string_view text) {
             c == '_' || c == '.' || c == '~') {
             out.push_back(ch);
         } else {
-            static constexpr char kHex[] = "0123456789ABCDEF";
+            constexpr std::string_view kHex = "0123456789ABCDEF";
             out.push_back('%');
             out.push_back(kHex[c >> 4]);
             out.push_back(kHex[c & 0x0f]);
@@ -131,7 +131,7 @@ ToncenterChain::~ToncenterChain() = default;
 
 std::optional<ToncenterChain::HttpReply> ToncenterChain::Exchange(const std::string& url,
                                                                   const std::string* body,
-                                                                  std::string& network_error) {
+                                                                  std::string& network_error) const {
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
     if (!curl) {
         network_error = "curl_easy_init failed";

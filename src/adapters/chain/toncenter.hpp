@@ -61,6 +61,8 @@ class ToncenterChain final : public ports::Chain {
     ~ToncenterChain() override;
     ToncenterChain(const ToncenterChain&) = delete;
     ToncenterChain& operator=(const ToncenterChain&) = delete;
+    ToncenterChain(ToncenterChain&&) = delete;
+    ToncenterChain& operator=(ToncenterChain&&) = delete;
 
     Result<ports::SentMessage> SendMessage(std::string_view boc_base64) override;
     Result<std::vector<ports::ChainTransaction>> GetTransactions(
@@ -79,7 +81,7 @@ class ToncenterChain final : public ports::Chain {
     /// One HTTP exchange; nullopt and `network_error` filled on a transport failure.
     std::optional<HttpReply> Exchange(const std::string& url,
                                       const std::string* body,
-                                      std::string& network_error);
+                                      std::string& network_error) const;
 
     ToncenterConfig config_;
     RequestSpacer spacer_;

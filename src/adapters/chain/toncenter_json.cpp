@@ -163,7 +163,10 @@ AccountStatus Status(const std::string& state, const std::string& path) {
     throw BadShape(path + " is an unknown account state '" + state + "'");
 }
 
-StackEntry TvmEntry(const json& e, const std::string& path);
+/// Tuples nest; a reply nested deeper than this is refused rather than followed down the C++ stack.
+constexpr int kMaxTupleDepth = 256;
+
+StackEntry TvmEntry(const json& e, const std::string& path, int depth);
 
 /// A result stack entry: `["num","0x…"]`, `["cell",{"bytes":…}]`, `["tuple",{"elements":[tvm.*]}]`,
 /// `["null",…]`.
@@ -185,7 +188,7 @@ StackEntry ResultEntry(const json& e, const std::string& path) {
         const json& elements = Field(value, "elements", path);
         if (!elements.is_array()) throw BadShape(path + ".elements is not an array");
         for (std::size_t i = 0; i < elements.size(); ++i)
-            out.items.push_back(TvmEntry(elements[i], path + ".elements[" + std::to_string(i) + "]"));
+            out.items.push_back(TvmEntry(elements[i], path + ".elements[" + std::to_string(i) + "]", 1));
     } else if (type == "null") {
         out.kind = StackEntry::Kind::kNull;
     } else {
@@ -195,7 +198,9 @@ StackEntry ResultEntry(const json& e, const std::string& path) {
 }
 
 /// An entry inside a tuple, in the tvm.* object form.
-StackEntry TvmEntry(const json& e, const std::string& path) {
+// NOLINTNEXTLINE(misc-no-recursion): nested tuples, bounded by kMaxTupleDepth.
+StackEntry TvmEntry(const json& e, const std::string& path, int depth) {
+    if (depth > kMaxTupleDepth) throw BadShape(path + " nests tuples too deep");
     const std::string type = String(e, "@type", path);
     StackEntry out;
     if (type == "tvm.stackEntryNumber") {
@@ -214,7 +219,8 @@ StackEntry TvmEntry(const json& e, const std::string& path) {
         const json& elements = Field(inner, "elements", path);
         if (!elements.is_array()) throw BadShape(path + ".elements is not an array");
         for (std::size_t i = 0; i < elements.size(); ++i)
-            out.items.push_back(TvmEntry(elements[i], path + ".elements[" + std::to_string(i) + "]"));
+            out.items.push_back(
+                TvmEntry(elements[i], path + ".elements[" + std::to_string(i) + "]", depth + 1));
     } else {
         out.kind = StackEntry::Kind::kUnsupported;
     }
@@ -244,7 +250,7 @@ std::optional<std::string> DecodeBase64(std::string_view text) {
         std::array<int, 256> t{};
         t.fill(-1);
         const char* std_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(std_alphabet[i])] = i;
+        for (int i = 0; i < 64; ++i) t.at(static_cast<unsigned char>(std_alphabet[i])) = i;
         t[static_cast<unsigned char>('-')] = 62;
         t[static_cast<unsigned char>('_')] = 63;
         return t;
@@ -256,7 +262,7 @@ std::optional<std::string> DecodeBase64(std::string_view text) {
     std::uint32_t acc = 0;
     int bits = 0;
     for (char c : text) {
-        int v = kTable[static_cast<unsigned char>(c)];
+        const int v = kTable.at(static_cast<unsigned char>(c));
         if (v < 0) return std::nullopt;
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         bits += 6;

@@ -127,6 +127,17 @@ TEST(ToncenterJson, GetMethodStackShapesToncenterUses) {
     EXPECT_EQ(result->stack[5].kind, StackEntry::Kind::kUnsupported);
 }
 
+TEST(ToncenterJson, TuplesNestedTooDeepAreRefused) {
+    json inner = {{"@type", "tvm.stackEntryTuple"}, {"tuple", {{"elements", json::array()}}}};
+    for (int i = 0; i < 300; ++i) {
+        inner = {{"@type", "tvm.stackEntryTuple"}, {"tuple", {{"elements", json::array({inner})}}}};
+    }
+    json result = {{"exit_code", 0}, {"stack", json::array({json::array({"tuple", inner["tuple"]})})}};
+    auto parsed = ParseRunGetMethod(result);
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().code, "chain.bad_response");
+}
+
 TEST(ToncenterJson, AccountStates) {
     auto active = ParseAddressInformation(Result200("address_information_active"));
     ASSERT_TRUE(active.ok()) << active.error().message;
