@@ -11,6 +11,9 @@
 #include "adapters/storage/store_factory.hpp"
 #include "adapters/media/filesystem_media.hpp"
 #include "adapters/system/system.hpp"
+#include "adapters/telegram/bot_api.hpp"
+#include "adapters/telegram/log_messenger.hpp"
+#include "adapters/telegram/paced_messenger.hpp"
 #include "app/config.hpp"
 #include "app/periodic.hpp"
 #include "app/routes.hpp"
@@ -19,6 +22,7 @@
 #include "common/encoding.hpp"
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/notifications/sender.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "http/handlers/system.hpp"
 #include "telegram/init_data.hpp"
@@ -248,6 +252,40 @@ int RunServe(const std::vector<std::string>& args) {
         // Seats freed by expiry, cancellation or lapsed offers go to the waiting lists, in order of arrival.
         const auto offered = orders.OfferFreedSeats();
         if (offered > 0) spdlog::info("offered {} seats to waiting lists", offered);
+    });
+
+    // Telegram: the real Bot API (paced to Telegram's flood limits) with a configured bot token; otherwise the
+    // local messenger that logs what would be sent.
+    std::unique_ptr<ports::Messenger> bot_api;
+    telegram_bot::SystemWaiter waiter;
+    std::unique_ptr<ports::Messenger> messenger;
+    if (config->bot_token.set()) {
+        telegram_bot::BotApiSettings bot_settings;
+        bot_settings.base_url = config->bot_api_url;
+        bot_settings.token = config->bot_token.value;
+        bot_api = std::make_unique<telegram_bot::BotApiClient>(bot_settings);
+        messenger = std::make_unique<telegram_bot::PacedMessenger>(*bot_api, waiter);
+    } else {
+        messenger = std::make_unique<telegram_bot::LogMessenger>();
+    }
+    notifications::SenderSettings sender_settings;
+    sender_settings.mini_app_url = config->public_url + "/app";
+    notifications::NotificationSender sender(*store, *messenger, clock, sender_settings);
+    PeriodicTask deliver("notification delivery", std::chrono::seconds(1), [&sender, first = true]() mutable {
+        if (first) {
+            const auto abandoned = sender.SettleAbandoned();
+            if (abandoned > 0) spdlog::warn("{} notifications were claimed by a process that stopped: marked uncertain",
+                                            abandoned);
+            first = false;
+        }
+        for (;;) {
+            const auto tally = sender.SendDue();
+            if (tally.total() > 0) {
+                spdlog::info("notifications: {} sent, {} skipped, {} failed, {} to retry", tally.sent, tally.skipped,
+                             tally.failed, tally.retrying);
+            }
+            if (tally.total() == 0) break;
+        }
     });
 
     registrations::RegistrationService registrations(*store, clock);

@@ -500,6 +500,21 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
     bulk.deferred.clear();
 }
 
+namespace {
+
+/// Queues the buyer's "your ticket is ready" message with the change that paid the order (once per order).
+void QueuePaid(ports::Transaction& tx, const std::string& order_uuid, std::int64_t user_id, std::int64_t event_id,
+               std::int64_t now) {
+    const auto event = tx.Execute("SELECT event_uuid, title FROM events WHERE event_id = $1", {event_id});
+    if (event.empty()) return;
+    const json payload = {{"order_uuid", order_uuid},
+                          {"event_uuid", AsText(event.rows[0][0])},
+                          {"title", AsText(event.rows[0][1])}};
+    notifications::Queue(tx, user_id, "order.paid", payload, "order.paid:" + order_uuid, now);
+}
+
+}  // namespace
+
 Result<OrderService::Placed> OrderService::Place(const identity::Principal& buyer,
                                                  const json& body,
                                                  const std::string& idempotency_key) {
@@ -932,6 +947,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                     promo ? SqlValue(promo->id) : SqlValue{}});
         if (free) {
             IssueTickets(tx, random_, order.uuid, event_id, ticket_type_id, buyer.user_id, quantity, now);
+            QueuePaid(tx, order.uuid, buyer.user_id, event_id, now);
             order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid});
         }
         return Placed{std::move(order), true};
@@ -987,6 +1003,7 @@ bool OrderService::MarkPaid(const std::string& uuid, const std::string& payment_
         tx.Execute(kSettleSql, {order->ticket_type_id, order->quantity, now});
         tx.Execute("UPDATE orders SET payment_tx_hash = $2 WHERE uuid = $1", {uuid, TextOrNull(payment_tx_hash)});
         IssueTickets(tx, random_, uuid, order->event_id, order->ticket_type_id, order->user_id, order->quantity, now);
+        QueuePaid(tx, uuid, order->user_id, order->event_id, now);
         return true;
     });
 }
