@@ -77,6 +77,9 @@ Tasks:
       outside Telegram: POST /api/v1/auth/telegram {"init_data": "<output>"}.
   grant-admin ID
       Give user ID (who must have signed in once) the admin role.
+  telegram-setup
+      Point the bot (ONTON_BOT_TOKEN) at this platform: setWebhook to <ONTON_PUBLIC_URL>/telegram/webhook with
+      ONTON_TELEGRAM_WEBHOOK_SECRET, and a menu button that opens the Mini App at <ONTON_PUBLIC_URL>/app.
 
 Options for every task:
   --config FILE  TOML configuration file (environment variables override it)
@@ -288,6 +291,8 @@ int RunServe(const std::vector<std::string>& args) {
         }
     });
 
+    bot::BotService bot(*store, *messenger, clock, {.mini_app_url = config->public_url + "/app"});
+
     registrations::RegistrationService registrations(*store, clock);
     std::unique_ptr<media::FilesystemMedia> media_store;
     try {
@@ -310,7 +315,10 @@ int RunServe(const std::vector<std::string>& args) {
                   .system = {.ping_store = [&store] { store->Ping(); },
                              .metrics = &metrics,
                              .version = kVersion,
-                             .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))}});
+                             .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))},
+                  .bot = &bot,
+                  .telegram_webhook_secret = config->telegram_webhook_secret.value,
+                  .bot_username = config->bot_username});
 
     http::Server server(config->http, router, metrics);
     try {
@@ -448,6 +456,41 @@ int AdminGrantAdmin(const Config& config, ports::Store& store, const std::vector
     return 0;
 }
 
+int AdminTelegramSetup(const Config& config, const std::vector<std::string>& args) {
+    if (!args.empty()) {
+        std::cerr << "onton admin telegram-setup: takes no arguments\n" << kAdminUsage;
+        return 2;
+    }
+    if (!config.bot_token.set() || !config.telegram_webhook_secret.set()) {
+        std::cerr << "onton admin telegram-setup: set ONTON_BOT_TOKEN (from @BotFather) and "
+                     "ONTON_TELEGRAM_WEBHOOK_SECRET first\n";
+        return 2;
+    }
+    if (config.public_url.rfind("https://", 0) != 0) {
+        std::cerr << "onton admin telegram-setup: Telegram calls webhooks over HTTPS only; ONTON_PUBLIC_URL is "
+                  << config.public_url << "\n";
+        return 2;
+    }
+    telegram_bot::BotApiSettings settings;
+    settings.base_url = config.bot_api_url;
+    settings.token = config.bot_token.value;
+    telegram_bot::BotApiClient client(settings);
+    ports::WebhookSettings webhook;
+    webhook.url = config.public_url + "/telegram/webhook";
+    webhook.secret_token = config.telegram_webhook_secret.value;
+    webhook.allowed_updates = {"message", "callback_query", "pre_checkout_query", "my_chat_member"};
+    if (auto set = client.SetWebhook(webhook); !set) {
+        std::cerr << "onton admin telegram-setup: setWebhook failed: " << set.error().message << "\n";
+        return 1;
+    }
+    if (auto menu = client.SetChatMenuButton("Onton", config.public_url + "/app"); !menu) {
+        std::cerr << "onton admin telegram-setup: setChatMenuButton failed: " << menu.error().message << "\n";
+        return 1;
+    }
+    std::cout << "webhook: " << webhook.url << "\nmenu button: " << config.public_url << "/app\n";
+    return 0;
+}
+
 }  // namespace
 
 int RunAdmin(const std::vector<std::string>& args) {
@@ -469,13 +512,14 @@ int RunAdmin(const std::vector<std::string>& args) {
         }
         rest.push_back(args[i]);
     }
-    if (task != "init-data" && task != "grant-admin") {
+    if (task != "init-data" && task != "grant-admin" && task != "telegram-setup") {
         std::cerr << "onton admin: unknown task '" << task << "'\n" << kAdminUsage;
         return 2;
     }
     auto config = LoadOrReport(config_file);
     if (!config) return 2;
     SetUpLogging("warn");
+    if (task == "telegram-setup") return AdminTelegramSetup(*config, rest);
     try {
         auto store = storage::OpenStore(config->database);
         // The embedded default creates its schema on first use, whichever command comes first.

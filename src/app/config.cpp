@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -174,6 +175,27 @@ const std::vector<Setting>& Settings() {
         {"ONTON_TON_API_URL", "ton.api_url",
          UrlSetting([](Config& c) -> std::string& { return c.ton_api_url; }, {"http://", "https://"}, true)},
         {"ONTON_TON_API_KEY", "ton.api_key", SecretSetting(&Config::ton_api_key)},
+        {"ONTON_TELEGRAM_WEBHOOK_SECRET", "telegram.webhook_secret",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             const bool ok = !raw.empty() && raw.size() <= 256 &&
+                             std::all_of(raw.begin(), raw.end(), [](char ch) {
+                                 return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-';
+                             });
+             if (!ok) return std::string("expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)");
+             c.telegram_webhook_secret.value = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_BOT_USERNAME", "telegram.bot_username",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             std::string name = !raw.empty() && raw.front() == '@' ? raw.substr(1) : raw;
+             const bool ok = name.size() >= 5 && name.size() <= 32 &&
+                             std::all_of(name.begin(), name.end(), [](char ch) {
+                                 return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_';
+                             });
+             if (!ok) return std::string("expected a bot username: 5-32 of A-Z, a-z, 0-9 and _");
+             c.bot_username = name;
+             return std::nullopt;
+         }},
         {"ONTON_PLATFORM_WALLET_MNEMONIC", "ton.platform_wallet_mnemonic",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              std::vector<std::string> words;
@@ -382,6 +404,8 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("ton.platform_wallet_mnemonic = {}", secret(platform_wallet_mnemonic)),
         fmt::format("ton.platform_wallet_key_file = {}", or_default(platform_wallet_key_file, "(unset)")),
         fmt::format("telegram.bot_token = {}", secret(bot_token)),
+        fmt::format("telegram.webhook_secret = {}, bot_username = {}", secret(telegram_webhook_secret),
+                    or_default(bot_username, "(any)")),
         fmt::format("telegram.bot_api_url = {}", bot_api_url),
         fmt::format("telegram.public_key = {}", or_default(telegram_public_key, "(none: signature ignored)")),
         fmt::format("orders.ttl_seconds = {}, expiry_sweep_seconds = {}, max_batch = {}, sold_out_hint_ms = {}, "

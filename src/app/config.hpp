@@ -36,6 +36,9 @@ struct Config {
 
     Secret bot_token;
     std::string bot_api_url = "https://api.telegram.org";
+    /// The X-Telegram-Bot-Api-Secret-Token of the webhook (1-256 of [A-Za-z0-9_-]); unset: the webhook is closed.
+    Secret telegram_webhook_secret;
+    std::string bot_username;  ///< without '@'; commands addressed to another bot are ignored
     /// Telegram's Ed25519 key for initData's third-party `signature` (hex); empty ignores that field.
     std::string telegram_public_key = "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d";
 

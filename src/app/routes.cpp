@@ -5,6 +5,7 @@
 #include "http/handlers/media.hpp"
 #include "http/handlers/orders.hpp"
 #include "http/handlers/registrations.hpp"
+#include "http/handlers/telegram.hpp"
 
 namespace onton::app {
 
@@ -19,6 +20,12 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
                           .identity = services.identity,
                           .public_url = services.public_url,
                           .max_image_bytes = services.max_image_bytes});
+    if (services.bot != nullptr) {
+        http::AddTelegramRoutes(router,
+                                {.bot = *services.bot,
+                                 .webhook_secret = services.telegram_webhook_secret,
+                                 .bot_username = services.bot_username});
+    }
     http::AddSystemRoutes(router, std::move(services.system));
 }
 

@@ -8,6 +8,7 @@
 #include "domain/identity/identity.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/registrations/registrations.hpp"
+#include "domain/bot/bot.hpp"
 #include "http/handlers/system.hpp"
 #include "ports/media.hpp"
 #include "http/router.hpp"
@@ -24,6 +25,9 @@ struct RouteServices {
     const ports::Clock& clock;
     std::string public_url;
     http::SystemRoutesDeps system;
+    bot::BotService* bot = nullptr;  ///< the Telegram webhook's handler; null: no webhook route
+    std::string telegram_webhook_secret;
+    std::string bot_username;
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);

@@ -39,6 +39,7 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"promo.invalid", status::unprocessable_entity},
     ErrorCodeEntry{"registration.required", status::forbidden},
     ErrorCodeEntry{"promo.exhausted", status::conflict},
+    ErrorCodeEntry{"telegram.invalid_update", status::bad_request},
     // Infrastructure.
     ErrorCodeEntry{"service.unavailable", status::service_unavailable},
     ErrorCodeEntry{"service.shutting_down", status::service_unavailable},

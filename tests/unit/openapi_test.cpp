@@ -4,6 +4,7 @@
 
 #include "adapters/media/filesystem_media.hpp"
 #include "adapters/storage/store_factory.hpp"
+#include "adapters/telegram/log_messenger.hpp"
 #include "app/routes.hpp"
 #include "common/embedded.hpp"
 #include "support/fakes.hpp"
@@ -33,6 +34,8 @@ TEST(OpenApi, DocumentsEveryRoute) {
     registrations::RegistrationService registrations(*store, clock);
     test::TempDir media_dir;
     media::FilesystemMedia media(media_dir.path());
+    telegram_bot::LogMessenger messenger;
+    bot::BotService bot(*store, messenger, clock, {});
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -42,7 +45,10 @@ TEST(OpenApi, DocumentsEveryRoute) {
                   .media = media,
                   .clock = clock,
                   .public_url = "",
-                  .system = {}});
+                  .system = {},
+                  .bot = &bot,
+                  .telegram_webhook_secret = "",
+                  .bot_username = ""});
     ASSERT_GT(router.routes().size(), 15U);
     for (const auto& route : router.routes()) {
         const auto block = PathBlock(doc, route.pattern);
