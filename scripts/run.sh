@@ -51,7 +51,7 @@ if [ -z "${ONTON_TON_API_URL:-}" ]; then
     (umask 077 && sed -n 's/^platform-mnemonic //p' "$state/stdout" >"$state/platform.mnemonic")
   fi
   platform=$(awk '$1 == "platform" { print $3; exit }' "$state/stdout")
-  export ONTON_TON_API_URL="http://127.0.0.1:$port"
+  export ONTON_TON_API_URL="http://127.0.0.1:$port/api/v2"
   export ONTON_PLATFORM_WALLET_ADDRESS="${ONTON_PLATFORM_WALLET_ADDRESS:-$platform}"
   echo "local TON chain (tools/ton-emulator) at $ONTON_TON_API_URL; platform wallet $platform"
 fi

@@ -11,6 +11,7 @@
 #include "adapters/storage/store_factory.hpp"
 #include "adapters/media/filesystem_media.hpp"
 #include "adapters/system/system.hpp"
+#include "adapters/chain/toncenter.hpp"
 #include "adapters/telegram/bot_api.hpp"
 #include "adapters/telegram/log_messenger.hpp"
 #include "adapters/telegram/paced_messenger.hpp"
@@ -23,6 +24,7 @@
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
 #include "domain/notifications/sender.hpp"
+#include "domain/payments/watcher.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "http/handlers/system.hpp"
 #include "telegram/init_data.hpp"
@@ -292,6 +294,35 @@ int RunServe(const std::vector<std::string>& args) {
     });
 
     bot::BotService bot(*store, *messenger, clock, {.mini_app_url = config->public_url + "/app"});
+
+    // Payments: the platform wallet's incoming transactions, through the toncenter API (the local emulator that
+    // scripts/run.sh starts, or toncenter), applied to orders by their comments.
+    std::unique_ptr<chain::ToncenterChain> chain;
+    std::unique_ptr<payments::PaymentWatcher> watcher;
+    std::unique_ptr<PeriodicTask> watching;
+    if (!config->ton_api_url.empty() && !config->platform_wallet_address.empty()) {
+        chain::ToncenterConfig chain_config;
+        chain_config.base_url = config->ton_api_url;
+        chain_config.api_key = config->ton_api_key.value;
+        if (config->ton_api_url.find("://127.0.0.1") != std::string::npos ||
+            config->ton_api_url.find("://localhost") != std::string::npos) {
+            chain_config.requests_per_second = 0;  // the local emulator has no rate limit
+        }
+        chain = std::make_unique<chain::ToncenterChain>(chain_config);
+        watcher = std::make_unique<payments::PaymentWatcher>(
+            *store, *chain, orders, clock, payments::WatcherSettings{config->platform_wallet_address, 50});
+        watching = std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&watcher] {
+            const auto tally = watcher->Poll();
+            if (!tally) {
+                spdlog::warn("payment watcher: {} ({})", tally.error().message, tally.error().code);
+            } else if (tally->seen > 0) {
+                spdlog::info("payments: {} new, {} orders paid, {} underpaid, {} owed back, {} unmatched", tally->seen,
+                             tally->paid, tally->underpaid, tally->refund_due, tally->unmatched);
+            }
+        });
+    } else {
+        spdlog::info("payments are not watched: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_ADDRESS");
+    }
 
     registrations::RegistrationService registrations(*store, clock);
     std::unique_ptr<media::FilesystemMedia> media_store;

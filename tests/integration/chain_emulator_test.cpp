@@ -12,6 +12,7 @@
 #include <string>
 
 #include "adapters/chain/toncenter.hpp"
+#include "support/emulator_control.hpp"
 
 namespace onton::chain {
 namespace {
@@ -22,40 +23,8 @@ using ports::ChainTxId;
 using ports::StackEntry;
 using ports::TransactionsQuery;
 
-std::string Env(const char* name) {
-    const char* value = std::getenv(name);
-    return value == nullptr ? std::string() : std::string(value);
-}
-
-std::size_t Collect(char* data, std::size_t size, std::size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
-    return size * count;
-}
-
-/// Calls a /emulator/* control route and returns its result (fails the test on any error).
-json Control(const std::string& method, const std::string& route, const json& body = nullptr) {
-    CURL* curl = curl_easy_init();
-    std::string url = Env("ONTON_TEST_TON_CONTROL") + route;
-    std::string payload = body.is_null() ? std::string() : body.dump();
-    std::string out;
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-    if (method == "POST") curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.c_str());
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    EXPECT_EQ(rc, CURLE_OK) << url;
-    EXPECT_EQ(status, 200) << url << ": " << out;
-    json reply = json::parse(out, nullptr, false);
-    EXPECT_TRUE(reply.is_object() && reply.value("ok", false)) << out;
-    return reply.is_object() ? reply.value("result", json()) : json();
-}
+using test::Control;
+using test::Env;
 
 ToncenterConfig EmulatorConfig() {
     ToncenterConfig config;

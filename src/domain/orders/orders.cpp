@@ -994,6 +994,48 @@ Result<Order> OrderService::Cancel(const identity::Principal& caller, const std:
     return canceled;
 }
 
+OrderService::PaymentResult OrderService::ApplyPayment(ports::Transaction& tx,
+                                                      const std::string& uuid,
+                                                      std::int64_t value,
+                                                      std::int64_t received_total,
+                                                      const std::string& payment_tx_hash,
+                                                      std::int64_t now) {
+    auto order = FindOrder(tx, uuid);
+    if (!order) return {PaymentOutcome::kRefundDue, value};
+    const auto settle = [&](OrderState from, bool seats_reserved) {
+        if (!TransitionOrder(tx, uuid, from, OrderState::kPaid, now)) return false;
+        if (seats_reserved) tx.Execute(kSettleSql, {order->ticket_type_id, order->quantity, now});
+        tx.Execute("UPDATE orders SET payment_tx_hash = $2 WHERE uuid = $1", {uuid, TextOrNull(payment_tx_hash)});
+        IssueTickets(tx, random_, uuid, order->event_id, order->ticket_type_id, order->user_id, order->quantity, now);
+        QueuePaid(tx, uuid, order->user_id, order->event_id, now);
+        return true;
+    };
+    // The excess is what this payment brought beyond the total (earlier payments were below it).
+    const auto excess = std::min(value, std::max<std::int64_t>(0, received_total - order->total_price));
+    switch (order->state) {
+        case OrderState::kCreated:
+            if (received_total < order->total_price) return {PaymentOutcome::kUnderpaid, 0};
+            if (settle(OrderState::kCreated, true)) return {PaymentOutcome::kPaid, excess};
+            return {PaymentOutcome::kAlreadySettled, value};
+        case OrderState::kExpired: {
+            if (received_total < order->total_price) return {PaymentOutcome::kRefundDue, value};
+            // Late: sell the seats again if they are still there (the same guard as any sale).
+            if (tx.Execute(kSellFreeSql, {order->ticket_type_id, order->quantity, now}).rows_affected == 0) {
+                return {PaymentOutcome::kRefundDue, value};
+            }
+            if (settle(OrderState::kExpired, false)) return {PaymentOutcome::kLatePaid, excess};
+            return {PaymentOutcome::kAlreadySettled, value};
+        }
+        case OrderState::kCanceled:
+        case OrderState::kFailed:
+            return {PaymentOutcome::kRefundDue, value};
+        case OrderState::kPaid:
+        case OrderState::kRefunded:
+            return {PaymentOutcome::kAlreadySettled, value};
+    }
+    return {PaymentOutcome::kRefundDue, value};
+}
+
 bool OrderService::MarkPaid(const std::string& uuid, const std::string& payment_tx_hash) {
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) {

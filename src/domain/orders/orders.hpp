@@ -193,6 +193,29 @@ public:
     /// payment watcher (and tests). Returns false when the order was not awaiting payment.
     [[nodiscard]] bool MarkPaid(const std::string& uuid, const std::string& payment_tx_hash);
 
+    /// What the money received for an order did to it.
+    enum class PaymentOutcome {
+        kPaid,            ///< created → paid (the excess, if any, is due back)
+        kUnderpaid,       ///< less than the total so far: the order stays payable for the difference until expiry
+        kLatePaid,        ///< expired → paid: the seats were still free
+        kRefundDue,       ///< expired with no seat left, canceled or failed: this payment (and any earlier
+                          ///< partial ones, which the caller marks) is due back
+        kAlreadySettled,  ///< the order was paid (or refunded) before: this payment is due back
+    };
+    struct PaymentResult {
+        PaymentOutcome outcome = PaymentOutcome::kUnderpaid;
+        std::int64_t refund_due = 0;  ///< nanotons of this payment to send back
+    };
+    /// Applies a payment to the order with this uuid inside the caller's transaction (the payment watcher records
+    /// the chain transaction in the same one). `received_total` is every payment to the order so far, this one
+    /// (`value`) included. Settles at most once: the state change is a compare-and-set.
+    PaymentResult ApplyPayment(ports::Transaction& tx,
+                               const std::string& uuid,
+                               std::int64_t value,
+                               std::int64_t received_total,
+                               const std::string& payment_tx_hash,
+                               std::int64_t now);
+
     /// Expires up to `batch` unpaid orders past their expiry and returns their seats; returns how many it expired.
     std::int64_t ExpireDue(std::int64_t batch = 500);
 

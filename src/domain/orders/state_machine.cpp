@@ -44,6 +44,8 @@ bool IsAllowed(OrderState from, OrderState to) noexcept {
         case OrderState::kPaid:
             return to == OrderState::kRefunded;
         case OrderState::kExpired:
+            // A payment that arrives after the expiry while seats are still free (the payment watcher).
+            return to == OrderState::kPaid;
         case OrderState::kCanceled:
         case OrderState::kFailed:
         case OrderState::kRefunded:

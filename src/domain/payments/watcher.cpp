@@ -1,0 +1,135 @@
+#include "domain/payments/watcher.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace onton::payments {
+namespace {
+
+using ports::AsInt;
+using ports::AsOptionalText;
+using ports::SqlValue;
+
+constexpr std::string_view kRecordSql = R"(
+INSERT INTO transactions (hash, lt, account, counterparty, value, type, direction, comment, order_uuid, utime,
+                          created_at, outcome, refund_due)
+VALUES ($1, $2, $3, $4, $5, $6, 'in', $7, $8, $9, $10, $11, $12)
+ON CONFLICT (hash) DO NOTHING)";
+constexpr std::string_view kCursorSql = R"(
+INSERT INTO watch_wallets (address, last_lt, last_hash, updated_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (address) DO UPDATE SET last_lt = excluded.last_lt, last_hash = excluded.last_hash,
+                                    updated_at = excluded.updated_at
+WHERE watch_wallets.last_lt < excluded.last_lt)";
+
+std::int64_t ClampValue(std::uint64_t nanotons) {
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(nanotons, std::numeric_limits<std::int64_t>::max()));
+}
+
+}  // namespace
+
+PaymentWatcher::PaymentWatcher(ports::Store& store,
+                               ports::Chain& chain,
+                               orders::OrderService& orders,
+                               const ports::Clock& clock,
+                               WatcherSettings settings)
+    : store_(store), chain_(chain), orders_(orders), clock_(clock), settings_(std::move(settings)) {}
+
+Result<PollTally> PaymentWatcher::Poll() {
+    const auto cursor_lt = store_.Transact(
+        [&](ports::Transaction& tx) {
+            const auto rs = tx.Execute("SELECT last_lt FROM watch_wallets WHERE address = $1", {settings_.wallet_address});
+            return rs.empty() ? std::int64_t{0} : AsInt(rs.rows[0][0]);
+        },
+        {.read_only = true});
+    // Newest first from the API: page back until the cursor, then apply oldest first.
+    std::vector<ports::ChainTransaction> fresh;
+    ports::TransactionsQuery query;
+    query.address = settings_.wallet_address;
+    query.limit = settings_.page;
+    query.after_lt = static_cast<std::uint64_t>(cursor_lt);
+    for (;;) {
+        auto page = chain_.GetTransactions(query);
+        if (!page) return page.error();
+        const auto got = page->size();
+        for (auto& t : *page) fresh.push_back(std::move(t));
+        if (got < settings_.page || fresh.empty()) break;
+        query.before = fresh.back().id;
+    }
+    std::reverse(fresh.begin(), fresh.end());
+    PollTally tally;
+    for (const auto& transaction : fresh) Apply(transaction, tally);
+    return tally;
+}
+
+void PaymentWatcher::Apply(const ports::ChainTransaction& transaction, PollTally& tally) {
+    const auto now = clock_.NowUnix();
+    const bool incoming = transaction.in_msg && !transaction.in_msg->IsExternalIn() &&
+                          transaction.in_msg->value_nanotons > 0;
+    const auto counted = store_.Transact([&](ports::Transaction& tx) {
+        PollTally local;  // added to the pass's tally after the commit, so a retried body does not count twice
+        const auto lt = static_cast<std::int64_t>(transaction.id.lt);
+        if (incoming) {
+            const auto& msg = *transaction.in_msg;
+            const auto value = ClampValue(msg.value_nanotons);
+            std::string outcome = msg.comment ? "unknown_comment" : "no_comment";
+            std::string type = "pending";
+            std::int64_t refund_due = 0;
+            std::optional<std::string> order_uuid;
+            if (msg.comment) {
+                const auto order = tx.Execute("SELECT uuid FROM orders WHERE payment_comment = $1", {*msg.comment});
+                if (!order.empty()) order_uuid = ports::AsText(order.rows[0][0]);
+            }
+            const auto recorded = tx.Execute(
+                kRecordSql,
+                {transaction.id.hash, lt, settings_.wallet_address, msg.source, value, type,
+                 ports::TextOrNull(msg.comment.value_or("")), ports::TextOrNull(order_uuid.value_or("")),
+                 transaction.utime, now, outcome, std::int64_t{0}});
+            if (recorded.rows_affected == 1) {
+                ++local.seen;
+                if (!order_uuid) {
+                    ++local.unmatched;
+                } else {
+                    const auto received = AsInt(
+                        tx.Execute("SELECT COALESCE(SUM(value), 0) FROM transactions WHERE order_uuid = $1", {*order_uuid})
+                            .rows.at(0)[0]);
+                    const auto result = orders_.ApplyPayment(tx, *order_uuid, value, received, transaction.id.hash, now);
+                    using Outcome = orders::OrderService::PaymentOutcome;
+                    refund_due = result.refund_due;
+                    switch (result.outcome) {
+                        case Outcome::kPaid:
+                            outcome = "paid", type = "paid", ++local.paid;
+                            break;
+                        case Outcome::kLatePaid:
+                            outcome = "late_paid", type = "paid", ++local.paid;
+                            break;
+                        case Outcome::kUnderpaid:
+                            outcome = "underpaid", ++local.underpaid;
+                            break;
+                        case Outcome::kRefundDue:
+                            outcome = "refund_due", type = "failed";
+                            // Earlier partial payments of an order that can no longer be paid are owed back too.
+                            tx.Execute("UPDATE transactions SET outcome = 'refund_due', type = 'failed', refund_due = "
+                                       "value WHERE order_uuid = $1 AND outcome = 'underpaid'",
+                                       {*order_uuid});
+                            break;
+                        case Outcome::kAlreadySettled:
+                            outcome = "already_settled", type = "failed";
+                            break;
+                    }
+                    if (refund_due > 0) ++local.refund_due;
+                    tx.Execute("UPDATE transactions SET outcome = $2, type = $3, refund_due = $4 WHERE hash = $1",
+                               {transaction.id.hash, outcome, type, refund_due});
+                }
+            }
+        }
+        tx.Execute(kCursorSql, {settings_.wallet_address, lt, transaction.id.hash, now});
+        return local;
+    });
+    tally.seen += counted.seen;
+    tally.paid += counted.paid;
+    tally.underpaid += counted.underpaid;
+    tally.refund_due += counted.refund_due;
+    tally.unmatched += counted.unmatched;
+}
+
+}  // namespace onton::payments

@@ -1,0 +1,200 @@
+// The payment watcher against the real TON emulator (fixture ton_emulator): participants pay orders from emulator
+// wallets with the orders' comments, the TVM executes the transfers, and the watcher reads them through the
+// toncenter client. Each test watches a wallet of its own, so tests may share the emulator.
+#include "domain/payments/watcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "adapters/chain/toncenter.hpp"
+#include "domain/events/events.hpp"
+#include "support/emulator_control.hpp"
+#include "support/fakes.hpp"
+#include "support/process.hpp"
+#include "support/test_store.hpp"
+
+namespace onton::payments {
+namespace {
+
+using identity::Principal;
+using identity::Role;
+using nlohmann::json;
+
+constexpr std::int64_t kOwner = 10;
+constexpr std::int64_t kBuyer = 11;
+constexpr std::int64_t kPrice = 2'000'000'000;  // 2 TON
+
+Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
+
+class Watcher : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_FALSE(test::Env("ONTON_TEST_TON_URL").empty()) << "run under ctest (fixture ton_emulator)";
+        clock_.Set(std::time(nullptr));
+        db_ = test::OpenTestStore("sqlite", dir_.path());
+        for (const auto id : {kOwner, kBuyer}) {
+            db_.store->Transact([&](ports::Transaction& tx) {
+                tx.Execute("INSERT INTO users (user_id, first_name, role, created_at, updated_at) VALUES ($1, 'U', "
+                           "'user', 1, 1)",
+                           {id});
+            });
+        }
+        events_ = std::make_unique<events::EventService>(*db_.store, clock_, random_);
+        orders::OrderSettings settings;
+        settings.order_ttl_seconds = 600;
+        orders_ = std::make_unique<orders::OrderService>(*db_.store, clock_, random_, settings);
+        // The wallet this test watches: its own, so other tests' payments do not show up in it.
+        wallet_ = test::Control("POST", "/wallets", json{{"version", "v5r1"}, {"balance_nano", "1000000000"}})["address"];
+        chain::ToncenterConfig config;
+        config.base_url = test::Env("ONTON_TEST_TON_URL");
+        config.requests_per_second = 0;
+        chain_ = std::make_unique<chain::ToncenterChain>(config);
+
+        const auto e = events_->Create(As(kOwner),
+                                       {{"title", "Paid meetup"},
+                                        {"description", "Bring TON"},
+                                        {"start_date", clock_.NowUnix() + 86400},
+                                        {"end_date", clock_.NowUnix() + 90000},
+                                        {"participation_type", "in_person"},
+                                        {"location", "Berlin"}});
+        ASSERT_TRUE(e) << e.error().message;
+        event_uuid_ = e->event_uuid;
+        const auto t = events_->AddTicketType(As(kOwner), event_uuid_,
+                                              {{"name", "General"}, {"price", std::to_string(kPrice)}, {"supply", 3}});
+        ASSERT_TRUE(t) << t.error().message;
+        type_id_ = t->id;
+        ASSERT_TRUE(events_->Publish(As(kOwner), event_uuid_));
+    }
+
+    PaymentWatcher MakeWatcher() {
+        WatcherSettings settings;
+        settings.wallet_address = wallet_;
+        settings.page = 2;  // small pages, so that paging back is exercised
+        return PaymentWatcher(*db_.store, *chain_, *orders_, clock_, settings);
+    }
+
+    orders::Order Order(const std::string& key) {
+        auto placed = orders_->Place(As(kBuyer), {{"event_uuid", event_uuid_}, {"ticket_type_id", type_id_}}, key);
+        EXPECT_TRUE(placed) << placed.error().message;
+        return placed->order;
+    }
+
+    void Pay(std::int64_t nanotons, const std::string& comment) {
+        test::Control("POST", "/transfer",
+                      json{{"from", 0}, {"to", wallet_}, {"amount_nano", std::to_string(nanotons)}, {"comment", comment}});
+    }
+
+    json Recorded(const std::string& comment) {
+        return db_.store->Transact([&](ports::Transaction& tx) {
+            json out = json::array();
+            for (const auto& r : tx.Execute("SELECT outcome, refund_due, value FROM transactions WHERE comment = $1 "
+                                            "ORDER BY lt",
+                                            {comment})
+                                     .rows) {
+                out.push_back({{"outcome", ports::AsText(r[0])}, {"refund_due", ports::AsInt(r[1])},
+                               {"value", ports::AsInt(r[2])}});
+            }
+            return out;
+        });
+    }
+
+    std::string OrderState(const std::string& uuid) {
+        auto order = orders_->Get(As(kBuyer), uuid);
+        return order ? std::string(orders::StateName(order->state)) : "missing";
+    }
+
+    test::TempDir dir_;
+    test::TestStore db_;
+    test::FakeClock clock_;
+    test::FakeRandom random_;
+    std::unique_ptr<events::EventService> events_;
+    std::unique_ptr<orders::OrderService> orders_;
+    std::unique_ptr<chain::ToncenterChain> chain_;
+    std::string wallet_;
+    std::string event_uuid_;
+    std::int64_t type_id_ = 0;
+};
+
+TEST_F(Watcher, AnExactPaymentPaysTheOrderOnceAcrossRestarts) {
+    const auto order = Order("one");
+    ASSERT_FALSE(order.payment_comment.empty());
+    Pay(kPrice, order.payment_comment);
+    auto watcher = MakeWatcher();
+    auto first = watcher.Poll();
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_EQ(first->paid, 1);
+    EXPECT_EQ(OrderState(order.uuid), "paid");
+    auto mine = orders_->MyTickets(As(kBuyer));
+    ASSERT_TRUE(mine);
+    EXPECT_EQ(mine->size(), 1U) << "the ticket is issued";
+    EXPECT_EQ(Recorded(order.payment_comment)[0]["outcome"], "paid");
+
+    EXPECT_EQ(watcher.Poll()->seen, 0) << "the cursor moved past it";
+    EXPECT_EQ(MakeWatcher().Poll()->seen, 0) << "and a restarted watcher starts there";
+    // Even a lost cursor does not pay twice: the transaction's hash is already recorded.
+    db_.store->Transact([&](ports::Transaction& tx) { tx.Execute("DELETE FROM watch_wallets"); });
+    const auto again = MakeWatcher().Poll();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->seen, 0);
+    EXPECT_EQ(orders_->MyTickets(As(kBuyer))->size(), 1U);
+}
+
+TEST_F(Watcher, UnderpaymentWaitsForTheDifferenceAndOverpaymentIsOwedBack) {
+    const auto order = Order("two");
+    Pay(kPrice / 2, order.payment_comment);
+    auto watcher = MakeWatcher();
+    EXPECT_EQ(watcher.Poll()->underpaid, 1);
+    EXPECT_EQ(OrderState(order.uuid), "created") << "still payable";
+    Pay(kPrice / 2 + 300'000'000, order.payment_comment);  // the rest, and 0.3 TON more
+    const auto second = watcher.Poll();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->paid, 1);
+    EXPECT_EQ(OrderState(order.uuid), "paid");
+    const auto rows = Recorded(order.payment_comment);
+    ASSERT_EQ(rows.size(), 2U);
+    EXPECT_EQ(rows[0]["outcome"], "underpaid");
+    EXPECT_EQ(rows[1]["outcome"], "paid");
+    EXPECT_EQ(rows[1]["refund_due"], 300'000'000) << "the excess is recorded for refund";
+
+    Pay(kPrice, order.payment_comment);  // paid twice
+    EXPECT_EQ(watcher.Poll()->refund_due, 1);
+    EXPECT_EQ(Recorded(order.payment_comment)[2]["outcome"], "already_settled");
+    EXPECT_EQ(Recorded(order.payment_comment)[2]["refund_due"], kPrice);
+}
+
+TEST_F(Watcher, LatePaymentsAndUnknownCommentsAreRecorded) {
+    const auto late = Order("late");
+    clock_.Advance(601);
+    EXPECT_EQ(orders_->ExpireDue(), 1);
+    Pay(kPrice, late.payment_comment);
+    Pay(12345, "no such order");
+    auto watcher = MakeWatcher();
+    const auto tally = watcher.Poll();
+    ASSERT_TRUE(tally) << tally.error().message;
+    EXPECT_EQ(tally->paid, 1) << "the seat was still free";
+    EXPECT_EQ(tally->unmatched, 2) << "the unknown comment, and the emulator's funding of the wallet (no comment)";
+    EXPECT_EQ(OrderState(late.uuid), "paid");
+    EXPECT_EQ(Recorded(late.payment_comment)[0]["outcome"], "late_paid");
+    EXPECT_EQ(Recorded("no such order")[0]["outcome"], "unknown_comment");
+    EXPECT_EQ(db_.store->Transact([&](ports::Transaction& tx) {
+        return ports::AsInt(
+            tx.Execute("SELECT count(*) FROM transactions WHERE outcome = 'no_comment' AND comment IS NULL").rows[0][0]);
+    }),
+              1);
+
+    // Sold out by others, an expired order's late payment is owed back in full.
+    const auto missed = Order("missed");
+    clock_.Advance(601);
+    EXPECT_EQ(orders_->ExpireDue(), 1);
+    (void)Order("other-1");
+    (void)Order("other-2");
+    Pay(kPrice, missed.payment_comment);
+    EXPECT_EQ(watcher.Poll()->refund_due, 1);
+    EXPECT_EQ(OrderState(missed.uuid), "expired");
+    EXPECT_EQ(Recorded(missed.payment_comment)[0]["outcome"], "refund_due");
+    EXPECT_EQ(Recorded(missed.payment_comment)[0]["refund_due"], kPrice);
+}
+
+}  // namespace
+}  // namespace onton::payments
