@@ -136,7 +136,8 @@ function cellTrees() {
 
 function bigToHex(value, bits) {
   const width = Math.ceil(bits / 8);
-  let v = value < 0n ? (1n << BigInt(width * 8)) + value : value;  // two's complement over whole bytes
+  if (width === 0) return '';
+  const v = value < 0n ? (1n << BigInt(width * 8)) + value : value;  // two's complement over whole bytes
   let s = v.toString(16);
   s = s.padStart(width * 2, '0');
   return s;
