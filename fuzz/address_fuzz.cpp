@@ -1,5 +1,6 @@
 // libFuzzer target: the address parser (raw and user-friendly) and the BOC text decoder on arbitrary text. An
-// accepted address must print to forms that parse back to the same account and flags, and normalise to its raw form.
+// accepted address must print to forms that parse back to the same account and flags, and normalise to its
+// raw form.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -1,6 +1,6 @@
-// libFuzzer target: the bag-of-cells parser on arbitrary bytes. Besides "no crash, no leak, no UB" it checks that
-// whatever parses survives a round trip: serialized again (every option) it parses to the same hashes. Each
-// parsed root is also read as a comment, the other parser that walks untrusted cells.
+// libFuzzer target: the bag-of-cells parser on arbitrary bytes. Besides "no crash, no leak, no UB" it checks
+// that whatever parses survives a round trip: serialized again (every option) it parses to the same hashes.
+// Each parsed root is also read as a comment, the other parser that walks untrusted cells.
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             auto reparsed = ParseBoc(again);
             Check(reparsed.ok());
             Check(reparsed->size() == roots->size());
-            for (std::size_t i = 0; i < roots->size(); ++i) Check((*reparsed)[i]->hash() == (*roots)[i]->hash());
+            for (std::size_t i = 0; i < roots->size(); ++i)
+                Check((*reparsed)[i]->hash() == (*roots)[i]->hash());
         }
     }
     for (const auto& root : *roots) {

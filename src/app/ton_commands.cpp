@@ -1,5 +1,5 @@
-// `onton ton`: operator tools over the ton/ library (print every form of an address, dump a BOC as a cell tree).
-// Pure text in, text out: no configuration, no database.
+// `onton ton`: operator tools over the ton/ library (print every form of an address, dump a BOC as a cell
+// tree). Pure text in, text out: no configuration, no database.
 #include <iostream>
 #include <iterator>
 #include <set>
@@ -44,12 +44,13 @@ void PrintAddress(const ton::ParsedAddress& parsed) {
         return;
     }
     std::cout << "user-friendly, " << (parsed.bounceable ? "bounceable" : "non-bounceable") << ", "
-              << (parsed.testnet ? "testnet" : "mainnet") << ", " << (parsed.url_safe ? "url-safe" : "standard")
-              << " base64\n";
+              << (parsed.testnet ? "testnet" : "mainnet") << ", "
+              << (parsed.url_safe ? "url-safe" : "standard") << " base64\n";
 }
 
-/// Depth-first print; `printed` keeps a shared cell from being expanded twice, which also bounds the output of a
-/// hostile DAG (a chain of cells each referring four times to the next) to one line per distinct cell and ref.
+/// Depth-first print; `printed` keeps a shared cell from being expanded twice, which also bounds the output
+/// of a hostile DAG (a chain of cells each referring four times to the next) to one line per distinct cell
+/// and ref.
 void PrintCell(const ton::CellPtr& cell, std::size_t indent, std::set<ton::CellHash>& printed) {
     const std::string pad(indent * 2, ' ');
     const std::string hash = ton::ToHex(cell->hash());
@@ -58,8 +59,8 @@ void PrintCell(const ton::CellPtr& cell, std::size_t indent, std::set<ton::CellH
         return;
     }
     printed.insert(cell->hash());
-    std::cout << pad << "x{" << cell->BitsHex() << "} bits=" << cell->bit_size() << " refs=" << cell->refs().size()
-              << " depth=" << cell->depth() << " hash=" << hash << "\n";
+    std::cout << pad << "x{" << cell->BitsHex() << "} bits=" << cell->bit_size()
+              << " refs=" << cell->refs().size() << " depth=" << cell->depth() << " hash=" << hash << "\n";
     for (const auto& ref : cell->refs()) PrintCell(ref, indent + 1, printed);
 }
 

@@ -26,19 +26,19 @@ Result<std::int8_t> ParseWorkchain(std::string_view text) {
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (ec != std::errc() || end != digits.data() + digits.size()) return AddressError("bad workchain");
     if (negative) value = -value;
-    if (value < -128 || value > 127 || (negative && value == 0)) return AddressError("workchain out of range");
+    if (value < -128 || value > 127 || (negative && value == 0))
+        return AddressError("workchain out of range");
     return static_cast<std::int8_t>(value);
 }
 
 }  // namespace
 
-std::string Address::ToRaw() const {
-    return std::to_string(static_cast<int>(workchain)) + ":" + ToHex(hash);
-}
+std::string Address::ToRaw() const { return std::to_string(static_cast<int>(workchain)) + ":" + ToHex(hash); }
 
 std::string Address::ToString(bool bounceable, bool testnet, bool url_safe) const {
     std::array<std::uint8_t, kFriendlyBytes> raw{};
-    raw[0] = static_cast<std::uint8_t>((bounceable ? kBounceableTag : kNonBounceableTag) | (testnet ? kTestnetFlag : 0));
+    raw[0] = static_cast<std::uint8_t>((bounceable ? kBounceableTag : kNonBounceableTag) |
+                                       (testnet ? kTestnetFlag : 0));
     raw[1] = static_cast<std::uint8_t>(workchain);
     std::copy(hash.begin(), hash.end(), raw.begin() + 2);
     const std::uint16_t crc = Crc16(std::span(raw).first(34));

@@ -23,13 +23,15 @@ std::size_t WidthOf(std::uint64_t value) {
 }
 
 void PutBigEndian(Bytes& out, std::uint64_t value, std::size_t width) {
-    for (std::size_t i = width; i > 0; --i) out.push_back(static_cast<std::uint8_t>((value >> (8 * (i - 1))) & 0xFFU));
+    for (std::size_t i = width; i > 0; --i)
+        out.push_back(static_cast<std::uint8_t>((value >> (8 * (i - 1))) & 0xFFU));
 }
 
-/// The cells of the serialization in @ton/core's order: reverse post-order of a depth-first walk that enters the
-/// refs last to first, each distinct hash once. The root therefore comes first and every ref points forward.
+/// The cells of the serialization in @ton/core's order: reverse post-order of a depth-first walk that enters
+/// the refs last to first, each distinct hash once. The root therefore comes first and every ref points
+/// forward.
 class Ordering {
-public:
+   public:
     explicit Ordering(const std::vector<CellPtr>& roots) {
         for (auto it = roots.rbegin(); it != roots.rend(); ++it) Visit(*it);
         std::reverse(order_.begin(), order_.end());
@@ -38,7 +40,7 @@ public:
     [[nodiscard]] const std::vector<CellPtr>& cells() const { return order_; }
     [[nodiscard]] std::size_t IndexOf(const CellPtr& cell) const { return index_.at(cell->hash()); }
 
-private:
+   private:
     // Recursion is bounded by Cell::kMaxDepth.
     void Visit(const CellPtr& cell) {
         if (!seen_.emplace(cell->hash(), 0).second) return;
@@ -56,7 +58,7 @@ private:
 
 /// A bounds-checked big-endian reader over the input.
 class Reader {
-public:
+   public:
     explicit Reader(ByteView bytes) : bytes_(bytes) {}
     [[nodiscard]] std::size_t position() const { return pos_; }
     [[nodiscard]] std::size_t remaining() const { return bytes_.size() - pos_; }
@@ -74,7 +76,7 @@ public:
         return out;
     }
 
-private:
+   private:
     ByteView bytes_;
     std::size_t pos_ = 0;
 };
@@ -247,15 +249,18 @@ Result<void> CheckCrc(ByteView bytes, const Header& h) {
     if (bytes.size() < 4) return BocError("truncated at CRC32C");
     const ByteView body = bytes.first(bytes.size() - 4);
     const ByteView tail = bytes.last(4);
-    const std::uint32_t stored = static_cast<std::uint32_t>(tail[0]) | static_cast<std::uint32_t>(tail[1]) << 8 |
-                                 static_cast<std::uint32_t>(tail[2]) << 16 | static_cast<std::uint32_t>(tail[3]) << 24;
+    const std::uint32_t stored =
+        static_cast<std::uint32_t>(tail[0]) | static_cast<std::uint32_t>(tail[1]) << 8 |
+        static_cast<std::uint32_t>(tail[2]) << 16 | static_cast<std::uint32_t>(tail[3]) << 24;
     if (Crc32c(body) != stored) return BocError("CRC32C mismatch");
     return Ok();
 }
 
 }  // namespace
 
-Bytes SerializeBoc(const CellPtr& root, BocOptions options) { return SerializeBoc(std::vector<CellPtr>{root}, options); }
+Bytes SerializeBoc(const CellPtr& root, BocOptions options) {
+    return SerializeBoc(std::vector<CellPtr>{root}, options);
+}
 
 Bytes SerializeBoc(const std::vector<CellPtr>& roots, BocOptions options) {
     const Ordering ordering(roots);
@@ -271,8 +276,8 @@ Bytes SerializeBoc(const std::vector<CellPtr>& roots, BocOptions options) {
 
     Bytes out;
     PutBigEndian(out, kMagicGeneric, 4);
-    out.push_back(static_cast<std::uint8_t>((options.with_index ? 0x80U : 0U) | (options.with_crc32c ? 0x40U : 0U) |
-                                            size_bytes));
+    out.push_back(static_cast<std::uint8_t>((options.with_index ? 0x80U : 0U) |
+                                            (options.with_crc32c ? 0x40U : 0U) | size_bytes));
     out.push_back(static_cast<std::uint8_t>(off_bytes));
     PutBigEndian(out, cells.size(), size_bytes);
     PutBigEndian(out, roots.size(), size_bytes);

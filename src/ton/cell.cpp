@@ -9,7 +9,9 @@ namespace {
 
 Error Overflow(const std::string& what) { return Error{"ton.cell_overflow", "cell overflow: " + what}; }
 Error Underflow(const std::string& what) { return Error{"ton.cell_underflow", "cell underflow: " + what}; }
-Error OutOfRange(const std::string& what) { return Error{"ton.value_out_of_range", "value out of range: " + what}; }
+Error OutOfRange(const std::string& what) {
+    return Error{"ton.value_out_of_range", "value out of range: " + what};
+}
 
 std::size_t ByteLength(std::size_t bits) { return (bits + 7) / 8; }
 
@@ -40,7 +42,7 @@ Result<CellPtr> Cell::Create(ByteView data, std::size_t bit_size, std::vector<Ce
 Cell::Cell(Token, Bytes data, std::size_t bit_size, std::vector<CellPtr> refs)
     : data_(std::move(data)), bit_size_(bit_size), refs_(std::move(refs)) {
     // The representation: d1 d2 padded-data, every child depth (u16 BE), then every child hash.
-    std::array<std::uint8_t, 2 + 128 + kMaxRefs * (2 + 32)> repr{};
+    std::array<std::uint8_t, 2 + 128 + kMaxRefs*(2 + 32)> repr{};
     std::size_t n = 0;
     repr[n++] = d1();
     repr[n++] = d2();
@@ -59,7 +61,9 @@ Cell::Cell(Token, Bytes data, std::size_t bit_size, std::vector<CellPtr> refs)
     SHA256(repr.data(), n, hash_.data());
 }
 
-bool Cell::Bit(std::size_t index) const { return ((static_cast<unsigned>(data_[index / 8]) >> (7 - index % 8)) & 1U) != 0; }
+bool Cell::Bit(std::size_t index) const {
+    return ((static_cast<unsigned>(data_[index / 8]) >> (7 - index % 8)) & 1U) != 0;
+}
 
 std::uint8_t Cell::d2() const { return static_cast<std::uint8_t>(ByteLength(bit_size_) + bit_size_ / 8); }
 
@@ -71,7 +75,8 @@ Bytes Cell::PaddedData() const {
 
 std::string Cell::BitsHex() const {
     std::string hex = ToHex(PaddedData());
-    std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) { return c >= 'a' ? static_cast<char>(c - 32) : c; });
+    std::transform(
+        hex.begin(), hex.end(), hex.begin(), [](char c) { return c >= 'a' ? static_cast<char>(c - 32) : c; });
     const std::size_t rem = bit_size_ % 8;
     if (rem == 0) return hex;
     if (rem == 4) return hex.substr(0, hex.size() - 1);  // a whole nibble: no tag needed
@@ -91,7 +96,8 @@ Slice::Slice(CellPtr cell) : cell_(std::move(cell)), bit_end_(cell_->bit_size())
 
 Result<void> Slice::Need(std::size_t bits) const {
     if (bits > remaining_bits()) {
-        return Underflow("wanted " + std::to_string(bits) + " bits, " + std::to_string(remaining_bits()) + " left");
+        return Underflow("wanted " + std::to_string(bits) + " bits, " + std::to_string(remaining_bits()) +
+                         " left");
     }
     return Ok();
 }
@@ -225,7 +231,8 @@ Result<std::optional<Address>> Slice::LoadAddress() {
 Result<CellPtr> Slice::ToCell() const {
     Slice copy = *this;
     auto bits = copy.LoadBits(remaining_bits());
-    std::vector<CellPtr> refs(cell_->refs().begin() + static_cast<std::ptrdiff_t>(ref_pos_), cell_->refs().end());
+    std::vector<CellPtr> refs(cell_->refs().begin() + static_cast<std::ptrdiff_t>(ref_pos_),
+                              cell_->refs().end());
     return Cell::Create(*bits, remaining_bits(), std::move(refs));
 }
 
@@ -234,7 +241,8 @@ Result<CellPtr> Slice::ToCell() const {
 
 Result<void> Builder::Room(std::size_t bits, std::size_t refs) const {
     if (bits > available_bits()) {
-        return Overflow("wanted " + std::to_string(bits) + " bits, " + std::to_string(available_bits()) + " left");
+        return Overflow("wanted " + std::to_string(bits) + " bits, " + std::to_string(available_bits()) +
+                        " left");
     }
     if (refs > available_refs()) return Overflow("more than 4 refs");
     return Ok();
@@ -253,8 +261,8 @@ Result<void> Builder::StoreBit(bool bit) {
 
 Result<void> Builder::StoreUint(std::uint64_t value, std::size_t bits) {
     if (bits > 64) return OutOfRange("StoreUint takes at most 64 bits");
-    if (bits < 64 && (value >> bits) != 0) return OutOfRange(std::to_string(value) + " needs more than " +
-                                                             std::to_string(bits) + " bits");
+    if (bits < 64 && (value >> bits) != 0)
+        return OutOfRange(std::to_string(value) + " needs more than " + std::to_string(bits) + " bits");
     if (auto ok = Room(bits); !ok) return ok;
     for (std::size_t i = bits; i > 0; --i) Append(((value >> (i - 1)) & 1U) != 0);
     return Ok();
@@ -277,7 +285,8 @@ Result<void> Builder::StoreInt(std::int64_t value, std::size_t bits) {
 Result<void> Builder::StoreBigUint(ByteView big_endian, std::size_t bits) {
     if (bits > 256) return OutOfRange("StoreBigUint takes at most 256 bits");
     for (std::size_t k = bits; k < big_endian.size() * 8; ++k) {
-        if (BigEndianBit(big_endian, k, false)) return OutOfRange("needs more than " + std::to_string(bits) + " bits");
+        if (BigEndianBit(big_endian, k, false))
+            return OutOfRange("needs more than " + std::to_string(bits) + " bits");
     }
     if (auto ok = Room(bits); !ok) return ok;
     for (std::size_t k = bits; k > 0; --k) Append(BigEndianBit(big_endian, k - 1, false));
@@ -301,7 +310,8 @@ Result<void> Builder::StoreBigInt(ByteView big_endian, std::size_t bits) {
 Result<void> Builder::StoreBits(ByteView data, std::size_t bits) {
     if (data.size() < ByteLength(bits)) return OutOfRange("fewer data bytes than bits");
     if (auto ok = Room(bits); !ok) return ok;
-    for (std::size_t i = 0; i < bits; ++i) Append(((static_cast<unsigned>(data[i / 8]) >> (7 - i % 8)) & 1U) != 0);
+    for (std::size_t i = 0; i < bits; ++i)
+        Append(((static_cast<unsigned>(data[i / 8]) >> (7 - i % 8)) & 1U) != 0);
     return Ok();
 }
 
@@ -344,7 +354,8 @@ Result<void> Builder::StoreAddressNone() { return StoreUint(0, 2); }
 
 Result<void> Builder::StoreSlice(const Slice& slice) {
     if (auto ok = Room(slice.remaining_bits(), slice.remaining_refs()); !ok) return ok;
-    for (std::size_t i = 0; i < slice.remaining_bits(); ++i) Append(slice.cell()->Bit(slice.bit_position() + i));
+    for (std::size_t i = 0; i < slice.remaining_bits(); ++i)
+        Append(slice.cell()->Bit(slice.bit_position() + i));
     const auto& refs = slice.cell()->refs();
     refs_.insert(refs_.end(), refs.begin() + static_cast<std::ptrdiff_t>(slice.ref_position()), refs.end());
     return Ok();

@@ -1,9 +1,9 @@
 #pragma once
 /// Ordinary TON cells: up to 1023 data bits and 4 references, immutable and shared (`CellPtr`), with the
-/// representation hash and depth computed once at creation exactly as the TVM does (d1, d2, padded data, child
-/// depths, child hashes). `Builder` writes cells and `Slice` reads them; both check every bound and report a
-/// violation as an error, never as undefined behaviour. Exotic cells (pruned branches, libraries, Merkle proofs)
-/// are not representable here: the BOC parser refuses them with `ton.exotic_cell`.
+/// representation hash and depth computed once at creation exactly as the TVM does (d1, d2, padded data,
+/// child depths, child hashes). `Builder` writes cells and `Slice` reads them; both check every bound and
+/// report a violation as an error, never as undefined behaviour. Exotic cells (pruned branches, libraries,
+/// Merkle proofs) are not representable here: the BOC parser refuses them with `ton.exotic_cell`.
 
 #include <array>
 #include <cstdint>
@@ -25,7 +25,7 @@ using CellHash = std::array<std::uint8_t, 32>;
 class Cell {
     struct Token {};
 
-public:
+   public:
     static constexpr std::size_t kMaxBits = 1023;
     static constexpr std::size_t kMaxRefs = 4;
     static constexpr std::size_t kMaxDepth = 1024;  ///< the TVM's limit; deeper trees are refused
@@ -53,13 +53,14 @@ public:
     [[nodiscard]] std::uint8_t d2() const;
     /// The data with the completion tag: when bit_size % 8 != 0, one 1 bit and zeros up to the byte boundary.
     [[nodiscard]] Bytes PaddedData() const;
-    /// The bits as Fift and @ton/core print them: upper-case hex, `_` marking a completion tag (`01D6F3456_`).
+    /// The bits as Fift and @ton/core print them: upper-case hex, `_` marking a completion tag
+    /// (`01D6F3456_`).
     [[nodiscard]] std::string BitsHex() const;
 
     /// The cell with no bits and no refs.
     static const CellPtr& Empty();
 
-private:
+   private:
     Bytes data_;
     std::size_t bit_size_;
     std::vector<CellPtr> refs_;
@@ -67,11 +68,11 @@ private:
     std::uint16_t depth_ = 0;
 };
 
-/// A read cursor over a cell's bits and refs; keeps the cell alive. Every Load* either consumes exactly what it
-/// returns or, on error (`ton.cell_underflow`, `ton.value_out_of_range`, `ton.unsupported_address`), consumes
-/// nothing.
+/// A read cursor over a cell's bits and refs; keeps the cell alive. Every Load* either consumes exactly what
+/// it returns or, on error (`ton.cell_underflow`, `ton.value_out_of_range`, `ton.unsupported_address`),
+/// consumes nothing.
 class Slice {
-public:
+   public:
     explicit Slice(CellPtr cell);
 
     [[nodiscard]] std::size_t remaining_bits() const { return bit_end_ - bit_pos_; }
@@ -98,8 +99,8 @@ public:
     /// `Coins` (VarUInteger 16): 4-bit byte length, then the value; values above 2^64-1 give
     /// `ton.value_out_of_range`.
     Result<std::uint64_t> LoadCoins();
-    /// `MsgAddressInt` std without anycast, or `addr_none` (nullopt). Anycast, `addr_var` and `addr_extern` give
-    /// `ton.unsupported_address`.
+    /// `MsgAddressInt` std without anycast, or `addr_none` (nullopt). Anycast, `addr_var` and `addr_extern`
+    /// give `ton.unsupported_address`.
     Result<std::optional<Address>> LoadAddress();
     /// The unread part as a new cell (remaining bits and refs).
     Result<CellPtr> ToCell() const;
@@ -108,7 +109,7 @@ public:
     [[nodiscard]] std::size_t bit_position() const { return bit_pos_; }
     [[nodiscard]] std::size_t ref_position() const { return ref_pos_; }
 
-private:
+   private:
     [[nodiscard]] Result<void> Need(std::size_t bits) const;
     [[nodiscard]] bool PeekBit(std::size_t offset) const { return cell_->Bit(bit_pos_ + offset); }
 
@@ -121,7 +122,7 @@ private:
 /// Writes one cell. Every Store* either appends all it was given or, on error (`ton.cell_overflow`,
 /// `ton.value_out_of_range`, `ton.invalid_cell`), appends nothing, so a builder is always in a valid state.
 class Builder {
-public:
+   public:
     [[nodiscard]] std::size_t bit_size() const { return bit_size_; }
     [[nodiscard]] std::size_t ref_count() const { return refs_.size(); }
     [[nodiscard]] std::size_t available_bits() const { return Cell::kMaxBits - bit_size_; }
@@ -153,7 +154,7 @@ public:
     /// A cell of what was stored. The builder stays usable. Error: `ton.depth_exceeded`.
     [[nodiscard]] Result<CellPtr> Build() const;
 
-private:
+   private:
     [[nodiscard]] Result<void> Room(std::size_t bits, std::size_t refs = 0) const;
     void Append(bool bit);
 

@@ -22,8 +22,9 @@ std::string ToHex(ByteView bytes);
 Result<Bytes> FromHex(std::string_view hex);
 /// Base64 with padding; `url_safe` selects `-` and `_` (RFC 4648 §5) instead of `+` and `/`.
 std::string ToBase64(ByteView bytes, bool url_safe = false);
-/// Base64 in either alphabet (even mixed), padding optional but, when present, correct; non-zero leftover bits are
-/// refused so that every byte string has exactly one accepted text form per alphabet. Error `ton.invalid_base64`.
+/// Base64 in either alphabet (even mixed), padding optional but, when present, correct; non-zero leftover
+/// bits are refused so that every byte string has exactly one accepted text form per alphabet. Error
+/// `ton.invalid_base64`.
 Result<Bytes> FromBase64(std::string_view text);
 
 }  // namespace onton::ton

@@ -3,7 +3,9 @@
 namespace onton::ton {
 namespace {
 
-Error InvalidComment(const std::string& why) { return Error{"ton.invalid_comment", "invalid comment: " + why}; }
+Error InvalidComment(const std::string& why) {
+    return Error{"ton.invalid_comment", "invalid comment: " + why};
+}
 
 /// Writes `bytes` into `builder`, the overflow into a chain of refs; the chain is built from its tail.
 Result<CellPtr> Snake(Builder builder, ByteView bytes) {
@@ -68,7 +70,8 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 Result<CellPtr> BuildComment(std::string_view text) {
-    if (text.size() > kMaxCommentBytes) return InvalidComment("longer than " + std::to_string(kMaxCommentBytes) + " bytes");
+    if (text.size() > kMaxCommentBytes)
+        return InvalidComment("longer than " + std::to_string(kMaxCommentBytes) + " bytes");
     if (!IsValidUtf8(text)) return InvalidComment("not UTF-8");
     Builder builder;
     (void)builder.StoreUint(0, 32);

@@ -1,6 +1,6 @@
 #pragma once
-/// Text comments: the message body `op:uint32 = 0` followed by UTF-8 text in snake form (each cell filled with
-/// whole bytes, the rest continued in its first ref), as wallets and @ton/core `comment()` write it.
+/// Text comments: the message body `op:uint32 = 0` followed by UTF-8 text in snake form (each cell filled
+/// with whole bytes, the rest continued in its first ref), as wallets and @ton/core `comment()` write it.
 
 #include <string>
 #include <string_view>
@@ -10,7 +10,8 @@
 
 namespace onton::ton {
 
-/// Largest comment accepted by BuildComment/ParseComment, in bytes (wallets cut far shorter; this bounds work).
+/// Largest comment accepted by BuildComment/ParseComment, in bytes (wallets cut far shorter; this bounds
+/// work).
 inline constexpr std::size_t kMaxCommentBytes = 64 * 1024;
 
 /// The body cell of a text comment. Errors: `ton.invalid_comment` (not UTF-8, or above kMaxCommentBytes).

@@ -70,10 +70,23 @@ TEST(TonAddress, RawFormIsCaseInsensitiveAndCanonicalIsLowerCase) {
 
 TEST(TonAddress, InvalidRawForms) {
     const std::string hash(64, 'a');
-    for (const std::string& bad : {std::string(""), ":" + hash, "0" + hash, "0:" + hash.substr(1), "0:" + hash + "a",
-                                  "0:" + hash.substr(1) + "g", "128:" + hash, "-129:" + hash, "+1:" + hash,
-                                  "00:" + hash, "-0:" + hash, "1.0:" + hash, "0x0:" + hash, " 0:" + hash,
-                                  "0:" + hash + " ", "0::" + hash, "1000:" + hash}) {
+    for (const std::string& bad : {std::string(""),
+                                   ":" + hash,
+                                   "0" + hash,
+                                   "0:" + hash.substr(1),
+                                   "0:" + hash + "a",
+                                   "0:" + hash.substr(1) + "g",
+                                   "128:" + hash,
+                                   "-129:" + hash,
+                                   "+1:" + hash,
+                                   "00:" + hash,
+                                   "-0:" + hash,
+                                   "1.0:" + hash,
+                                   "0x0:" + hash,
+                                   " 0:" + hash,
+                                   "0:" + hash + " ",
+                                   "0::" + hash,
+                                   "1000:" + hash}) {
         auto parsed = ParseAddress(bad);
         EXPECT_FALSE(parsed.ok()) << bad;
         if (!parsed.ok()) {

@@ -22,7 +22,8 @@ std::string ErrorCode(ByteView bytes) {
 /// Recomputes the CRC32C trailer after a test edits a byte, so that the edit itself is what gets rejected.
 void FixCrc(Bytes& boc) {
     const std::uint32_t crc = Crc32c(ByteView(boc).first(boc.size() - 4));
-    for (std::size_t i = 0; i < 4; ++i) boc[boc.size() - 4 + i] = static_cast<std::uint8_t>((crc >> (8 * i)) & 0xFFU);
+    for (std::size_t i = 0; i < 4; ++i)
+        boc[boc.size() - 4 + i] = static_cast<std::uint8_t>((crc >> (8 * i)) & 0xFFU);
 }
 
 TEST(TonBoc, OfficialVectors) {
@@ -103,13 +104,13 @@ TEST(TonBoc, SeveralRootsRoundTrip) {
 
 TEST(TonBoc, LegacyMagics) {
     // Same cell data as te6ccoEBAQEAAgACAAA= with the old headers: no root list, the index always present.
-    EXPECT_TRUE(ParseBocRoot(Unhex("68ff65f3" "01" "01" "01" "01" "00" "02" "02" "0000")).ok());
-    Bytes crc = Unhex("acc3a728" "01" "01" "01" "01" "00" "02" "02" "0000" "00000000");
+    EXPECT_TRUE(ParseBocRoot(Unhex("68ff65f3 01 01 01 01 00 02 02 0000")).ok());
+    Bytes crc = Unhex("acc3a728 01 01 01 01 00 02 02 0000 00000000");
     FixCrc(crc);
     EXPECT_EQ((*ParseBocRoot(crc))->hash(), Cell::Empty()->hash());
     crc[crc.size() - 1] ^= 1;
     EXPECT_EQ(ErrorCode(crc), "ton.boc_invalid");
-    EXPECT_EQ(ErrorCode(Unhex("68ff65f3" "01" "01" "01" "02" "00" "02" "02" "0000")), "ton.boc_invalid");
+    EXPECT_EQ(ErrorCode(Unhex("68ff65f3 01 01 01 02 00 02 02 0000")), "ton.boc_invalid");
 }
 
 TEST(TonBoc, ParseText) {
@@ -122,7 +123,8 @@ TEST(TonBoc, ParseText) {
 
 TEST(TonBoc, TruncatedAtEveryLength) {
     const CellPtr tree = Uint32Cell(228, {Uint32Cell(1337), Uint32Cell(1338, {Cell::Empty()})});
-    for (const BocOptions options : {BocOptions{false, false}, BocOptions{true, true}, BocOptions{false, true}}) {
+    for (const BocOptions options :
+         {BocOptions{false, false}, BocOptions{true, true}, BocOptions{false, true}}) {
         const Bytes boc = SerializeBoc(tree, options);
         ASSERT_TRUE(ParseBoc(boc).ok());
         for (std::size_t n = 0; n < boc.size(); ++n) {
@@ -144,41 +146,41 @@ TEST(TonBoc, BadCrc) {
 }
 
 TEST(TonBoc, HeaderFields) {
-    const Bytes good = Unhex("b5ee9c72" "01" "01" "01" "01" "00" "02" "00" "0000");
+    const Bytes good = Unhex("b5ee9c72 01 01 01 01 00 02 00 0000");
     ASSERT_EQ(ErrorCode(good), "ok");
     auto with = [&](std::size_t at, std::uint8_t value) {
         Bytes b = good;
         b[at] = value;
         return ErrorCode(b);
     };
-    EXPECT_EQ(with(0, 0xb6), "ton.boc_invalid");  // magic
-    EXPECT_EQ(with(4, 0x00), "ton.boc_invalid");  // size_bytes 0
-    EXPECT_EQ(with(4, 0x05), "ton.boc_invalid");  // size_bytes 5
-    EXPECT_EQ(with(4, 0x09), "ton.boc_invalid");  // reserved flag
-    EXPECT_EQ(with(4, 0x21), "ton.boc_invalid");  // cache bits without index
-    EXPECT_EQ(with(5, 0x00), "ton.boc_invalid");  // off_bytes 0
-    EXPECT_EQ(with(5, 0x09), "ton.boc_invalid");  // off_bytes 9
-    EXPECT_EQ(with(6, 0x00), "ton.boc_invalid");  // no cells
-    EXPECT_EQ(with(6, 0x02), "ton.boc_invalid");  // 2 cells in 2 bytes of data
-    EXPECT_EQ(with(7, 0x00), "ton.boc_invalid");  // no roots
-    EXPECT_EQ(with(7, 0x02), "ton.boc_invalid");  // more roots than cells
-    EXPECT_EQ(with(8, 0x01), "ton.boc_invalid");  // absent cells
-    EXPECT_EQ(with(9, 0x03), "ton.boc_invalid");  // data size beyond the input
-    EXPECT_EQ(with(9, 0x01), "ton.boc_invalid");  // data size below a cell
+    EXPECT_EQ(with(0, 0xb6), "ton.boc_invalid");   // magic
+    EXPECT_EQ(with(4, 0x00), "ton.boc_invalid");   // size_bytes 0
+    EXPECT_EQ(with(4, 0x05), "ton.boc_invalid");   // size_bytes 5
+    EXPECT_EQ(with(4, 0x09), "ton.boc_invalid");   // reserved flag
+    EXPECT_EQ(with(4, 0x21), "ton.boc_invalid");   // cache bits without index
+    EXPECT_EQ(with(5, 0x00), "ton.boc_invalid");   // off_bytes 0
+    EXPECT_EQ(with(5, 0x09), "ton.boc_invalid");   // off_bytes 9
+    EXPECT_EQ(with(6, 0x00), "ton.boc_invalid");   // no cells
+    EXPECT_EQ(with(6, 0x02), "ton.boc_invalid");   // 2 cells in 2 bytes of data
+    EXPECT_EQ(with(7, 0x00), "ton.boc_invalid");   // no roots
+    EXPECT_EQ(with(7, 0x02), "ton.boc_invalid");   // more roots than cells
+    EXPECT_EQ(with(8, 0x01), "ton.boc_invalid");   // absent cells
+    EXPECT_EQ(with(9, 0x03), "ton.boc_invalid");   // data size beyond the input
+    EXPECT_EQ(with(9, 0x01), "ton.boc_invalid");   // data size below a cell
     EXPECT_EQ(with(10, 0x01), "ton.boc_invalid");  // root index out of range
 }
 
 TEST(TonBoc, HugeCountsAreRefusedBeforeAllocating) {
     // 4-byte counts of 4 billion cells and an 8-byte data size, in a 30-byte input.
-    EXPECT_EQ(ErrorCode(Unhex("b5ee9c72" "04" "08" "ffffffff" "00000001" "00000000" "ffffffffffffffff" "00000000")),
+    EXPECT_EQ(ErrorCode(Unhex("b5ee9c72 04 08 ffffffff 00000001 00000000 ffffffffffffffff 00000000")),
               "ton.boc_invalid");
-    EXPECT_EQ(ErrorCode(Unhex("b5ee9c72" "84" "08" "7fffffff" "00000001" "00000000" "00000000000000ff" "00000000")),
+    EXPECT_EQ(ErrorCode(Unhex("b5ee9c72 84 08 7fffffff 00000001 00000000 00000000000000ff 00000000")),
               "ton.boc_invalid");
 }
 
 TEST(TonBoc, RefsMustPointForwardAndInRange) {
     // Two cells: cell 0 (one ref) then cell 1; the ref byte is at the end of cell 0.
-    const Bytes good = Unhex("b5ee9c72" "01" "01" "02" "01" "00" "05" "00" "0100" "01" "0000");
+    const Bytes good = Unhex("b5ee9c72 01 01 02 01 00 05 00 0100 01 0000");
     ASSERT_EQ(ErrorCode(good), "ok");
     Bytes self = good;
     self[13] = 0x00;  // cell 0 refers to itself: a cycle
@@ -187,40 +189,40 @@ TEST(TonBoc, RefsMustPointForwardAndInRange) {
     out[13] = 0x02;  // no cell 2
     EXPECT_EQ(ErrorCode(out), "ton.boc_invalid");
     // Cell 1 refers back to cell 0: 0 -> 1 -> 0.
-    const Bytes cycle = Unhex("b5ee9c72" "01" "01" "02" "01" "00" "06" "00" "0100" "01" "0100" "00");
+    const Bytes cycle = Unhex("b5ee9c72 01 01 02 01 00 06 00 0100 01 0100 00");
     EXPECT_EQ(ErrorCode(cycle), "ton.boc_invalid");
 }
 
 TEST(TonBoc, CellDescriptors) {
     auto one_cell = [](const std::string& cell_hex) {
         const Bytes cell = Unhex(cell_hex);
-        Bytes boc = Unhex("b5ee9c72" "01" "01" "01" "01" "00");
+        Bytes boc = Unhex("b5ee9c72 01 01 01 01 00");
         boc.push_back(static_cast<std::uint8_t>(cell.size()));
         boc.push_back(0);
         boc.insert(boc.end(), cell.begin(), cell.end());
         return ErrorCode(boc);
     };
-    EXPECT_EQ(one_cell("0001" "80"), "ton.boc_invalid");  // a tag alone: 0 bits written with d2 = 1
-    EXPECT_EQ(one_cell("0001" "00"), "ton.boc_invalid");  // padded data without a tag
-    EXPECT_EQ(one_cell("0001" "08"), "ok");
-    EXPECT_EQ(one_cell("0801" "01"), "ton.exotic_cell");
-    EXPECT_EQ(one_cell("2000"), "ton.boc_invalid");       // level mask on an ordinary cell
-    EXPECT_EQ(one_cell("0700"), "ton.boc_invalid");       // 7 refs: an absent cell
-    EXPECT_EQ(one_cell("0500" "0000000000"), "ton.boc_invalid");
-    EXPECT_EQ(one_cell("00ff" + std::string(256, 'f')), "ok");  // 1023 one bits and the tag
-    EXPECT_EQ(one_cell("00ff" + std::string(254, '0') + "01"), "ok");        // 1023 bits exactly
-    EXPECT_EQ(one_cell("0000" "00"), "ton.boc_invalid");  // a byte left in the data section
+    EXPECT_EQ(one_cell("0001 80"), "ton.boc_invalid");  // a tag alone: 0 bits written with d2 = 1
+    EXPECT_EQ(one_cell("0001 00"), "ton.boc_invalid");  // padded data without a tag
+    EXPECT_EQ(one_cell("0001 08"), "ok");
+    EXPECT_EQ(one_cell("0801 01"), "ton.exotic_cell");
+    EXPECT_EQ(one_cell("2000"), "ton.boc_invalid");  // level mask on an ordinary cell
+    EXPECT_EQ(one_cell("0700"), "ton.boc_invalid");  // 7 refs: an absent cell
+    EXPECT_EQ(one_cell("0500 0000000000"), "ton.boc_invalid");
+    EXPECT_EQ(one_cell("00ff" + std::string(256, 'f')), "ok");         // 1023 one bits and the tag
+    EXPECT_EQ(one_cell("00ff" + std::string(254, '0') + "01"), "ok");  // 1023 bits exactly
+    EXPECT_EQ(one_cell("0000 00"), "ton.boc_invalid");                 // a byte left in the data section
 }
 
 TEST(TonBoc, CellDataWithTagOnWholeBytesIsRefused) {
     // d2 odd (padded) but the tag sits at the top of the byte, so the bits are a whole number of bytes: the
     // canonical form would have used an even d2, and the hash would not match the bytes.
-    EXPECT_EQ(ErrorCode(Unhex("b5ee9c72" "01" "01" "01" "01" "00" "04" "00" "0003" "ab80")), "ton.boc_invalid");
+    EXPECT_EQ(ErrorCode(Unhex("b5ee9c72 01 01 01 01 00 04 00 0003 ab80")), "ton.boc_invalid");
 }
 
 TEST(TonBoc, StoredHashesAreChecked) {
     const CellPtr cell = Uint32Cell(7);
-    Bytes boc = Unhex("b5ee9c72" "01" "01" "01" "01" "00" "28" "00" "1008");
+    Bytes boc = Unhex("b5ee9c72 01 01 01 01 00 28 00 1008");
     boc.insert(boc.end(), cell->hash().begin(), cell->hash().end());
     for (const std::uint8_t b : Bytes{0x00, 0x00, 0x00, 0x00, 0x00, 0x07}) boc.push_back(b);
     EXPECT_EQ(ErrorCode(boc), "ok");
@@ -238,7 +240,7 @@ TEST(TonBoc, IndexMustMatch) {
 TEST(TonBoc, DepthLimitInBoc) {
     // A chain of 1026 empty cells, each referring to the next (depth 1025 at the root), with 2-byte indexes.
     const std::size_t n = 1026;
-    Bytes boc = Unhex("b5ee9c72" "02" "02");
+    Bytes boc = Unhex("b5ee9c72 02 02");
     const std::size_t data_size = (n - 1) * 4 + 2;
     for (const std::uint64_t v : {std::uint64_t{n}, std::uint64_t{1}, std::uint64_t{0}}) {
         boc.push_back(static_cast<std::uint8_t>(v >> 8));

@@ -37,7 +37,8 @@ TEST(TonCell, CreateChecksLimits) {
     EXPECT_EQ(Cell::Create({}, 0, {nullptr}).error().code, "ton.invalid_cell");
     EXPECT_TRUE(Cell::Create(Bytes(128, 0xff), 1023, std::vector<CellPtr>(4, Cell::Empty())).ok());
     // Bits after the length are ignored: the same cell whatever they held.
-    EXPECT_EQ(Cell::Create(Bytes{0xff}, 3, {}).value()->hash(), Cell::Create(Bytes{0xe0}, 3, {}).value()->hash());
+    EXPECT_EQ(Cell::Create(Bytes{0xff}, 3, {}).value()->hash(),
+              Cell::Create(Bytes{0xe0}, 3, {}).value()->hash());
 }
 
 TEST(TonCell, DepthLimit) {
@@ -220,7 +221,8 @@ void ReplayBuilderCase(const nlohmann::json& c) {
         } else if (kind == "address_none") {
             EXPECT_FALSE(s.LoadAddress().value().has_value());
         } else if (kind == "bytes") {
-            EXPECT_EQ(ToHex(*s.LoadBytes(op.at("value").get<std::string>().size() / 2)), op.at("value").get<std::string>());
+            EXPECT_EQ(ToHex(*s.LoadBytes(op.at("value").get<std::string>().size() / 2)),
+                      op.at("value").get<std::string>());
         } else if (kind == "bit") {
             EXPECT_EQ(*s.LoadBit(), op.at("value") == 1);
         }

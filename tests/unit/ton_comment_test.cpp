@@ -13,7 +13,8 @@ using test::Unhex;
 TEST(TonComment, DocumentedVector) {
     const CellPtr cell = *BuildComment("order-42");
     EXPECT_EQ(cell->BitsHex(), "000000006F726465722D3432");
-    EXPECT_EQ(ToHex(SerializeBoc(cell, BocOptions{false, false})), "b5ee9c7201010101000e000018000000006f726465722d3432");
+    EXPECT_EQ(ToHex(SerializeBoc(cell, BocOptions{false, false})),
+              "b5ee9c7201010101000e000018000000006f726465722d3432");
     EXPECT_EQ(ToHex(cell->hash()), "01b2aee5009febd589b09870366aac68680802e3af3a0497f6548166e74f7a33");
     EXPECT_EQ(*ParseComment(cell), "order-42");
 }
@@ -59,7 +60,8 @@ TEST(TonComment, Errors) {
 TEST(TonComment, Utf8Validation) {
     EXPECT_TRUE(IsValidUtf8(""));
     EXPECT_TRUE(IsValidUtf8("привет 日本 🎟️"));
-    for (const char* bad : {"\x80", "\xc3", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80"}) {
+    for (const char* bad :
+         {"\x80", "\xc3", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80"}) {
         EXPECT_FALSE(IsValidUtf8(bad)) << ToHex(ToBytes(bad));
     }
 }

@@ -22,7 +22,9 @@ inline nlohmann::json LoadVectors(const std::string& name) {
     return nlohmann::json::parse(text.str()).at("cases");
 }
 
-inline Bytes Unhex(const std::string& hex) {
+/// Hex to bytes; spaces are ignored so that tests can group the fields of a BOC.
+inline Bytes Unhex(std::string hex) {
+    std::erase(hex, ' ');
     auto bytes = FromHex(hex);
     EXPECT_TRUE(bytes.ok()) << hex;
     return bytes.ok() ? *bytes : Bytes{};
