@@ -205,6 +205,17 @@ Result<std::uint64_t> Slice::LoadCoins() {
     return value;
 }
 
+Result<Bytes> Slice::LoadCoinsBytes() {
+    Slice copy = *this;
+    auto length = copy.LoadUint(4);
+    if (!length) return length.error();
+    auto bytes = copy.LoadBytes(*length);
+    if (!bytes) return bytes.error();
+    *this = copy;
+    const auto first = std::find_if(bytes->begin(), bytes->end(), [](std::uint8_t b) { return b != 0; });
+    return Bytes(first, bytes->end());
+}
+
 Result<std::optional<Address>> Slice::LoadAddress() {
     Slice copy = *this;
     auto tag = copy.LoadUint(2);
@@ -341,6 +352,14 @@ Result<void> Builder::StoreCoins(std::uint64_t nanotons) {
     if (auto ok = Room(4 + 8 * length); !ok) return ok;
     (void)StoreUint(length, 4);
     return StoreUint(nanotons, 8 * length);
+}
+
+Result<void> Builder::StoreCoinsBytes(ByteView big_endian) {
+    while (!big_endian.empty() && big_endian.front() == 0) big_endian = big_endian.subspan(1);
+    if (big_endian.size() > 15) return OutOfRange("coins at or above 2^120");
+    if (auto ok = Room(4 + 8 * big_endian.size()); !ok) return ok;
+    (void)StoreUint(big_endian.size(), 4);
+    return StoreBytes(big_endian);
 }
 
 Result<void> Builder::StoreAddress(const Address& address) {

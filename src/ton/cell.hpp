@@ -99,6 +99,8 @@ class Slice {
     /// `Coins` (VarUInteger 16): 4-bit byte length, then the value; values above 2^64-1 give
     /// `ton.value_out_of_range`.
     Result<std::uint64_t> LoadCoins();
+    /// `Coins` of any size (up to 2^120-1, e.g. jetton amounts) as minimal big-endian bytes (empty for zero).
+    Result<Bytes> LoadCoinsBytes();
     /// `MsgAddressInt` std without anycast, or `addr_none` (nullopt). Anycast, `addr_var` and `addr_extern`
     /// give `ton.unsupported_address`.
     Result<std::optional<Address>> LoadAddress();
@@ -145,6 +147,8 @@ class Builder {
     Result<void> StoreMaybeRef(const CellPtr& cell);
     /// `Coins` (VarUInteger 16) in the shortest form: 4-bit byte length, then the bytes.
     Result<void> StoreCoins(std::uint64_t nanotons);
+    /// `Coins` from a big-endian number of any width whose value is below 2^120 (leading zeros are dropped).
+    Result<void> StoreCoinsBytes(ByteView big_endian);
     /// `addr_std$10 anycast:0 workchain:int8 hash:bits256` (267 bits).
     Result<void> StoreAddress(const Address& address);
     /// `addr_none$00`.

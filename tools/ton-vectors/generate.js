@@ -170,10 +170,11 @@ function builderCase() {
       const v = randomBig(bits, true);
       b.storeInt(v, bits);
       ops.push({ op: 'int', bits, value: bigToHex(v, bits) });
-    } else if (kind === 'coins' && free >= 4 + 64) {
-      const v = randomBig(64, false);
+    } else if (kind === 'coins' && free >= 4 + 120) {
+      // Mostly nanoton-sized values (below 2^64), sometimes jetton-sized ones up to 2^120 - 1.
+      const v = randomBig(rng.next() < 0.7 ? 64 : 120, false);
       b.storeCoins(v);
-      ops.push({ op: 'coins', value: v.toString() });
+      ops.push({ op: 'coins', value: v.toString(16).length % 2 ? '0' + v.toString(16) : v.toString(16) });
     } else if (kind === 'address' && free >= 267) {
       const wc = rng.pick([0, -1, rng.int(-128, 127)]);
       const a = new Address(wc, rng.bytes(32));
