@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <stdexcept>
 
 #include "ton/crc.hpp"
 
@@ -263,6 +264,9 @@ Bytes SerializeBoc(const CellPtr& root, BocOptions options) {
 }
 
 Bytes SerializeBoc(const std::vector<CellPtr>& roots, BocOptions options) {
+    if (roots.empty() || std::find(roots.begin(), roots.end(), nullptr) != roots.end()) {
+        throw std::invalid_argument("SerializeBoc needs at least one root and no null root");
+    }
     const Ordering ordering(roots);
     const auto& cells = ordering.cells();
     const std::size_t size_bytes = WidthOf(std::max(cells.size(), roots.size()));

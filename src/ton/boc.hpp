@@ -19,9 +19,11 @@ struct BocOptions {
     bool with_crc32c = true;  ///< a CRC-32C trailer (little-endian); @ton/core's default
 };
 
-/// Serializes one tree; identical subtrees (same hash) are written once.
+/// Serializes one tree; identical subtrees (same hash) are written once. A null root is a programming error
+/// and throws std::invalid_argument.
 Bytes SerializeBoc(const CellPtr& root, BocOptions options = {});
-/// Serializes several roots in one BOC (root list in the given order).
+/// Serializes several roots in one BOC (root list in the given order). No roots, or a null one, throws
+/// std::invalid_argument.
 Bytes SerializeBoc(const std::vector<CellPtr>& roots, BocOptions options = {});
 
 /// Parses a BOC with any number of roots: magic b5ee9c72 and the legacy 68ff65f3 (index) and acc3a728 (index

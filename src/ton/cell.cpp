@@ -92,7 +92,7 @@ const CellPtr& Cell::Empty() {
 // ---------------------------------------------------------------------------------------------------------------
 // Slice
 
-Slice::Slice(CellPtr cell) : cell_(std::move(cell)), bit_end_(cell_->bit_size()) {}
+Slice::Slice(CellPtr cell) : cell_(cell ? std::move(cell) : Cell::Empty()), bit_end_(cell_->bit_size()) {}
 
 Result<void> Slice::Need(std::size_t bits) const {
     if (bits > remaining_bits()) {

@@ -73,6 +73,7 @@ class Cell {
 /// consumes nothing.
 class Slice {
    public:
+    /// Reads `cell` from its start; a null cell reads as the empty cell.
     explicit Slice(CellPtr cell);
 
     [[nodiscard]] std::size_t remaining_bits() const { return bit_end_ - bit_pos_; }

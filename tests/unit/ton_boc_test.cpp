@@ -102,6 +102,12 @@ TEST(TonBoc, SeveralRootsRoundTrip) {
     EXPECT_EQ(ParseBocRoot(boc).error().code, "ton.boc_invalid");
 }
 
+TEST(TonBoc, SerializeRefusesMissingRoots) {
+    EXPECT_THROW((void)SerializeBoc(std::vector<CellPtr>{}), std::invalid_argument);
+    EXPECT_THROW((void)SerializeBoc(CellPtr{}), std::invalid_argument);
+    EXPECT_TRUE(Slice(nullptr).empty());
+}
+
 TEST(TonBoc, LegacyMagics) {
     // Same cell data as te6ccoEBAQEAAgACAAA= with the old headers: no root list, the index always present.
     EXPECT_TRUE(ParseBocRoot(Unhex("68ff65f3 01 01 01 01 00 02 02 0000")).ok());
