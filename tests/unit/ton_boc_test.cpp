@@ -108,6 +108,19 @@ TEST(TonBoc, SerializeRefusesMissingRoots) {
     EXPECT_TRUE(Slice(nullptr).empty());
 }
 
+TEST(TonBoc, DagWithExponentiallyManyPathsStaysLinear) {
+    // 1000 cells, each referring four times to the next: 4^1000 paths, 1000 distinct cells. Any walk that does not
+    // deduplicate by hash would never finish.
+    CellPtr cell = Cell::Empty();
+    for (int i = 0; i < 1000; ++i) cell = *Cell::Create({}, 0, {cell, cell, cell, cell});
+    const Bytes boc = SerializeBoc(cell, BocOptions{true, true});
+    EXPECT_EQ(boc.size(), 4 + 1 + 1 + 2 * 3 + 2 + 2 + 1001 * 2 + 1000 * (2 + 4 * 2) + 2 + 4U);
+    auto parsed = ParseBocRoot(boc);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    EXPECT_EQ((*parsed)->hash(), cell->hash());
+    EXPECT_EQ((*parsed)->depth(), 1000);
+}
+
 TEST(TonBoc, LegacyMagics) {
     // Same cell data as te6ccoEBAQEAAgACAAA= with the old headers: no root list, the index always present.
     EXPECT_TRUE(ParseBocRoot(Unhex("68ff65f3 01 01 01 01 00 02 02 0000")).ok());
