@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "ton/crc.hpp"
@@ -44,12 +45,12 @@ class Ordering {
    private:
     // Recursion is bounded by Cell::kMaxDepth.
     void Visit(const CellPtr& cell) {
-        if (!seen_.emplace(cell->hash(), 0).second) return;
+        if (!seen_.insert(cell->hash()).second) return;
         for (auto it = cell->refs().rbegin(); it != cell->refs().rend(); ++it) Visit(*it);
         order_.push_back(cell);
     }
 
-    std::map<CellHash, std::size_t> seen_;
+    std::set<CellHash> seen_;
     std::map<CellHash, std::size_t> index_;
     std::vector<CellPtr> order_;
 };
