@@ -80,54 +80,100 @@ function addresses() {
 
 const EDGE_BITS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256, 257, 267, 1015, 1016, 1017, 1022, 1023];
 
-function randomBits() {
-  const n = rng.next() < 0.4 ? rng.pick(EDGE_BITS) : rng.int(0, 1023);
+/** Random data of a random length, often an edge length; `maxBits` keeps the big trees' files small. */
+function randomBits(maxBits = 1023) {
+  const n = rng.next() < 0.4 ? Math.min(maxBits, rng.pick(EDGE_BITS)) : rng.int(0, maxBits);
   const buf = rng.bytes(Math.ceil(n / 8));
   if (n % 8 !== 0) buf[buf.length - 1] &= (0xff00 >> (n % 8)) & 0xff;  // bits past the length are zero
   return { n, buf };
 }
 
+/** Cells in creation order (refs point to earlier cells only), as the JSON lists them and the C++ test rebuilds them. */
+class TreeBuilder {
+  constructor() {
+    this.specs = [];
+    this.cells = [];
+  }
+  get size() {
+    return this.cells.length;
+  }
+  add(bits, refs) {
+    this.specs.push({ bits: bits.n, data: hex(bits.buf), refs });
+    this.cells.push(new Cell({ bits: new BitString(bits.buf, 0, bits.n), refs: refs.map((r) => this.cells[r]) }));
+    return this.cells.length - 1;
+  }
+  /** A new cell equal in content to cell j: equal hashes that the serializer must merge. */
+  duplicate(j) {
+    return this.add({ n: this.specs[j].bits, buf: Buffer.from(this.specs[j].data, 'hex') }, [...this.specs[j].refs]);
+  }
+  /** The case for the JSON: every cell with its hash, depth and Fift bits; the last cell's BOC in each option. */
+  finish() {
+    const root = this.cells[this.cells.length - 1];
+    const boc = {};
+    for (const idx of [false, true]) {
+      for (const crc32 of [false, true]) boc[`${idx ? 'idx' : 'noidx'}_${crc32 ? 'crc' : 'nocrc'}`] = hex(root.toBoc({ idx, crc32 }));
+    }
+    const cells = this.specs.map((s, i) => ({
+      ...s,
+      hash: hex(this.cells[i].hash()),
+      depth: this.cells[i].depth(),
+      fift: this.cells[i].bits.toString(),
+    }));
+    return { cells, boc };
+  }
+}
+
 /** A DAG built bottom-up: each new cell takes refs among the cells made so far, so subtrees are shared. */
-function randomTree(cellCount, opts) {
-  const specs = [];
-  const cells = [];
+function randomTree(cellCount) {
+  const t = new TreeBuilder();
   for (let i = 0; i < cellCount; i++) {
-    let bits;
-    // Sometimes a copy of an earlier cell's content: equal hashes that the serializer must merge.
-    if (i > 0 && rng.next() < opts.duplicateRate) {
-      const j = rng.int(0, i - 1);
-      bits = { n: specs[j].bits, buf: Buffer.from(specs[j].data, 'hex') };
-      specs.push({ bits: bits.n, data: specs[j].data, refs: [...specs[j].refs] });
-      cells.push(new Cell({ bits: new BitString(bits.buf, 0, bits.n), refs: specs[j].refs.map((r) => cells[r]) }));
+    if (i > 0 && rng.next() < 0.1) {
+      t.duplicate(rng.int(0, i - 1));
       continue;
     }
-    bits = randomBits();
     const refCount = i === 0 ? 0 : rng.int(0, Math.min(4, i));
     const refs = [];
-    for (let k = 0; k < refCount; k++) {
-      // Favour recent cells so that trees get deep, older ones so that they get shared.
-      refs.push(rng.next() < opts.chainBias ? i - 1 : rng.int(0, i - 1));
-    }
-    specs.push({ bits: bits.n, data: hex(bits.buf), refs });
-    cells.push(new Cell({ bits: new BitString(bits.buf, 0, bits.n), refs: refs.map((r) => cells[r]) }));
+    // Favour the previous cell so that trees get deep, any earlier one so that they get shared.
+    for (let k = 0; k < refCount; k++) refs.push(rng.next() < 0.3 ? i - 1 : rng.int(0, i - 1));
+    t.add(randomBits(), refs);
   }
-  const root = cells[cells.length - 1];
-  const boc = {};
-  for (const idx of [false, true]) {
-    for (const crc32 of [false, true]) boc[`${idx ? 'idx' : 'noidx'}_${crc32 ? 'crc' : 'nocrc'}`] = hex(root.toBoc({ idx, crc32 }));
+  return t.finish();
+}
+
+const SHORT_BITS = 96;
+
+/** A deep DAG: every cell refers to the previous one (depth = cells - 1) and to a few random earlier ones. */
+function deepTree(cellCount) {
+  const t = new TreeBuilder();
+  t.add(randomBits(SHORT_BITS), []);
+  for (let i = 1; i < cellCount; i++) {
+    const refs = [i - 1];
+    for (let k = rng.int(0, Math.min(3, i)); k > 0; k--) refs.push(rng.int(0, i - 1));
+    t.add(randomBits(SHORT_BITS), refs);
   }
-  return {
-    cells: specs.map((s, i) => ({ ...s, hash: hex(cells[i].hash()), depth: cells[i].depth(), fift: cells[i].bits.toString() })),
-    boc,
-  };
+  return t.finish();
+}
+
+/** A wide, shallow DAG where every cell is reachable: leaves, then parents of up to 4 pending cells (and sometimes
+ *  one shared earlier cell) until one root is left. With a few hundred leaves the BOC needs 2-byte cell indexes. */
+function wideTree(leafCount) {
+  const t = new TreeBuilder();
+  let pending = [];
+  for (let i = 0; i < leafCount; i++) pending.push(rng.next() < 0.05 && i > 0 ? t.duplicate(rng.int(0, i - 1)) : t.add(randomBits(SHORT_BITS), []));
+  while (pending.length > 1) {
+    const take = Math.min(pending.length, rng.int(2, 4));
+    const refs = pending.splice(0, take);
+    if (refs.length < 4 && rng.next() < 0.3) refs.push(rng.int(0, t.size - 1));
+    pending.push(t.add(randomBits(SHORT_BITS), refs));
+  }
+  return t.finish();
 }
 
 function cellTrees() {
   const out = [];
-  for (let i = 0; i < 200; i++) out.push(randomTree(rng.int(1, 24), { duplicateRate: 0.1, chainBias: 0.3 }));
-  // Deep chains (depth near 300) and wide DAGs with more than 255 distinct cells (2-byte cell indexes).
-  for (let i = 0; i < 4; i++) out.push(randomTree(rng.int(250, 320), { duplicateRate: 0.02, chainBias: 0.9 }));
-  for (let i = 0; i < 3; i++) out.push(randomTree(rng.int(300, 400), { duplicateRate: 0.05, chainBias: 0.2 }));
+  for (let i = 0; i < 200; i++) out.push(randomTree(rng.int(1, 24)));
+  for (let i = 0; i < 4; i++) out.push(deepTree(rng.int(200, 1000)));
+  for (let i = 0; i < 4; i++) out.push(wideTree(rng.int(200, 400)));
   return out;
 }
 
