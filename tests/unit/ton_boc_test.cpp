@@ -115,8 +115,8 @@ TEST(TonBoc, SerializeRefusesMissingRoots) {
 }
 
 TEST(TonBoc, DagWithExponentiallyManyPathsStaysLinear) {
-    // 1000 cells, each referring four times to the next: 4^1000 paths, 1000 distinct cells. Any walk that does not
-    // deduplicate by hash would never finish.
+    // 1000 cells, each referring four times to the next: 4^1000 paths, 1000 distinct cells. Any walk that
+    // does not deduplicate by hash would never finish.
     CellPtr cell = Cell::Empty();
     for (int i = 0; i < 1000; ++i) cell = *Cell::Create({}, 0, {cell, cell, cell, cell});
     const Bytes boc = SerializeBoc(cell, BocOptions{true, true});
