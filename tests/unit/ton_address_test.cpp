@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "ton/address.hpp"
+#include "ton/cell.hpp"
 #include "ton/crc.hpp"
 #include "ton_test_util.hpp"
 
@@ -60,6 +61,22 @@ TEST(TonAddress, MatchesTonCoreVectors) {
             EXPECT_EQ(*NormalizeAddress(text), raw);
         }
     }
+}
+
+TEST(TonAddress, ContractAddressFromStateInit) {
+    // ton-core contractAddress.spec.ts (ton-telegram.md §3.3): StateInit with code = uint8 1 and data = uint8
+    // 2 is `0 0 1 1 0` (no split_depth, no special, code, data, no library) plus the two refs.
+    Builder code;
+    Builder data;
+    ASSERT_TRUE(code.StoreUint(1, 8).ok());
+    ASSERT_TRUE(data.StoreUint(2, 8).ok());
+    Builder init;
+    ASSERT_TRUE(init.StoreUint(0b00110, 5).ok());
+    ASSERT_TRUE(init.StoreRef(*code.Build()).ok());
+    ASSERT_TRUE(init.StoreRef(*data.Build()).ok());
+    Address a;
+    a.hash = (*init.Build())->hash();
+    EXPECT_EQ(a.ToString(), "EQCSY_vTjwGrlvTvkfwhinJ60T2oiwgGn3U7Tpw24kupIhHz");
 }
 
 TEST(TonAddress, RawFormIsCaseInsensitiveAndCanonicalIsLowerCase) {
