@@ -64,7 +64,11 @@ void PrintCell(const ton::CellPtr& cell, std::size_t indent, std::set<ton::CellH
     for (const auto& ref : cell->refs()) PrintCell(ref, indent + 1, printed);
 }
 
-int TonAddress(const std::string& text) {
+int TonAddress(const std::string& arg) {
+    // Pasted addresses often carry a newline or spaces; the library itself accepts exact text only.
+    const auto first = arg.find_first_not_of(" \t\r\n");
+    const std::string text =
+        first == std::string::npos ? "" : arg.substr(first, arg.find_last_not_of(" \t\r\n") - first + 1);
     auto parsed = ton::ParseAddress(text);
     if (!parsed) {
         std::cerr << "onton ton address: " << parsed.error().message << "\n";

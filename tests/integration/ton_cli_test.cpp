@@ -22,7 +22,7 @@ TEST(TonCli, AddressPrintsEveryForm) {
                              "non-bounceable, testnet, url-safe"}) {
         EXPECT_TRUE(Contains(r.out, form)) << form << "\n" << r.out;
     }
-    const auto raw = RunOnton({"ton", "address", "-1:" + std::string(64, '3')}, {});
+    const auto raw = RunOnton({"ton", "address", " -1:" + std::string(64, '3') + "\n"}, {});
     EXPECT_EQ(raw.exit_code, 0);
     EXPECT_TRUE(Contains(raw.out, "workchain:                        -1")) << raw.out;
 }
