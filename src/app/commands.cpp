@@ -41,6 +41,7 @@ Commands:
   serve     run the HTTP API (and, on the embedded default, everything else) until SIGTERM/SIGINT
   migrate   apply pending database migrations and exit
   admin     operator tasks: init-data (sign in locally), grant-admin
+  ton       TON tools: address (print every form of an address), boc (print a bag of cells as a cell tree)
   version   print the version
 
 Run 'onton <command> --help' for a command's options. Configuration comes from ONTON_* environment variables
@@ -585,6 +586,7 @@ int Main(const std::vector<std::string>& args) {
     if (args[0] == "migrate") return RunMigrate(rest);
     if (args[0] == "admin") return RunAdmin(rest);
     if (args[0] == "version" || args[0] == "--version") return RunVersion(rest);
+    if (args[0] == "ton") return RunTon(rest);
     std::cerr << "onton: unknown command '" << args[0] << "'\n" << kUsage;
     return 2;
 }

@@ -11,6 +11,8 @@ int RunServe(const std::vector<std::string>& args);
 int RunMigrate(const std::vector<std::string>& args);
 int RunAdmin(const std::vector<std::string>& args);
 int RunVersion(const std::vector<std::string>& args);
+/// `onton ton address|boc`: TON operator tools (src/app/ton_commands.cpp).
+int RunTon(const std::vector<std::string>& args);
 
 /// Dispatches `argv[1]` to a subcommand; prints the overall usage for `--help` or nothing.
 int Main(const std::vector<std::string>& args);
