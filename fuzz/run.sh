@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for N seconds (default 60).
-#   fuzz/run.sh [seconds] [target...]     targets: boc address ton_proof (default: all)
+#   fuzz/run.sh [seconds] [target...]     targets: boc address ton_proof message (default: all)
 # The corpus grows in build/fuzz/corpus/<target> (seeded from fuzz/corpus/<target>); a crash leaves
 # build/fuzz/crash-* which then belongs in a regression unit test (tests/unit/ton_*_test.cpp).
 set -euo pipefail
@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(boc address ton_proof)
+[ ${#targets[@]} -eq 0 ] && targets=(boc address ton_proof message)
 out="$root/build/fuzz"
 mkdir -p "$out"
 

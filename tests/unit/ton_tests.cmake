@@ -10,7 +10,7 @@ target_compile_definitions(onton_ton_tests PRIVATE ONTON_TON_VECTORS_DIR="${PROJ
 
 # The fuzz targets replayed over their checked-in corpus (seeds, minimized finds and past crashes) with the
 # regular compiler and sanitizers: no clang or libFuzzer needed. fuzz/run.sh does the actual fuzzing.
-foreach(target boc address ton_proof)
+foreach(target boc address ton_proof message)
   add_executable(onton_ton_${target}_replay ${PROJECT_SOURCE_DIR}/fuzz/${target}_fuzz.cpp
                                             ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cpp)
   target_link_libraries(onton_ton_${target}_replay PRIVATE onton_ton onton_warnings)
