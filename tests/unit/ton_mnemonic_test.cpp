@@ -28,11 +28,13 @@ TEST(TonMnemonic, MatchesTonCryptoVectors) {
     const auto cases = LoadVectors("mnemonics.json");
     ASSERT_GE(cases.size(), 60U);
     std::size_t valid = 0;
+    std::size_t with_password = 0;
     for (const auto& c : cases) {
         const std::string text = c.at("words");
+        const std::string password = c.value("password", "");
         const auto words = SplitMnemonic(text);
-        EXPECT_EQ(IsValidMnemonic(words), c.at("valid").get<bool>()) << text;
-        const auto keys = MnemonicToKeyPair(words);
+        EXPECT_EQ(IsValidMnemonic(words, password), c.at("valid").get<bool>()) << text << " / " << password;
+        const auto keys = MnemonicToKeyPair(words, password);
         EXPECT_EQ(keys.ok(), c.at("valid").get<bool>() && words.size() == 24) << text;
         if (!c.at("valid").get<bool>()) {
             if (!keys.ok()) {
@@ -41,11 +43,13 @@ TEST(TonMnemonic, MatchesTonCryptoVectors) {
             continue;
         }
         ++valid;
+        if (!password.empty()) ++with_password;
         ASSERT_TRUE(keys.ok()) << text;
         EXPECT_EQ(ToHex(keys->secret_key), c.at("secret_key").get<std::string>()) << text;
         EXPECT_EQ(ToHex(keys->public_key), c.at("public_key").get<std::string>()) << text;
     }
-    EXPECT_GE(valid, 40U);
+    EXPECT_GE(valid, 43U);
+    EXPECT_EQ(with_password, 3U);
 }
 
 TEST(TonMnemonic, Wordlist) {

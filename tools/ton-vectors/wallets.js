@@ -6,7 +6,7 @@
 const {
   Address, beginCell, Cell, comment, contractAddress, external, internal, storeMessage, storeStateInit, toNano,
 } = require('@ton/core');
-const { mnemonicToPrivateKey, mnemonicValidate, sha256_sync, sign } = require('@ton/crypto');
+const { hmac_sha512, mnemonicToPrivateKey, mnemonicValidate, pbkdf2_sha512, sha256_sync, sign } = require('@ton/crypto');
 const { wordlist } = require('@ton/crypto/dist/mnemonic/wordlist');
 const { WalletContractV3R2, WalletContractV4, WalletContractV5R1 } = require('@ton/ton');
 const { nftCollectionEditableCode: nftCollectionCode } = require('@ton-community/assets-sdk/dist/nft/contracts/build/nft-collection-editable');
@@ -47,6 +47,29 @@ async function validMnemonic() {
   }
 }
 
+// Mnemonics made for a password (tonlib's "password seed"): the passwordless entropy passes the fast password check
+// and fails the basic one, and with the password it passes the basic one. Own PRNG, so the other vectors stay put.
+async function passwordMnemonics(count) {
+  const prng = makeRng(1234);
+  const out = [];
+  while (out.length < 3 * count) {
+    const words = Array.from({ length: 24 }, () => prng.pick(wordlist));
+    const passless = await hmac_sha512(words.join(' '), '');
+    if ((await pbkdf2_sha512(passless, 'TON fast seed version', 1, 64))[0] !== 1) continue;
+    if ((await pbkdf2_sha512(passless, 'TON seed version', 390, 64))[0] === 0) continue;
+    for (let i = 0; i < 4096; i++) {
+      const password = `pw-${prng.int(0, 1e9)}`;
+      if (!(await mnemonicValidate(words, password))) continue;
+      const keys = await mnemonicToPrivateKey(words, password);
+      out.push({ words: words.join(' '), password, valid: true, secret_key: hex(keys.secretKey), public_key: hex(keys.publicKey) });
+      out.push({ words: words.join(' '), password: `${password}x`, valid: await mnemonicValidate(words, `${password}x`) });
+      out.push({ words: words.join(' '), valid: await mnemonicValidate(words) });
+      break;
+    }
+  }
+  return out;
+}
+
 async function mnemonics() {
   const out = [];
   const lists = [DOC_MNEMONIC];
@@ -71,6 +94,7 @@ async function mnemonics() {
   const upper = lists[2].map((w, i) => (i % 2 ? w.toUpperCase() : ` ${w}`));
   const keys = await mnemonicToPrivateKey(upper);
   out.push({ words: upper.join(' '), valid: await mnemonicValidate(upper), public_key: hex(keys.publicKey), secret_key: hex(keys.secretKey) });
+  out.push(...(await passwordMnemonics(3)));
   return { cases: out, keys: await Promise.all(lists.map((w) => mnemonicToPrivateKey(w))) };
 }
 
