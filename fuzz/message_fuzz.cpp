@@ -1,8 +1,8 @@
-// libFuzzer target: the readers of untrusted message and contract cells on arbitrary BOC bytes. Every root goes
-// through NormalizedExternalHash (ext-in envelopes as toncenter returns them), ParseStateInit and
+// libFuzzer target: the readers of untrusted message and contract cells on arbitrary BOC bytes. Every root
+// goes through NormalizedExternalHash (ext-in envelopes as toncenter returns them), ParseStateInit and
 // PublicKeyFromStateInit (ton_proof's wallet state init) and ParseOffchainContent (TEP-64 content from
-// get-methods). A normalized hash must not depend on whether it is computed twice, and a state init that parses
-// must rebuild to the same cell.
+// get-methods). A normalized hash must not depend on whether it is computed twice, and a state init that
+// parses must rebuild to the same cell.
 #include <cstdint>
 #include <cstdlib>
 

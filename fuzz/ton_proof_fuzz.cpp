@@ -1,6 +1,6 @@
 // libFuzzer target: the ton_proof parser and verifier, the nonce checker and the get-method stack parsers on
-// arbitrary text. Whatever parses is also verified (with its own domain allowed and its own timestamp as now, so
-// the run reaches the state-init and signature code), and every root of a parsed state init is fed to the
+// arbitrary text. Whatever parses is also verified (with its own domain allowed and its own timestamp as now,
+// so the run reaches the state-init and signature code), and every root of a parsed state init is fed to the
 // normalized-hash reader, the other walker of untrusted message cells.
 #include <cstdint>
 #include <cstdlib>
