@@ -271,7 +271,7 @@ function comments() {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function main() {
+async function main() {
   const dir = process.argv[2];
   if (!dir) throw new Error('usage: node generate.js <output dir>');
   fs.mkdirSync(dir, { recursive: true });
@@ -285,10 +285,24 @@ function main() {
     'builder.json': Array.from({ length: 300 }, builderCase),
     'comments.json': comments(),
   };
-  for (const [name, cases] of Object.entries(files)) {
-    fs.writeFileSync(path.join(dir, name), JSON.stringify({ ...meta, cases }, null, 1) + '\n');
-    console.log(`${name}: ${cases.length} cases`);
+  // The wallet, NFT and ton_proof vectors come from their own PRNG (wallets.js), so that adding them left the
+  // files above unchanged; their header also names the other packages they use.
+  const walletMeta = {
+    ...meta,
+    '@ton/crypto': require('@ton/crypto/package.json').version,
+    '@ton/ton': require('@ton/ton/package.json').version,
+    '@ton-community/assets-sdk': require('@ton-community/assets-sdk/package.json').version,
+  };
+  const walletFiles = await require('./wallets').all();
+  for (const [files_, header] of [[files, meta], [walletFiles, walletMeta]]) {
+    for (const [name, cases] of Object.entries(files_)) {
+      fs.writeFileSync(path.join(dir, name), JSON.stringify({ ...header, cases }, null, 1) + '\n');
+      console.log(`${name}: ${cases.length} cases`);
+    }
   }
 }
 
-main();
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
