@@ -39,4 +39,17 @@ std::string LikeContains(std::string_view text) {
     return out;
 }
 
+bool IsSelect(std::string_view sql) noexcept {
+    while (!sql.empty() && (sql.front() == ' ' || sql.front() == '\n' || sql.front() == '\t')) sql.remove_prefix(1);
+    if (sql.size() < 7) return false;
+    std::string head(sql.substr(0, 7));
+    for (auto& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return head == "SELECT ";
+}
+
+ResultSet Store::ReadOnce(std::string_view sql, const SqlParams& params) {
+    if (!IsSelect(sql)) throw std::invalid_argument("ReadOnce takes one SELECT");
+    return Transact([&](Transaction& tx) { return tx.Execute(sql, params); }, {.read_only = true});
+}
+
 }  // namespace onton::ports

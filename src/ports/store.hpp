@@ -105,6 +105,9 @@ struct AppliedMigration {
     std::string name;
 };
 
+/// True when `sql` is one SELECT statement's text (leading whitespace allowed); used by ReadOnce.
+[[nodiscard]] bool IsSelect(std::string_view sql) noexcept;
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -116,6 +119,11 @@ public:
     /// On a serialization failure the whole body runs again, up to options.max_attempts times, so the body must
     /// have no effect outside the transaction. Thread-safe: each call borrows its own connection.
     virtual void InTransaction(const std::function<void(Transaction&)>& body, TransactionOptions options = {}) = 0;
+
+    /// One SELECT on its own, for a read that needs no consistency with any other (a session lookup): where the
+    /// store allows, it runs in autocommit (on PostgreSQL one round trip instead of BEGIN, the query and COMMIT).
+    /// Throws std::invalid_argument for anything but a SELECT.
+    virtual ResultSet ReadOnce(std::string_view sql, const SqlParams& params = {});
 
     /// Checks that the store answers (SELECT 1) within the pool's acquire timeout. Throws StoreError.
     virtual void Ping() = 0;

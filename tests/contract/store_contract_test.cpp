@@ -251,6 +251,31 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     std::filesystem::path directory_;
 };
 
+TEST_P(StoreContract, ReadOnceReadsAndRefusesAnythingButASelect) {
+    auto store = Open();
+    store->Transact([](ports::Transaction& tx) {
+        tx.Execute("CREATE TABLE read_once (id BIGINT PRIMARY KEY, v TEXT)");
+        tx.Execute("INSERT INTO read_once (id, v) VALUES (1, 'a'), (2, 'b')");
+    });
+    const auto rs = store->ReadOnce("\n  SELECT v FROM read_once WHERE id = $1", {std::int64_t{2}});
+    ASSERT_EQ(rs.rows.size(), 1U);
+    EXPECT_EQ(ports::AsText(rs.rows[0][0]), "b");
+    EXPECT_THROW((void)store->ReadOnce("DELETE FROM read_once"), std::invalid_argument);
+    EXPECT_THROW((void)store->ReadOnce("selectx"), std::invalid_argument);
+    EXPECT_EQ(store->ReadOnce("select count(*) FROM read_once").rows.size(), 1U) << "any case";
+    EXPECT_EQ(ports::AsInt(store->ReadOnce("SELECT count(*) FROM read_once").rows[0][0]), 2) << "nothing was deleted";
+    // Many at once share the pool (each borrows a connection for one statement).
+    std::vector<std::thread> readers;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 16; ++i) {
+        readers.emplace_back([&] {
+            if (store->ReadOnce("SELECT v FROM read_once WHERE id = 1").rows.size() == 1) ++ok;
+        });
+    }
+    for (auto& r : readers) r.join();
+    EXPECT_EQ(ok.load(), 16);
+}
+
 TEST_P(StoreContract, DialectMatchesUrl) {
     auto store = Open();
     EXPECT_EQ(store->Dialect(), GetParam());

@@ -214,8 +214,7 @@ Result<Principal> IdentityService::Authenticate(std::string_view token) {
     if (auto cached = AuthenticateCached(token)) return *std::move(cached);
     const auto hash = Sha256Hex(token);
     const auto now = clock_.NowUnix();
-    const auto rs = store_.Transact(
-        [&](ports::Transaction& tx) { return tx.Execute(kSelectSessionSql, {hash}); }, {.read_only = true});
+    const auto rs = store_.ReadOnce(kSelectSessionSql, {hash});  // one round trip: the hot path of every request
     if (rs.empty()) return Invalid("unknown session token");
     const auto& row = rs.rows[0];
     if (AsOptionalInt(row[2])) return Invalid("the session was signed out");

@@ -366,6 +366,15 @@ class PostgresStore final : public ports::Store {
 
     [[nodiscard]] std::string_view Dialect() const noexcept override { return kDialect; }
 
+    ports::ResultSet ReadOnce(std::string_view sql, const ports::SqlParams& params) override {
+        if (!ports::IsSelect(sql)) throw std::invalid_argument("ReadOnce takes one SELECT");
+        ports::ResultSet out;
+        // Autocommit: the statement is its own transaction (one round trip). `began` stays false, so a pooled
+        // connection found dead is replaced and the read retried, which is safe for a lone SELECT.
+        WithConnection([&](Connection& connection, bool&) { out = connection.Execute(sql, params); });
+        return out;
+    }
+
     void InTransaction(const std::function<void(ports::Transaction&)>& body,
                        ports::TransactionOptions options) override {
         WithConnection([&](Connection& connection, bool& began) {
