@@ -27,12 +27,12 @@ constexpr std::int64_t kPrice = 2'000'000'000;  // 2 TON
 
 Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
-class Watcher : public ::testing::Test {
+class Watcher : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
         ASSERT_FALSE(test::Env("ONTON_TEST_TON_URL").empty()) << "run under ctest (fixture ton_emulator)";
         clock_.Set(std::time(nullptr));
-        db_ = test::OpenTestStore("sqlite", dir_.path());
+        db_ = test::OpenTestStore(GetParam(), dir_.path());
         for (const auto id : {kOwner, kBuyer}) {
             db_.store->Transact([&](ports::Transaction& tx) {
                 tx.Execute("INSERT INTO users (user_id, first_name, role, created_at, updated_at) VALUES ($1, 'U', "
@@ -116,7 +116,7 @@ protected:
     std::int64_t type_id_ = 0;
 };
 
-TEST_F(Watcher, AnExactPaymentPaysTheOrderOnceAcrossRestarts) {
+TEST_P(Watcher, AnExactPaymentPaysTheOrderOnceAcrossRestarts) {
     const auto order = Order("one");
     ASSERT_FALSE(order.payment_comment.empty());
     Pay(kPrice, order.payment_comment);
@@ -140,7 +140,7 @@ TEST_F(Watcher, AnExactPaymentPaysTheOrderOnceAcrossRestarts) {
     EXPECT_EQ(orders_->MyTickets(As(kBuyer))->size(), 1U);
 }
 
-TEST_F(Watcher, UnderpaymentWaitsForTheDifferenceAndOverpaymentIsOwedBack) {
+TEST_P(Watcher, UnderpaymentWaitsForTheDifferenceAndOverpaymentIsOwedBack) {
     const auto order = Order("two");
     Pay(kPrice / 2, order.payment_comment);
     auto watcher = MakeWatcher();
@@ -163,7 +163,7 @@ TEST_F(Watcher, UnderpaymentWaitsForTheDifferenceAndOverpaymentIsOwedBack) {
     EXPECT_EQ(Recorded(order.payment_comment)[2]["refund_due"], kPrice);
 }
 
-TEST_F(Watcher, LatePaymentsAndUnknownCommentsAreRecorded) {
+TEST_P(Watcher, LatePaymentsAndUnknownCommentsAreRecorded) {
     const auto late = Order("late");
     clock_.Advance(601);
     EXPECT_EQ(orders_->ExpireDue(), 1);
@@ -195,6 +195,11 @@ TEST_F(Watcher, LatePaymentsAndUnknownCommentsAreRecorded) {
     EXPECT_EQ(Recorded(missed.payment_comment)[0]["outcome"], "refund_due");
     EXPECT_EQ(Recorded(missed.payment_comment)[0]["refund_due"], kPrice);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores,
+                         Watcher,
+                         ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace onton::payments

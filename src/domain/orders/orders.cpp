@@ -692,12 +692,12 @@ void OrderService::LeadLane(std::int64_t ticket_type_id) {
         lane.waiting.erase(lane.waiting.begin(), lane.waiting.begin() + static_cast<std::ptrdiff_t>(take));
         const auto epoch = seats_released_.load(std::memory_order_acquire);
         lock.unlock();
-        const bool sold_out = RunBatch(batch);
+        const auto sold_out_event = RunBatch(batch);
         lock.lock();
-        if (sold_out && settings_.sold_out_hint_ms > 0) {
+        if (sold_out_event && settings_.sold_out_hint_ms > 0) {
             lane.sold_out_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.sold_out_hint_ms);
             lane.sold_out_epoch = epoch;  // a release during the batch voids the hint at once
-            lane.sold_out_event = batch.front()->request.event_uuid;
+            lane.sold_out_event = *sold_out_event;
         }
         lock.unlock();
         for (const auto& pending : batch) {
@@ -713,7 +713,7 @@ void OrderService::LeadLane(std::int64_t ticket_type_id) {
     if (std::chrono::steady_clock::now() >= lane.sold_out_until) lanes_.erase(ticket_type_id);
 }
 
-bool OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
+std::optional<std::string> OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
     std::vector<std::optional<Result<Placed>>> results;
     try {
         store_.InTransaction([&](ports::Transaction& tx) {
@@ -748,17 +748,19 @@ bool OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) 
         // The batch as a whole failed (two requests raced on one idempotency key, a lost connection): nothing of
         // it was committed, so place each request on its own.
         for (const auto& pending : batch) pending->outcome = Capture([&] { return PlaceOne(pending->request); });
-        return false;
+        return std::nullopt;
     }
     batches_.fetch_add(1, std::memory_order_relaxed);
     batched_orders_.fetch_add(static_cast<std::int64_t>(batch.size()), std::memory_order_relaxed);
-    bool sold_out = false;
+    std::optional<std::string> sold_out_event;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         batch[i]->outcome.result = std::move(results[i]);
         // A buyer of one seat who was turned away proves no single seat is left (unless offers are held).
-        if (batch[i]->request.quantity == 1 && IsSeatSoldOut(batch[i]->outcome)) sold_out = true;
+        if (batch[i]->request.quantity == 1 && IsSeatSoldOut(batch[i]->outcome)) {
+            sold_out_event = batch[i]->request.event_uuid;
+        }
     }
-    return sold_out;
+    return sold_out_event;
 }
 
 Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,

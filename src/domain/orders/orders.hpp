@@ -314,9 +314,9 @@ private:
     void PlaceBatched(PlaceRequest request, PlaceDone done, const Offload& offload);
     /// The leader's loop: batches of the lane's waiting buyers until none is left.
     void LeadLane(std::int64_t ticket_type_id);
-    /// Runs one batch transaction and fills each Pending's outcome; true when it learnt that one more seat of
-    /// the lane's ticket type cannot be had (so the sold-out hint may be set).
-    bool RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);
+    /// Runs one batch transaction and fills each Pending's outcome; when it learnt that one more seat of the
+    /// lane's ticket type cannot be had, returns the event uuid it learnt it for (so the sold-out hint may be set).
+    std::optional<std::string> RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);
     /// The answer to a buyer of a ticket type the hint says is sold out: the order of a repeated Idempotency-Key
     /// if there is one (read in a read-only transaction), else ticket.sold_out.
     Result<Placed> AnswerSoldOut(const PlaceRequest& request);
