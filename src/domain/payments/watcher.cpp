@@ -51,6 +51,11 @@ Result<PollTally> PaymentWatcher::Poll() {
         auto page = chain_.GetTransactions(query);
         if (!page) return page.error();
         const auto got = page->size();
+        // An API that ignores the paging start would page forever: stop the pass (nothing applied, nothing lost).
+        if (query.before && got > 0 && page->back().id.lt >= query.before->lt) {
+            return Error{"chain.bad_response", "getTransactions did not page back past lt " +
+                                                   std::to_string(query.before->lt)};
+        }
         for (auto& t : *page) fresh.push_back(std::move(t));
         if (got < settings_.page || fresh.empty()) break;
         query.before = fresh.back().id;
