@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <memory>
 
 #include "adapters/storage/store_factory.hpp"
@@ -51,6 +53,38 @@ protected:
     test::FakeRandom random_;
     std::unique_ptr<IdentityService> service_;
 };
+
+TEST_P(Identity, ConcurrentLookupsOfUncachedSessionsEachGetTheirOwnUser) {
+    constexpr int kUsers = 40;
+    std::vector<std::string> tokens;
+    for (int i = 0; i < kUsers; ++i) {
+        auto signed_in = service_->SignInWithInitData(InitData(1000 + i, "u" + std::to_string(i)));
+        ASSERT_TRUE(signed_in) << signed_in.error().message;
+        tokens.push_back(signed_in->token);
+    }
+    // A second service: nothing cached, so every lookup reads the store, many of them in the same read.
+    IdentitySettings s;
+    s.bot_token = kBotToken;
+    IdentityService cold(*store_, clock_, random_, s);
+    ASSERT_TRUE(service_->SignOut(tokens[3]));
+    std::vector<std::string> seen(kUsers * 2);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kUsers * 2; ++t) {
+        threads.emplace_back([&, t] {
+            // Each token twice at once, and every fifth an unknown one in between.
+            const std::string token = t % 5 == 4 ? std::string("ont_unknown_") + std::to_string(t) : tokens[static_cast<std::size_t>(t % kUsers)];
+            auto principal = cold.Authenticate(token);
+            seen[static_cast<std::size_t>(t)] = principal ? std::to_string(principal->user_id) : principal.error().code;
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    for (int t = 0; t < kUsers * 2; ++t) {
+        const auto expected = t % 5 == 4 ? std::string("auth.invalid")
+                              : t % kUsers == 3 ? std::string("auth.invalid")  // signed out
+                                                : std::to_string(1000 + t % kUsers);
+        EXPECT_EQ(seen[static_cast<std::size_t>(t)], expected) << t;
+    }
+}
 
 TEST_P(Identity, SignInCreatesUserAndSession) {
     auto signed_in = service_->SignInWithInitData(InitData(42, "ada"));

@@ -1,5 +1,7 @@
 #include "domain/identity/identity.hpp"
 
+#include <bit>
+
 #include "common/encoding.hpp"
 #include "telegram/init_data.hpp"
 #include "telegram/login_widget.hpp"
@@ -37,11 +39,6 @@ FROM users WHERE user_id = $1)";
 
 constexpr std::string_view kInsertSessionSql =
     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
-
-constexpr std::string_view kSelectSessionSql = R"(
-SELECT s.user_id, s.expires_at, s.revoked_at, u.role
-FROM sessions s JOIN users u ON u.user_id = s.user_id
-WHERE s.token_hash = $1)";
 
 constexpr std::string_view kRevokeSessionSql =
     "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL";
@@ -214,9 +211,9 @@ Result<Principal> IdentityService::Authenticate(std::string_view token) {
     if (auto cached = AuthenticateCached(token)) return *std::move(cached);
     const auto hash = Sha256Hex(token);
     const auto now = clock_.NowUnix();
-    const auto rs = store_.ReadOnce(kSelectSessionSql, {hash});  // one round trip: the hot path of every request
-    if (rs.empty()) return Invalid("unknown session token");
-    const auto& row = rs.rows[0];
+    const auto found = ReadSession(hash);
+    if (!found) return Invalid("unknown session token");
+    const auto& row = *found;
     if (AsOptionalInt(row[2])) return Invalid("the session was signed out");
     const auto expires_at = AsInt(row[1]);
     if (expires_at <= now) return Error{"auth.expired", "the session expired: sign in again"};
@@ -228,6 +225,70 @@ Result<Principal> IdentityService::Authenticate(std::string_view token) {
         cache_[hash] = CachedSession{principal, now};
     }
     return principal;
+}
+
+namespace {
+
+constexpr std::size_t kMaxSessionsPerRead = 256;
+
+/// `SELECT ... WHERE s.token_hash IN ($1, ..., $n)`, n a power of two (the list is padded by repeating its first
+/// hash), so that PostgreSQL prepares at most nine distinct statements.
+const std::string& SessionsSql(std::size_t n) {
+    static const auto kSql = [] {
+        std::vector<std::string> sql;
+        for (std::size_t size = 1; size <= kMaxSessionsPerRead; size *= 2) {
+            std::string text = "SELECT s.token_hash, s.user_id, s.expires_at, s.revoked_at, u.role FROM sessions s "
+                               "JOIN users u ON u.user_id = s.user_id WHERE s.token_hash IN (";
+            for (std::size_t i = 1; i <= size; ++i) text += (i > 1 ? ", $" : "$") + std::to_string(i);
+            sql.push_back(text + ")");
+        }
+        return sql;
+    }();
+    return kSql[static_cast<std::size_t>(std::countr_zero(std::bit_ceil(n)))];
+}
+
+}  // namespace
+
+std::optional<std::vector<ports::SqlValue>> IdentityService::ReadSession(const std::string& hash) {
+    std::unique_lock lock(read_mutex_);
+    auto& slot = reads_waiting_[hash];
+    if (!slot) slot = std::make_shared<SessionRead>();
+    const auto mine = slot;
+    while (!mine->done) {
+        if (read_running_) {
+            read_done_.wait(lock);
+            continue;
+        }
+        // Read for everyone waiting now (ourselves included), then wake them all.
+        read_running_ = true;
+        std::vector<std::pair<std::string, std::shared_ptr<SessionRead>>> batch;
+        for (auto it = reads_waiting_.begin(); it != reads_waiting_.end() && batch.size() < kMaxSessionsPerRead;) {
+            batch.emplace_back(it->first, it->second);
+            it = reads_waiting_.erase(it);
+        }
+        lock.unlock();
+        try {
+            ports::SqlParams params;
+            const auto padded = std::bit_ceil(batch.size());
+            for (std::size_t i = 0; i < padded; ++i) params.emplace_back(batch[i < batch.size() ? i : 0].first);
+            const auto rs = store_.ReadOnce(SessionsSql(batch.size()), params);
+            std::unordered_map<std::string, const std::vector<ports::SqlValue>*> by_hash;
+            for (const auto& row : rs.rows) by_hash.emplace(AsText(row[0]), &row);
+            for (auto& [h, read] : batch) {
+                if (const auto it = by_hash.find(h); it != by_hash.end()) {
+                    read->row.emplace(it->second->begin() + 1, it->second->end());  // without the hash
+                }
+            }
+        } catch (...) {
+            for (auto& [h, read] : batch) read->error = std::current_exception();
+        }
+        lock.lock();
+        for (auto& [h, read] : batch) read->done = true;
+        read_running_ = false;
+        read_done_.notify_all();
+    }
+    if (mine->error) std::rethrow_exception(mine->error);
+    return mine->row;
 }
 
 Result<void> IdentityService::SignOut(std::string_view token) {

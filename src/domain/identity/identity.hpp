@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <memory>
+#include <exception>
+#include <condition_variable>
 #include <unordered_map>
 #include <string>
 #include <utility>
@@ -99,6 +102,16 @@ private:
         Principal principal;
         std::int64_t cached_at = 0;
     };
+    /// A session read waiting for its batch: concurrent lookups of sessions the cache does not hold are answered by
+    /// one query for all of them (the first to find none running reads for everyone waiting), so a wave of new
+    /// connections costs a few round trips, not one each.
+    struct SessionRead {
+        std::optional<std::vector<ports::SqlValue>> row;  ///< the session's row, when found
+        std::exception_ptr error;
+        bool done = false;  ///< guarded by read_mutex_
+    };
+    /// The row of the session with this token hash, read together with any concurrent others.
+    std::optional<std::vector<ports::SqlValue>> ReadSession(const std::string& hash);
 
     ports::Store& store_;
     const ports::Clock& clock_;
@@ -106,6 +119,11 @@ private:
     IdentitySettings settings_;
     std::mutex cache_mutex_;
     std::unordered_map<std::string, CachedSession> cache_;  ///< by token hash
+
+    std::mutex read_mutex_;
+    std::condition_variable read_done_;
+    std::unordered_map<std::string, std::shared_ptr<SessionRead>> reads_waiting_;  ///< by token hash
+    bool read_running_ = false;
 };
 
 /// The bot token to validate against: the configured one, or else the platform's local token, generated once
