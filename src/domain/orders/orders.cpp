@@ -51,11 +51,6 @@ WHERE ticket_type_id = $1 AND (supply IS NULL OR sold + reserved + $2 <= supply)
 constexpr std::string_view kUnguardedSetReservedSql =
     "UPDATE ticket_types SET reserved = $2, updated_at = $3 WHERE ticket_type_id = $1";
 
-constexpr std::string_view kInsertOrderSql = R"(
-INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, payment_comment,
-                    expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at, promo_code_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 'ticket', $8, $9, $10, $11, $12, $13, $13, $14))";
-
 constexpr std::string_view kOrderColumns =
     "o.uuid, o.user_id, o.event_id, e.event_uuid, o.ticket_type_id, o.quantity, o.total_price, o.state, "
     "o.payment_comment, o.expires_at, o.paid_at, o.created_at, o.updated_at";
@@ -389,6 +384,22 @@ Error SoldOut(std::int64_t held_for_waitlist) {
                  {{"waitlist", true}, {"seats_held_for_waitlist", held_for_waitlist}}};
 }
 
+/// The answer to a repeated Idempotency-Key: the order it made (same body) or the mismatch (another body);
+/// nullopt when this buyer never used the key.
+std::optional<Result<OrderService::Placed>> FindRepeat(ports::Transaction& tx,
+                                                       std::int64_t user_id,
+                                                       const std::string& idempotency_key,
+                                                       const std::string& request_hash) {
+    const auto existing = tx.Execute(kFindIdempotentSql, {user_id, idempotency_key});
+    if (existing.empty()) return std::nullopt;
+    if (AsOptionalText(existing.rows[0][1]).value_or("") != request_hash) {
+        return Error{"request.idempotency_mismatch",
+                     "this Idempotency-Key was used for a different order",
+                     {{"order_uuid", AsText(existing.rows[0][0])}}};
+    }
+    return OrderService::Placed{*FindOrder(tx, AsText(existing.rows[0][0])), false};
+}
+
 }  // namespace
 
 /// The deferred plain reservations of one batch transaction (all of one ticket type, as a lane is).
@@ -408,7 +419,8 @@ namespace {
 
 constexpr std::size_t kInsertOrderParams = 14;
 
-/// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders with the parameters of kInsertOrderSql per row.
+/// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders, kInsertOrderParams parameters per row in the
+/// order of AppendOrderParams.
 std::string InsertOrdersSql(std::size_t rows) {
     std::string sql =
         "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, "
@@ -424,11 +436,22 @@ std::string InsertOrdersSql(std::size_t rows) {
     return sql;
 }
 
-/// The parameters of one order row, in the order of kInsertOrderSql.
+/// The statement inserting `rows` orders, `rows` a power of two up to 256 (so at most nine distinct statements).
+const std::string& InsertOrdersStatement(std::size_t rows) {
+    static const auto kSql = [] {
+        std::vector<std::string> sql;
+        for (std::size_t n = 1; n <= 256; n *= 2) sql.push_back(InsertOrdersSql(n));
+        return sql;
+    }();
+    return kSql[static_cast<std::size_t>(std::countr_zero(rows))];
+}
+
+/// The parameters of one order row, in the order of InsertOrdersSql.
 void AppendOrderParams(ports::SqlParams& params,
                        const Order& order,
                        const std::string& idempotency_key,
-                       const std::string& request_hash) {
+                       const std::string& request_hash,
+                       std::optional<std::int64_t> promo_code_id) {
     params.emplace_back(order.uuid);
     params.emplace_back(order.user_id);
     params.emplace_back(order.event_id);
@@ -442,7 +465,7 @@ void AppendOrderParams(ports::SqlParams& params,
     params.emplace_back(request_hash);
     params.emplace_back(ports::IntOrNull(order.paid_at));
     params.emplace_back(order.created_at);
-    params.emplace_back(SqlValue{});  // no promo code: such orders are never deferred
+    params.emplace_back(ports::IntOrNull(promo_code_id));
 }
 
 }  // namespace
@@ -469,9 +492,7 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
             total += d.order.quantity;
             granted.push_back(&d);
         } else {
-            (*bulk.results)[d.index].emplace(Error{"ticket.sold_out",
-                                                   "no seats left of this ticket type",
-                                                   {{"waitlist", true}, {"seats_held_for_waitlist", 0}}});
+            (*bulk.results)[d.index].emplace(SoldOut(0));
         }
     }
     if (total > 0) {
@@ -487,14 +508,11 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
         ports::SqlParams params;
         params.reserve(chunk * kInsertOrderParams);
         for (std::size_t i = next; i < next + chunk; ++i) {
-            AppendOrderParams(params, granted[i]->order, granted[i]->idempotency_key, granted[i]->request_hash);
+            // Deferred orders never carry a promo code.
+            AppendOrderParams(params, granted[i]->order, granted[i]->idempotency_key, granted[i]->request_hash,
+                              std::nullopt);
         }
-        static const auto kSql = [] {
-            std::vector<std::string> sql;
-            for (std::size_t rows = 1; rows <= 256; rows *= 2) sql.push_back(InsertOrdersSql(rows));
-            return sql;
-        }();
-        tx.Execute(kSql[static_cast<std::size_t>(std::countr_zero(chunk))], params);
+        tx.Execute(InsertOrdersStatement(chunk), params);
         next += chunk;
     }
     bulk.deferred.clear();
@@ -641,14 +659,8 @@ Result<OrderService::Placed> OrderService::AnswerSoldOut(const PlaceRequest& req
     if (request.idempotency_key.empty()) return SoldOut(0);
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<Placed> {
-            const auto existing = tx.Execute(kFindIdempotentSql, {request.buyer.user_id, request.idempotency_key});
-            if (existing.empty()) return SoldOut(0);
-            if (AsOptionalText(existing.rows[0][1]).value_or("") != request.request_hash) {
-                return Error{"request.idempotency_mismatch",
-                             "this Idempotency-Key was used for a different order",
-                             {{"order_uuid", AsText(existing.rows[0][0])}}};
-            }
-            return Placed{*FindOrder(tx, AsText(existing.rows[0][0])), false};
+            auto repeat = FindRepeat(tx, request.buyer.user_id, request.idempotency_key, request.request_hash);
+            return repeat ? *std::move(repeat) : Result<Placed>(SoldOut(0));
         },
         {.read_only = true});
 }
@@ -779,15 +791,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
     const auto& unguarded_reserved = request.unguarded_reserved;
     {
         if (!idempotency_key.empty()) {
-            const auto existing = tx.Execute(kFindIdempotentSql, {buyer.user_id, idempotency_key});
-            if (!existing.empty()) {
-                if (AsOptionalText(existing.rows[0][1]).value_or("") != request_hash) {
-                    return Error{"request.idempotency_mismatch",
-                                 "this Idempotency-Key was used for a different order",
-                                 {{"order_uuid", AsText(existing.rows[0][0])}}};
-                }
-                return Placed{*FindOrder(tx, AsText(existing.rows[0][0])), false};
-            }
+            if (auto repeat = FindRepeat(tx, buyer.user_id, idempotency_key, request_hash)) return *std::move(repeat);
         }
         ports::ResultSet loaded;
         const ports::ResultSet* offer_rows = nullptr;
@@ -932,21 +936,10 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             bulk->deferred.push_back({bulk->current, order, idempotency_key, request_hash});
             return Placed{std::move(order), true};  // FlushBatchWrites turns it into ticket.sold_out if no seat is left
         }
-        tx.Execute(kInsertOrderSql,
-                   {order.uuid,
-                    order.user_id,
-                    event_id,
-                    ticket_type_id,
-                    quantity,
-                    total,
-                    std::string(StateName(order.state)),
-                    TextOrNull(order.payment_comment),
-                    ports::IntOrNull(order.expires_at),
-                    TextOrNull(idempotency_key),
-                    request_hash,
-                    ports::IntOrNull(order.paid_at),
-                    now,
-                    promo ? SqlValue(promo->id) : SqlValue{}});
+        ports::SqlParams params;
+        AppendOrderParams(params, order, idempotency_key, request_hash,
+                          promo ? std::optional<std::int64_t>(promo->id) : std::nullopt);
+        tx.Execute(InsertOrdersStatement(1), params);
         if (free) {
             IssueTickets(tx, random_, order.uuid, event_id, ticket_type_id, buyer.user_id, quantity, now);
             QueuePaid(tx, order.uuid, buyer.user_id, event_id, now);
