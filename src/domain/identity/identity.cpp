@@ -193,24 +193,35 @@ Result<SignedIn> IdentityService::OpenSession(const User& incoming, bool from_mi
     return SignedIn{token, expires_at, std::move(stored)};
 }
 
-std::optional<Result<Principal>> IdentityService::AuthenticateCached(std::string_view token) {
-    if (token.empty()) return Result<Principal>(Error{"auth.required", "sign in first: Authorization: Bearer <token>"});
+namespace {
+
+Error SignInFirst() { return Error{"auth.required", "sign in first: Authorization: Bearer <token>"}; }
+
+}  // namespace
+
+std::optional<Principal> IdentityService::CachedPrincipal(const std::string& hash, std::int64_t now) {
     if (settings_.session_cache_seconds <= 0) return std::nullopt;
-    const auto hash = Sha256Hex(token);
-    const auto now = clock_.NowUnix();
     std::lock_guard lock(cache_mutex_);
     const auto it = cache_.find(hash);
     if (it != cache_.end() && now - it->second.cached_at < settings_.session_cache_seconds &&
         it->second.principal.session_expires_at > now) {
-        return Result<Principal>(it->second.principal);
+        return it->second.principal;
     }
     return std::nullopt;
 }
 
+std::optional<Result<Principal>> IdentityService::AuthenticateCached(std::string_view token) {
+    if (token.empty()) return Result<Principal>(SignInFirst());
+    if (settings_.session_cache_seconds <= 0) return std::nullopt;
+    if (auto principal = CachedPrincipal(Sha256Hex(token), clock_.NowUnix())) return Result<Principal>(*principal);
+    return std::nullopt;
+}
+
 Result<Principal> IdentityService::Authenticate(std::string_view token) {
-    if (auto cached = AuthenticateCached(token)) return *std::move(cached);
-    const auto hash = Sha256Hex(token);
+    if (token.empty()) return SignInFirst();
+    const auto hash = Sha256Hex(token);  // once, for the cache and the store
     const auto now = clock_.NowUnix();
+    if (auto principal = CachedPrincipal(hash, now)) return *principal;
     const auto found = ReadSession(hash);
     if (!found) return Invalid("unknown session token");
     const auto& row = *found;

@@ -110,6 +110,8 @@ private:
         std::exception_ptr error;
         bool done = false;  ///< guarded by read_mutex_
     };
+    /// The cached principal of this token hash, when the cache holds a fresh, unexpired one.
+    std::optional<Principal> CachedPrincipal(const std::string& hash, std::int64_t now);
     /// The row of the session with this token hash, read together with any concurrent others.
     std::optional<std::vector<ports::SqlValue>> ReadSession(const std::string& hash);
 
