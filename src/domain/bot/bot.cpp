@@ -1,11 +1,8 @@
 #include "domain/bot/bot.hpp"
 
+#include "domain/notifications/language.hpp"
+
 namespace onton::bot {
-namespace {
-
-bool Russian(const std::string& language) { return language.rfind("ru", 0) == 0; }
-
-}  // namespace
 
 BotService::BotService(ports::Store& store, ports::Messenger& messenger, const ports::Clock& clock, BotSettings settings)
     : store_(store), messenger_(messenger), clock_(clock), settings_(std::move(settings)) {}
@@ -40,7 +37,7 @@ Result<void> BotService::Handle(const telegram::Update& update) {
     }
     const auto& message = *update.message;
     const auto& command = *message.command;
-    const bool ru = Russian(message.from->language_code);
+    const bool ru = notifications::SpeaksRussian(message.from->language_code);
     const auto chat = message.chat.id;
     const auto& app = settings_.mini_app_url;
     if (command.name == "start") {

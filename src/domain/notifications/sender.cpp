@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/notifications/language.hpp"
+
 namespace onton::notifications {
 namespace {
 
@@ -28,8 +30,6 @@ WHERE notification_id = $1)";
 constexpr std::string_view kReleaseSql = R"(
 UPDATE notifications SET claimed_at = NULL, scheduled_at = $2, last_error = $3 WHERE notification_id = $1)";
 
-bool Russian(std::string_view language) { return language.size() >= 2 && language.substr(0, 2) == "ru"; }
-
 std::string Field(const json& payload, const char* key) {
     const auto it = payload.find(key);
     return it != payload.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -38,7 +38,7 @@ std::string Field(const json& payload, const char* key) {
 }  // namespace
 
 Rendered Render(std::string_view kind, const json& payload, std::string_view language, const std::string& mini_app_url) {
-    const bool ru = Russian(language);
+    const bool ru = SpeaksRussian(language);
     const auto title = Field(payload, "title");
     const auto event_uuid = Field(payload, "event_uuid");
     const auto reason = Field(payload, "reason");
