@@ -334,6 +334,11 @@ int RunServe(const std::vector<std::string>& args) {
         return 1;
     }
 
+    // Live order updates for /api/v1/ws: read from the orders table, so a payment applied by a worker in another
+    // process reaches the socket too.
+    live::OrderFeed feed(*store, orders);
+    PeriodicTask live_poll("live order feed", std::chrono::milliseconds(config->ws_poll_ms), [&feed] { feed.Poll(); });
+
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -348,6 +353,7 @@ int RunServe(const std::vector<std::string>& args) {
                              .metrics = &metrics,
                              .version = kVersion,
                              .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))},
+                  .live = &feed,
                   .bot = &bot,
                   .telegram_webhook_secret = config->telegram_webhook_secret.value,
                   .bot_username = config->bot_username});

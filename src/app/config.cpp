@@ -254,6 +254,8 @@ const std::vector<Setting>& Settings() {
          IntSetting([](Config& c, std::int64_t v) { c.order_sold_out_hint_ms = v; }, 0, 60000)},
         {"ONTON_ORDER_EXPIRY_SWEEP_SECONDS", "orders.expiry_sweep_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.expiry_sweep_seconds = v; }, 1, 3600)},
+        {"ONTON_WS_POLL_MS", "http.ws_poll_ms",
+         IntSetting([](Config& c, std::int64_t v) { c.ws_poll_ms = v; }, 50, 60000)},
         {"ONTON_PLATFORM_WALLET_ADDRESS", "ton.platform_wallet_address",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              const bool ok = raw.empty() || (raw.size() == 48 && std::all_of(raw.begin(), raw.end(), [](char ch) {
@@ -413,6 +415,7 @@ std::vector<std::string> Config::Describe() const {
                     order_ttl_seconds, expiry_sweep_seconds, order_max_batch, order_sold_out_hint_ms,
                     waitlist_offer_seconds),
         fmt::format("ton.platform_wallet_address = {}", or_default(platform_wallet_address, "(unset)")),
+        fmt::format("http.ws_poll_ms = {}", ws_poll_ms),
         fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}, session_cache_seconds = {}",
                     init_data_max_age_seconds, session_ttl_seconds, session_cache_seconds),
         fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),

@@ -2,6 +2,7 @@
 
 #include "http/handlers/events.hpp"
 #include "http/handlers/identity.hpp"
+#include "http/handlers/live.hpp"
 #include "http/handlers/media.hpp"
 #include "http/handlers/orders.hpp"
 #include "http/handlers/registrations.hpp"
@@ -20,6 +21,7 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
                           .identity = services.identity,
                           .public_url = services.public_url,
                           .max_image_bytes = services.max_image_bytes});
+    if (services.live != nullptr) http::AddLiveRoutes(router, *services.live, services.identity);
     if (services.bot != nullptr) {
         http::AddTelegramRoutes(router,
                                 {.bot = *services.bot,

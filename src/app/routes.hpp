@@ -6,6 +6,7 @@
 
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/live/order_feed.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/bot/bot.hpp"
@@ -25,6 +26,7 @@ struct RouteServices {
     const ports::Clock& clock;
     std::string public_url;
     http::SystemRoutesDeps system;
+    live::OrderFeed* live = nullptr;  ///< the /api/v1/ws feed; null: no WebSocket route
     bot::BotService* bot = nullptr;  ///< the Telegram webhook's handler; null: no webhook route
     std::string telegram_webhook_secret;
     std::string bot_username;

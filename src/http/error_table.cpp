@@ -23,6 +23,7 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"request.idempotency_mismatch", status::unprocessable_entity},
     ErrorCodeEntry{"route.not_found", status::not_found},
     ErrorCodeEntry{"route.method_not_allowed", status::method_not_allowed},
+    ErrorCodeEntry{"websocket.upgrade_required", status::upgrade_required},
     // Identity and access.
     ErrorCodeEntry{"auth.required", status::unauthorized},
     ErrorCodeEntry{"auth.invalid", status::unauthorized},

@@ -81,6 +81,15 @@ void Router::AddAsync(Verb method, std::string pattern, AsyncHandler handler, Ro
     AddRoute(std::move(route));
 }
 
+void Router::AddWebSocket(std::string pattern, WsHandler handler, WsOptions options) {
+    Route route;
+    route.method = Verb::get;
+    route.pattern = std::move(pattern);
+    route.ws_handler = std::move(handler);
+    route.ws_options = options;
+    AddRoute(std::move(route));
+}
+
 void Router::AddRoute(Route route) {
     const auto& pattern = route.pattern;
     const auto method = route.method;

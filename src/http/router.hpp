@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "http/websocket.hpp"
 
 namespace onton::http {
 
@@ -61,6 +62,8 @@ struct Route {
     Handler handler;            ///< empty for an asynchronous route
     RouteOptions options;
     AsyncHandler async_handler;  ///< set for an asynchronous route (AddAsync)
+    WsHandler ws_handler;        ///< set for a WebSocket route (AddWebSocket)
+    WsOptions ws_options;
 };
 
 struct RouteMatch {
@@ -81,6 +84,8 @@ public:
     void Add(Verb method, std::string pattern, Handler handler, RouteOptions options = {});
     /// Registers an asynchronous route (see Reply and AsyncHandler).
     void AddAsync(Verb method, std::string pattern, AsyncHandler handler, RouteOptions options = {});
+    /// Registers a WebSocket route (GET with `Upgrade: websocket`; a plain GET gets 426). See websocket.hpp.
+    void AddWebSocket(std::string pattern, WsHandler handler, WsOptions options = {});
 
     /// Looks a request up. HEAD matches GET routes. Path parameters are percent-decoded.
     [[nodiscard]] RouteLookup Find(Verb method, std::string_view path) const;

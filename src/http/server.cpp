@@ -21,6 +21,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <exception>
 #include <mutex>
 #include <random>
@@ -28,6 +29,8 @@
 #include <unordered_map>
 
 #include "http/error_table.hpp"
+#include "http/run_on_pool.hpp"
+#include "http/ws_session.hpp"
 #include "ports/store.hpp"
 
 namespace onton::http {
@@ -42,29 +45,6 @@ using RawResponse = bhttp::response<bhttp::string_body>;
 
 constexpr std::size_t kMaxRequestIdLength = 128;
 constexpr std::size_t kFirstReadBytes = 4096;
-
-/// Runs `work` on the worker pool and resumes the caller on its own executor with the result (or exception).
-template <typename Token>
-auto RunOnPool(asio::thread_pool& pool, std::function<Response()> work, Token&& token) {
-    return asio::async_initiate<Token, void(std::exception_ptr, Response)>(
-        [&pool](auto handler, std::function<Response()> fn) {
-            auto home = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-            asio::post(pool, [handler = std::move(handler), fn = std::move(fn), home = std::move(home)]() mutable {
-                std::exception_ptr error;
-                Response result;
-                try {
-                    result = fn();
-                } catch (...) {
-                    error = std::current_exception();
-                }
-                asio::dispatch(home, [handler = std::move(handler), error, result = std::move(result)]() mutable {
-                    handler(error, std::move(result));
-                });
-            });
-        },
-        token,
-        std::move(work));
-}
 
 std::string NewRequestId() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -113,6 +93,7 @@ struct Connection {
     beast::flat_buffer buffer;
     bool idle = false;  ///< waiting for the first byte of a request; touched only on the connection's context
     std::string remote;
+    std::function<void()> on_stop;  ///< set while the connection is a WebSocket: closes it when the server stops
 };
 
 struct Server::State : std::enable_shared_from_this<Server::State> {
@@ -391,6 +372,40 @@ asio::awaitable<void> AnswerAndClose(StatePtr st, std::shared_ptr<Connection> co
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
+/// A WebSocket route's decision on an upgrade request, and the channel it was offered.
+struct UpgradeDecision {
+    std::variant<Response, WsSession> answer;
+    std::shared_ptr<detail::WsChannelImpl> channel;
+};
+
+/// Asks the route (on the worker pool: it may read the store) whether to accept the upgrade. A plain GET to a
+/// WebSocket route gets 426 with `Upgrade: websocket`; a handler that throws answers as Invoke would.
+asio::awaitable<UpgradeDecision> DecideUpgrade(StatePtr st,
+                                               std::shared_ptr<Connection> conn,
+                                               const Route& route,
+                                               const Request& request) {
+    UpgradeDecision out;
+    if (!beast::websocket::is_upgrade(request.raw)) {
+        auto res = Response::FromError(
+            {"websocket.upgrade_required", "this route speaks WebSocket: send a GET with Upgrade: websocket"},
+            request.request_id);
+        res.headers.emplace_back("Upgrade", "websocket");
+        out.answer = std::move(res);
+        co_return out;
+    }
+    out.channel = std::make_shared<detail::WsChannelImpl>(conn->stream, conn, route.ws_options);
+    std::function<std::variant<Response, WsSession>()> decide = [&route, &request, channel = out.channel]()
+        -> std::variant<Response, WsSession> {
+        try {
+            return route.ws_handler(request, channel);
+        } catch (...) {
+            return AnswerForException(std::current_exception(), request.request_id);
+        }
+    };
+    out.answer = co_await detail::RunOnPool(st->workers, std::move(decide), asio::use_awaitable);
+    co_return out;
+}
+
 asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> conn) {
     const auto id = st->Register(conn);
     st->metrics.ConnectionOpened();
@@ -402,6 +417,13 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
     // Set when the request cannot be read whole: answered once, after the loop, then the connection closes.
     // (Built outside co_await expressions: GCC 12 miscompiles braced temporaries inside them.)
     std::optional<Error> fail;
+    // Set when a WebSocket route accepted the request: the connection speaks WebSocket after the loop.
+    struct Upgrade {
+        std::shared_ptr<detail::WsChannelImpl> channel;
+        WsSession session;
+        RawRequest request;
+    };
+    std::optional<Upgrade> upgrade;
 
     while (!st->stopping.load()) {
         if (buffer.size() == 0) {
@@ -497,18 +519,31 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
                 const Route& route = *prepared.route;
                 route_label = route.pattern;
                 Request request{req, path, query, rid, std::move(prepared.params), std::move(prepared.json)};
-                if (route.async_handler) {
+                if (route.ws_handler) {
+                    auto decided = co_await DecideUpgrade(st, conn, route, request);
+                    if (auto* session = std::get_if<WsSession>(&decided.answer)) {
+                        upgrade.emplace(Upgrade{std::move(decided.channel), std::move(*session), std::move(req)});
+                    } else {
+                        res = std::move(std::get<Response>(decided.answer));
+                    }
+                } else if (route.async_handler) {
                     res = co_await RunAsync(st->workers, route, request, asio::use_awaitable);
                 } else if (route.options.blocking) {
                     // Named before the co_await: GCC 12 mishandles capturing lambdas inside co_await expressions.
                     std::function<Response()> work = [&route, &request] { return Invoke(route, request); };
-                    res = co_await RunOnPool(st->workers, std::move(work), asio::use_awaitable);
+                    res = co_await detail::RunOnPool(st->workers, std::move(work), asio::use_awaitable);
                 } else {
                     res = Invoke(route, request);
                 }
             }
         }
 
+        if (upgrade) {
+            const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+            st->metrics.RecordRequest(route_label, "GET", 101, seconds);
+            if (settings.access_log) spdlog::info("websocket open rid={} remote={} route={}", rid, conn->remote, route_label);
+            break;
+        }
         const bool keep_alive = req.keep_alive() && !st->stopping.load();
         auto raw = Finish(*st, req, std::move(res), rid, keep_alive);
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -524,6 +559,14 @@ asio::awaitable<void> ServeConnection(StatePtr st, std::shared_ptr<Connection> c
         }
     }
     if (fail) co_await AnswerAndClose(st, conn, std::move(*fail));
+    if (upgrade) {
+        auto channel = upgrade->channel;
+        conn->on_stop = [channel] { channel->Close(WsClose::kGoingAway, "server shutting down"); };
+        if (st->stopping.load()) conn->on_stop();  // the stop began while the upgrade was being decided
+        co_await channel->Run(std::move(upgrade->request), std::move(upgrade->session), st->workers,
+                              settings.server_name);
+        conn->on_stop = nullptr;
+    }
     stream.socket().close(ec);
     st->metrics.ConnectionClosed();
     st->Unregister(id);
@@ -576,6 +619,7 @@ void BeginStop(const StatePtr& st) {
     st->signals.cancel(ec);
     st->ForEachConnection([](Connection& c) {
         if (c.idle) c.stream.cancel();
+        if (c.on_stop) c.on_stop();
     });
     asio::co_spawn(st->ioc, Drain(st), asio::detached);
 }

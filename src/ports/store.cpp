@@ -1,3 +1,5 @@
+#include <bit>
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 #include <string>
@@ -5,6 +7,20 @@
 #include "ports/store.hpp"
 
 namespace onton::ports {
+
+std::string PaddedInList(std::size_t count, std::size_t first) {
+    const auto n = std::bit_ceil(std::max<std::size_t>(count, 1));
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out += (i > 0 ? ", $" : "$") + std::to_string(first + i);
+    return out;
+}
+
+void PadToPowerOfTwo(SqlParams& list_params) {
+    if (list_params.empty()) return;
+    const auto n = std::bit_ceil(list_params.size());
+    const auto head = list_params.front();
+    list_params.resize(n, head);
+}
 
 std::size_t ResultSet::Column(std::string_view name) const {
     for (std::size_t i = 0; i < columns.size(); ++i) {

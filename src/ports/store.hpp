@@ -52,6 +52,12 @@ struct ResultSet {
     return *value;
 }
 
+/// The placeholders `$first, ..., $(first+n-1)` of an `IN (...)` list, n = the power of two at or above `count`:
+/// lists padded this way give PostgreSQL few distinct statements to prepare. PadToPowerOfTwo pads the parameters
+/// that fill it (after `first - 1` others) by repeating the first of the list, which changes no answer.
+[[nodiscard]] std::string PaddedInList(std::size_t count, std::size_t first = 1);
+void PadToPowerOfTwo(SqlParams& list_params);
+
 /// A LIKE pattern matching `text` anywhere, case-folded to lower case, with `%`, `_` and `\` escaped; use it with
 /// `lower(column) LIKE $n ESCAPE '\'`.
 [[nodiscard]] std::string LikeContains(std::string_view text);

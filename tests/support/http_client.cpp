@@ -14,14 +14,12 @@ namespace onton::test {
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 
-namespace {
 void SetReceiveTimeout(asio::ip::tcp::socket& socket, std::chrono::milliseconds timeout) {
     timeval tv{};
     tv.tv_sec = timeout.count() / 1000;
     tv.tv_usec = (timeout.count() % 1000) * 1000;
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
-}  // namespace
 
 RawConnection::RawConnection(std::uint16_t port, std::chrono::milliseconds receive_timeout) : socket_(ioc_) {
     socket_.connect({asio::ip::make_address("127.0.0.1"), port});

@@ -16,6 +16,9 @@ namespace onton::test {
 
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
+/// Makes blocking reads on `socket` fail after `timeout` instead of waiting for ever.
+void SetReceiveTimeout(boost::asio::ip::tcp::socket& socket, std::chrono::milliseconds timeout);
+
 class RawConnection {
 public:
     explicit RawConnection(std::uint16_t port, std::chrono::milliseconds receive_timeout = std::chrono::seconds(10));

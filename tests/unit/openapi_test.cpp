@@ -36,6 +36,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     media::FilesystemMedia media(media_dir.path());
     telegram_bot::LogMessenger messenger;
     bot::BotService bot(*store, messenger, clock, {});
+    live::OrderFeed feed(*store, orders);
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -46,6 +47,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
                   .clock = clock,
                   .public_url = "",
                   .system = {},
+                  .live = &feed,
                   .bot = &bot,
                   .telegram_webhook_secret = "",
                   .bot_username = ""});

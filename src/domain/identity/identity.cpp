@@ -248,10 +248,9 @@ const std::string& SessionsSql(std::size_t n) {
     static const auto kSql = [] {
         std::vector<std::string> sql;
         for (std::size_t size = 1; size <= kMaxSessionsPerRead; size *= 2) {
-            std::string text = "SELECT s.token_hash, s.user_id, s.expires_at, s.revoked_at, u.role FROM sessions s "
-                               "JOIN users u ON u.user_id = s.user_id WHERE s.token_hash IN (";
-            for (std::size_t i = 1; i <= size; ++i) text += (i > 1 ? ", $" : "$") + std::to_string(i);
-            sql.push_back(text + ")");
+            sql.push_back("SELECT s.token_hash, s.user_id, s.expires_at, s.revoked_at, u.role FROM sessions s "
+                          "JOIN users u ON u.user_id = s.user_id WHERE s.token_hash IN (" +
+                          ports::PaddedInList(size) + ")");
         }
         return sql;
     }();
@@ -280,8 +279,8 @@ std::optional<std::vector<ports::SqlValue>> IdentityService::ReadSession(const s
         lock.unlock();
         try {
             ports::SqlParams params;
-            const auto padded = std::bit_ceil(batch.size());
-            for (std::size_t i = 0; i < padded; ++i) params.emplace_back(batch[i < batch.size() ? i : 0].first);
+            for (const auto& [h, read] : batch) params.emplace_back(h);
+            ports::PadToPowerOfTwo(params);
             const auto rs = store_.ReadOnce(SessionsSql(batch.size()), params);
             std::unordered_map<std::string, const std::vector<ports::SqlValue>*> by_hash;
             for (const auto& row : rs.rows) by_hash.emplace(AsText(row[0]), &row);
