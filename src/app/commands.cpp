@@ -23,6 +23,7 @@
 #include "common/encoding.hpp"
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/notifications/queue.hpp"
 #include "domain/notifications/sender.hpp"
 #include "domain/payments/watcher.hpp"
 #include "domain/registrations/registrations.hpp"
@@ -292,6 +293,12 @@ int RunServe(const std::vector<std::string>& args) {
             }
             if (tally.total() == 0) break;
         }
+    });
+
+    // Reminders 24 h and 1 h before an event starts, once per ticket holder (the dedupe key survives restarts).
+    PeriodicTask reminders("event reminders", std::chrono::seconds(60), [&store, &clock] {
+        const auto queued = notifications::QueueReminders(*store, clock.NowUnix());
+        if (queued > 0) spdlog::info("queued {} event reminders", queued);
     });
 
     bot::BotService bot(*store, *messenger, clock, {.mini_app_url = config->public_url + "/app"});

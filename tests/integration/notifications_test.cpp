@@ -201,6 +201,21 @@ TEST(NotificationRender, EnglishRussianAndUnknownKinds) {
     EXPECT_TRUE(Render("order.paid", payload, "en", "").keyboard.empty()) << "no Mini App URL, no button";
 }
 
+TEST(NotificationRender, EventMessagesInBothLanguages) {
+    const json day = {{"event_uuid", "u1"}, {"title", "Meetup"}, {"lead", "24h"}};
+    const json hour = {{"event_uuid", "u1"}, {"title", "Meetup"}, {"lead", "1h"}};
+    EXPECT_NE(Render("event.reminder", day, "en", "").text.find("within 24 hours"), std::string::npos);
+    EXPECT_NE(Render("event.reminder", hour, "en", "").text.find("within the hour"), std::string::npos);
+    EXPECT_NE(Render("event.reminder", hour, "ru", "").text.find("меньше чем через час"), std::string::npos);
+    const auto changed = Render("event.changed", day, "en", "https://x/app");
+    EXPECT_NE(changed.text.find("changed \"Meetup\""), std::string::npos);
+    EXPECT_EQ(changed.keyboard.at(0).at(0).value, "https://x/app#/events/u1");
+    EXPECT_NE(Render("event.canceled", day, "ru", "").text.find("отменено"), std::string::npos);
+    const auto in = Render("ticket.checked_in", day, "en", "https://x/app");
+    EXPECT_NE(in.text.find("checked in"), std::string::npos);
+    EXPECT_EQ(in.keyboard.at(0).at(0).value, "https://x/app#/tickets");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores,
                          Delivery,
                          ::testing::Values("sqlite", "postgres"),

@@ -1,11 +1,14 @@
 #include "domain/events/events.hpp"
 
+#include "domain/notifications/queue.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
 
 #include "common/encoding.hpp"
 #include "domain/events/access.hpp"
+#include "domain/notifications/queue.hpp"
 
 namespace onton::events {
 namespace {
@@ -531,9 +534,20 @@ Result<Event> EventService::Update(const identity::Principal& caller, const std:
         if (e->status == "canceled" || e->status == "ended") {
             return Error{"state.invalid_transition", "a " + e->status + " event cannot be edited"};
         }
+        const auto before = *e;
         if (auto applied = ApplyEventFields(*e, patch); !applied) return applied.error();
         e->updated_at = now;
         tx.Execute(kUpdateEventSql, UpdateParams(*e, now));
+        // Ticket holders hear of a change to when or where, in this transaction: it cannot be lost.
+        const bool moved = e->start_date != before.start_date || e->end_date != before.end_date ||
+                           e->location != before.location || e->online_link != before.online_link ||
+                           e->participation_type != before.participation_type;
+        if (moved && e->status == "published") {
+            notifications::QueueForHolders(tx, e->event_id, "event.changed",
+                                           {{"event_uuid", e->event_uuid}, {"title", e->title}},
+                                           "event.changed:" + std::to_string(e->event_id) + ":" + std::to_string(now) + ":",
+                                           now);
+        }
         json fields = json::array();
         for (const auto& [key, value] : patch.items()) fields.push_back(key);
         Audit(tx, caller.user_id, "event.update", event_uuid, {{"fields", fields}}, now);
@@ -596,6 +610,9 @@ Result<Event> EventService::Cancel(const identity::Principal& caller, const std:
         if (e->status == "ended") return Error{"state.invalid_transition", "an ended event cannot be canceled"};
         tx.Execute(kSetStatusSql, {e->event_id, std::string("canceled"), now});
         Audit(tx, caller.user_id, "event.cancel", event_uuid, json::object(), now);
+        notifications::QueueForHolders(tx, e->event_id, "event.canceled",
+                                       {{"event_uuid", e->event_uuid}, {"title", e->title}},
+                                       "event.canceled:" + std::to_string(e->event_id) + ":", now);
         e->status = "canceled";
         e->updated_at = now;
         e->ticket_types = TicketTypesOf(tx, e->event_id);

@@ -65,6 +65,29 @@ Rendered Render(std::string_view kind, const json& payload, std::string_view lan
                       : "Payment received. Your ticket for \"" + title + "\" is ready.";
         button = ru ? "Мои билеты" : "My tickets";
         page = "tickets";
+    } else if (kind == "event.reminder") {
+        const bool soon = Field(payload, "lead") == "1h";
+        out.text = ru ? (soon ? "«" + title + "» начинается меньше чем через час. Билет — в приложении."
+                              : "Напоминание: «" + title + "» начнётся в ближайшие сутки.")
+                      : (soon ? "\"" + title + "\" starts within the hour. Your ticket is in the app."
+                              : "Reminder: \"" + title + "\" starts within 24 hours.");
+        button = ru ? "Мой билет" : "My ticket";
+        page = "tickets";
+    } else if (kind == "event.changed") {
+        out.text = ru ? "Организатор изменил «" + title + "»: проверьте время и место."
+                      : "The organizer changed \"" + title + "\": check the time and place.";
+        button = ru ? "Открыть событие" : "Open the event";
+        page = "events/" + event_uuid;
+    } else if (kind == "event.canceled") {
+        out.text = ru ? "К сожалению, «" + title + "» отменено. Оплаченные билеты будут возвращены."
+                      : "Sorry, \"" + title + "\" was canceled. Paid tickets will be refunded.";
+        button = ru ? "Мои билеты" : "My tickets";
+        page = "tickets";
+    } else if (kind == "ticket.checked_in") {
+        out.text = ru ? "Добро пожаловать на «" + title + "»! Вход отмечен."
+                      : "Welcome to \"" + title + "\"! You are checked in.";
+        button = ru ? "Мои билеты" : "My tickets";
+        page = "tickets";
     } else {
         out.text = ru ? "У вас новое уведомление в Onton." : "You have a new notification in Onton.";
         button = ru ? "Открыть Onton" : "Open Onton";

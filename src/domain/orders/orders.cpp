@@ -1167,6 +1167,12 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
         }
         if (changed.rows_affected == 1) {
             result.result = undo ? "undone" : "admitted";
+            if (!undo) {
+                notifications::Queue(tx, result.ticket->holder_id, "ticket.checked_in",
+                                     {{"event_uuid", event_uuid}, {"title", result.ticket->event_title}},
+                                     "ticket.checked_in:" + std::to_string(result.ticket->id) + ":" + std::to_string(now),
+                                     now);
+            }
         } else if (result.ticket->status == "used") {
             result.result = undo ? "invalid" : "already_used";
         } else {
