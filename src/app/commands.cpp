@@ -235,7 +235,10 @@ int RunServe(const std::vector<std::string>& args) {
     }
     identity::IdentityService identity(*store, clock, random, MakeIdentitySettings(*config, bot_token));
 
-    events::EventService events(*store, clock, random);
+    events::EventService events(*store, clock, random,
+                                {.banned_words = moderation::ParseList(config->moderation_banned_words),
+                                 .blocked_domains = moderation::ParseList(config->moderation_blocked_domains),
+                                 .max_links = static_cast<std::size_t>(config->moderation_max_links)});
     orders::OrderService orders(*store,
                                 clock,
                                 random,

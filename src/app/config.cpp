@@ -10,6 +10,8 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "domain/moderation/rules.hpp"
+
 namespace onton::app {
 namespace {
 
@@ -254,6 +256,18 @@ const std::vector<Setting>& Settings() {
          IntSetting([](Config& c, std::int64_t v) { c.order_sold_out_hint_ms = v; }, 0, 60000)},
         {"ONTON_ORDER_EXPIRY_SWEEP_SECONDS", "orders.expiry_sweep_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.expiry_sweep_seconds = v; }, 1, 3600)},
+        {"ONTON_MODERATION_BANNED_WORDS", "moderation.banned_words",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             c.moderation_banned_words = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_MODERATION_BLOCKED_DOMAINS", "moderation.blocked_domains",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             c.moderation_blocked_domains = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_MODERATION_MAX_LINKS", "moderation.max_links",
+         IntSetting([](Config& c, std::int64_t v) { c.moderation_max_links = v; }, 0, 1000)},
         {"ONTON_WS_POLL_MS", "http.ws_poll_ms",
          IntSetting([](Config& c, std::int64_t v) { c.ws_poll_ms = v; }, 50, 60000)},
         {"ONTON_PLATFORM_WALLET_ADDRESS", "ton.platform_wallet_address",
@@ -416,6 +430,9 @@ std::vector<std::string> Config::Describe() const {
                     waitlist_offer_seconds),
         fmt::format("ton.platform_wallet_address = {}", or_default(platform_wallet_address, "(unset)")),
         fmt::format("http.ws_poll_ms = {}", ws_poll_ms),
+        fmt::format("moderation.banned_words = {} entries, blocked_domains = {}, max_links = {}",
+                    moderation::ParseList(moderation_banned_words).size(),
+                    or_default(moderation_blocked_domains, "(none)"), moderation_max_links),
         fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}, session_cache_seconds = {}",
                     init_data_max_age_seconds, session_ttl_seconds, session_cache_seconds),
         fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),

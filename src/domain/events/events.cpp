@@ -489,8 +489,84 @@ json ToJson(const Event& e, bool include_private) {
     return out;
 }
 
-EventService::EventService(ports::Store& store, const ports::Clock& clock, ports::Random& random)
-    : store_(store), clock_(clock), random_(random) {}
+EventService::EventService(ports::Store& store,
+                           const ports::Clock& clock,
+                           ports::Random& random,
+                           moderation::Rules moderation)
+    : store_(store), clock_(clock), random_(random), moderation_(std::move(moderation)) {}
+
+nlohmann::json ToJson(const ModerationItem& item) {
+    return {{"report_id", item.report_id}, {"event_uuid", item.event_uuid}, {"title", item.title},
+            {"owner_id", item.owner_id},   {"reason", item.reason},         {"created_at", item.created_at}};
+}
+
+bool EventService::HoldIfFlagged(ports::Transaction& tx, const identity::Principal& caller, Event& e, std::int64_t now) {
+    if (caller.IsAdmin()) return false;
+    const auto reasons =
+        moderation::Assess(moderation_, {e.title, e.subtitle, e.description, e.location, e.online_link});
+    if (reasons.empty()) return false;
+    std::string reason;
+    for (const auto& r : reasons) reason += (reason.empty() ? "" : ", ") + r;
+    tx.Execute(kSetStatusSql, {e.event_id, std::string("pending_moderation"), now});
+    tx.Execute("INSERT INTO moderation_reports (event_id, source, reason, status, created_at) VALUES ($1, 'auto', $2, "
+               "'open', $3)",
+               {e.event_id, reason, now});
+    Audit(tx, caller.user_id, "event.held_for_moderation", e.event_uuid, {{"reasons", reasons}}, now);
+    e.status = "pending_moderation";
+    e.updated_at = now;
+    return true;
+}
+
+Result<std::vector<ModerationItem>> EventService::PendingModeration(const identity::Principal& caller) {
+    if (!caller.IsAdmin()) return Error{"auth.forbidden", "admins only"};
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<std::vector<ModerationItem>> {
+            std::vector<ModerationItem> out;
+            const auto rs = tx.Execute(R"(
+SELECT r.report_id, e.event_uuid, e.title, e.owner_id, r.reason, r.created_at
+FROM moderation_reports r JOIN events e ON e.event_id = r.event_id
+WHERE r.status = 'open' AND e.status = 'pending_moderation'
+ORDER BY r.created_at, r.report_id
+LIMIT 500)");
+            for (const auto& row : rs.rows) {
+                out.push_back({AsInt(row[0]), AsText(row[1]), AsText(row[2]), AsInt(row[3]), AsText(row[4]), AsInt(row[5])});
+            }
+            return out;
+        },
+        {.read_only = true});
+}
+
+Result<Event> EventService::Moderate(const identity::Principal& caller,
+                                     const std::string& event_uuid,
+                                     bool approve,
+                                     const std::string& reason) {
+    if (!caller.IsAdmin()) return Error{"auth.forbidden", "admins only"};
+    if (!approve && (reason.empty() || reason.size() > 500)) {
+        return ValidationError("reason", "1 to 500 characters: the organizer is told why");
+    }
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<Event> {
+        auto e = FindEvent(tx, event_uuid, Lock());
+        if (!e) return NotFound();
+        if (e->status != "pending_moderation") {
+            return Error{"state.invalid_transition", "the event is " + e->status + ", not waiting for moderation"};
+        }
+        const std::string status = approve ? "published" : "rejected";
+        tx.Execute(kSetStatusSql, {e->event_id, status, now});
+        tx.Execute("UPDATE moderation_reports SET status = $2, resolved_by = $3, resolved_at = $4 WHERE event_id = $1 "
+                   "AND status = 'open'",
+                   {e->event_id, std::string(approve ? "approved" : "rejected"), caller.user_id, now});
+        Audit(tx, caller.user_id, approve ? "event.approve" : "event.reject", event_uuid, {{"reason", reason}}, now);
+        json payload{{"event_uuid", e->event_uuid}, {"title", e->title}};
+        if (!approve) payload["reason"] = reason;
+        notifications::Queue(tx, e->owner_id, approve ? "event.approved" : "event.rejected", payload,
+                             "event.moderated:" + std::to_string(e->event_id) + ":" + std::to_string(now), now);
+        e->status = status;
+        e->updated_at = now;
+        e->ticket_types = TicketTypesOf(tx, e->event_id);
+        return *e;
+    });
+}
 
 std::string_view EventService::Lock() const noexcept {
     return store_.Dialect() == "postgres" ? " FOR UPDATE" : "";
@@ -542,6 +618,10 @@ Result<Event> EventService::Update(const identity::Principal& caller, const std:
         const bool moved = e->start_date != before.start_date || e->end_date != before.end_date ||
                            e->location != before.location || e->online_link != before.online_link ||
                            e->participation_type != before.participation_type;
+        const bool reworded = e->title != before.title || e->subtitle != before.subtitle ||
+                              e->description != before.description || e->location != before.location ||
+                              e->online_link != before.online_link;
+        if (reworded && e->status == "published") (void)HoldIfFlagged(tx, caller, *e, now);
         if (moved && e->status == "published") {
             notifications::QueueForHolders(tx, e->event_id, "event.changed",
                                            {{"event_uuid", e->event_uuid}, {"title", e->title}},
@@ -576,9 +656,9 @@ Result<Event> EventService::Publish(const identity::Principal& caller, const std
         auto e = FindEvent(tx, event_uuid, Lock());
         if (!e) return NotFound();
         if (!CanManage(tx, caller, *e)) return Forbidden();
-        if (e->status == "published") {
+        if (e->status == "published" || e->status == "pending_moderation") {
             e->ticket_types = TicketTypesOf(tx, e->event_id);
-            return *e;  // idempotent
+            return *e;  // idempotent; a held event waits for an admin
         }
         if (e->status != "draft" && e->status != "rejected") {
             return Error{"state.invalid_transition", "a " + e->status + " event cannot be published"};
@@ -592,6 +672,7 @@ Result<Event> EventService::Publish(const identity::Principal& caller, const std
         if (e->participation_type == "online" && e->online_link.empty()) {
             return ValidationError("online_link", "an online event needs a link");
         }
+        if (HoldIfFlagged(tx, caller, *e, now)) return *e;
         tx.Execute(kSetStatusSql, {e->event_id, std::string("published"), now});
         Audit(tx, caller.user_id, "event.publish", event_uuid, json::object(), now);
         e->status = "published";

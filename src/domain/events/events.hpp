@@ -10,6 +10,7 @@
 
 #include "common/result.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/moderation/rules.hpp"
 #include "ports/clock.hpp"
 #include "ports/ids.hpp"
 #include "ports/store.hpp"
@@ -87,9 +88,22 @@ struct Page {
     std::string next_cursor;  ///< empty on the last page
 };
 
+/// An event held for a human look, as admins list them.
+struct ModerationItem {
+    std::int64_t report_id = 0;
+    std::string event_uuid;
+    std::string title;
+    std::int64_t owner_id = 0;
+    std::string reason;
+    std::int64_t created_at = 0;
+};
+nlohmann::json ToJson(const ModerationItem& item);
+
 class EventService {
 public:
-    EventService(ports::Store& store, const ports::Clock& clock, ports::Random& random);
+    /// `moderation`: the rules an event's texts pass when it is published or its published texts change; an event
+    /// that fails them waits in `pending_moderation` for an admin (admins' own events are not held).
+    EventService(ports::Store& store, const ports::Clock& clock, ports::Random& random, moderation::Rules moderation = {});
 
     [[nodiscard]] Result<Event> Create(const identity::Principal& caller, const nlohmann::json& body);
     [[nodiscard]] Result<Event> Update(const identity::Principal& caller,
@@ -97,7 +111,8 @@ public:
                                        const nlohmann::json& patch);
     /// Published events (public or unlisted) for anyone; others only for their managers. Includes ticket types.
     [[nodiscard]] Result<Event> Get(const std::optional<identity::Principal>& caller, const std::string& event_uuid);
-    /// draft or rejected → published. Needs at least one ticket type and a start in the future.
+    /// draft or rejected → published, or → pending_moderation when the texts fail the moderation rules. Needs at
+    /// least one ticket type and a start in the future.
     [[nodiscard]] Result<Event> Publish(const identity::Principal& caller, const std::string& event_uuid);
     [[nodiscard]] Result<Event> Cancel(const identity::Principal& caller, const std::string& event_uuid);
     /// A new draft with the same fields and ticket types (counters reset), owned by the caller.
@@ -119,6 +134,14 @@ public:
                                           const std::string& role);
     [[nodiscard]] Result<nlohmann::json> ListRoles(const identity::Principal& caller, const std::string& event_uuid);
 
+    /// Admins: the events waiting for moderation, oldest first.
+    [[nodiscard]] Result<std::vector<ModerationItem>> PendingModeration(const identity::Principal& caller);
+    /// Admins: pending_moderation → published (approve) or rejected (with a reason the owner is told).
+    [[nodiscard]] Result<Event> Moderate(const identity::Principal& caller,
+                                         const std::string& event_uuid,
+                                         bool approve,
+                                         const std::string& reason);
+
     /// Owner, co-organizer or admin: may edit, publish, see guests.
     [[nodiscard]] static bool CanManage(ports::Transaction& tx, const identity::Principal& caller, const Event& e);
     /// CanManage or check-in staff.
@@ -128,9 +151,13 @@ private:
     /// The row-lock clause for read-modify-write lookups on this store.
     [[nodiscard]] std::string_view Lock() const noexcept;
 
+    /// Holds a published (or to-be-published) event for moderation when its texts fail the rules; true if held.
+    bool HoldIfFlagged(ports::Transaction& tx, const identity::Principal& caller, Event& e, std::int64_t now);
+
     ports::Store& store_;
     const ports::Clock& clock_;
     ports::Random& random_;
+    moderation::Rules moderation_;
 };
 
 /// Parses a decimal nanoton string ("1500000000"); rejects signs, fractions, leading zeros and overflow.

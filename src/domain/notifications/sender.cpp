@@ -83,6 +83,15 @@ Rendered Render(std::string_view kind, const json& payload, std::string_view lan
                       : "Sorry, \"" + title + "\" was canceled. Paid tickets will be refunded.";
         button = ru ? "Мои билеты" : "My tickets";
         page = "tickets";
+    } else if (kind == "event.approved") {
+        out.text = ru ? "«" + title + "» прошло модерацию и опубликовано." : "\"" + title + "\" passed moderation and is published.";
+        button = ru ? "Открыть событие" : "Open the event";
+        page = "events/" + event_uuid;
+    } else if (kind == "event.rejected") {
+        out.text = ru ? "«" + title + "» не прошло модерацию." : "\"" + title + "\" did not pass moderation.";
+        if (!reason.empty()) out.text += ru ? "\nПричина: " + reason : "\nReason: " + reason;
+        button = ru ? "Открыть событие" : "Open the event";
+        page = "events/" + event_uuid;
     } else if (kind == "ticket.checked_in") {
         out.text = ru ? "Добро пожаловать на «" + title + "»! Вход отмечен."
                       : "Welcome to \"" + title + "\"! You are checked in.";

@@ -155,6 +155,33 @@ void AddEventRoutes(Router& router,
             return Response::Json(ok_status, events::ToJson(*result, true));
         });
     };
+    router.Add(Verb::get, "/api/v1/admin/moderation", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        auto items = events.PendingModeration(*caller);
+        if (!items) return Fail(items.error(), req);
+        json out = json::array();
+        for (const auto& item : *items) out.push_back(events::ToJson(item));
+        return Response::Json(Status::ok, {{"items", out}});
+    });
+    for (const bool approve : {true, false}) {
+        router.Add(
+            Verb::post,
+            std::string("/api/v1/admin/events/{event_uuid}/") + (approve ? "approve" : "reject"),
+            [&, approve](const Request& req) {
+                auto caller = Authorize(req, identity);
+                if (!caller) return Fail(caller.error(), req);
+                std::string reason;
+                if (req.json.is_object() && req.json.contains("reason")) {
+                    if (!req.json["reason"].is_string()) return Fail(ValidationError("reason", "expected a string"), req);
+                    reason = req.json["reason"].get<std::string>();
+                }
+                auto moderated = events.Moderate(*caller, std::string(req.Param("event_uuid")), approve, reason);
+                if (!moderated) return Fail(moderated.error(), req);
+                return Response::Json(Status::ok, events::ToJson(*moderated, true));
+            },
+            {.blocking = true, .json_body = !approve});
+    }
     action("publish", &events::EventService::Publish, Status::ok);
     action("cancel", &events::EventService::Cancel, Status::ok);
     action("clone", &events::EventService::Clone, Status::created);
