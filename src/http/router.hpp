@@ -82,6 +82,10 @@ public:
     /// Registers an asynchronous route (see Reply and AsyncHandler).
     void AddAsync(Verb method, std::string pattern, AsyncHandler handler, RouteOptions options = {});
 
+    /// The handler for a GET or HEAD whose path no route has and that is not under `/api/` (static files of the
+    /// web apps); API paths stay 404 JSON. Its metrics label is `/*`.
+    void SetFallback(Handler handler);
+
     /// Looks a request up. HEAD matches GET routes. Path parameters are percent-decoded.
     [[nodiscard]] RouteLookup Find(Verb method, std::string_view path) const;
 
@@ -105,6 +109,7 @@ private:
 
     std::vector<Route> routes_;
     std::vector<Compiled> compiled_;
+    Route fallback_{};
 };
 
 }  // namespace onton::http
