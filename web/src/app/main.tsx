@@ -4,7 +4,7 @@ import { BrowserRouter, NavLink, Navigate, Route, Routes, useNavigate } from "re
 import { Field, FormError } from "@/components/field";
 import { Api, type User } from "@/lib/api";
 import { pickLanguage, translate } from "@/lib/i18n";
-import { applyTheme, parseLaunchParams, startBridge } from "@/lib/telegram";
+import { applyTheme, on, parseLaunchParams, startBridge } from "@/lib/telegram";
 import "@/styles.css";
 import { Ctx, useApp } from "./context";
 import { DiscoverPage } from "./discover-page";
@@ -16,6 +16,7 @@ const launch = parseLaunchParams(window.location.hash);
 const api = new Api("onton.app.session");
 startBridge(launch);
 applyTheme(launch.theme);
+on("theme_changed", (data) => applyTheme((data as { theme_params?: Record<string, string> } | null)?.theme_params ?? {}));
 
 /** The sign-in form for a plain browser: initData pasted from `onton admin init-data`. */
 function SignIn(props: { onSignedIn: (user: User) => void; error?: string }) {
