@@ -112,6 +112,7 @@ TEST_F(WebApi, EventPageHasEscapedOpenGraphTags) {
                        {"description", "Bring <script>alert(1)</script> friends"},
                        {"start_date", now + 86400},
                        {"end_date", now + 90000},
+                       {"participation_type", "in_person"},
                        {"location", "Hall"}};
     const auto created = Request(port(), "POST", "/api/v1/events", body.dump(), "application/json", auth);
     ASSERT_EQ(created.result_int(), 201U) << created.body();
@@ -119,6 +120,10 @@ TEST_F(WebApi, EventPageHasEscapedOpenGraphTags) {
 
     // A draft has no public page.
     EXPECT_EQ(Get("/events/" + uuid).result_int(), 404U);
+    const json free_type = {{"name", "Free"}, {"price", "0"}};
+    ASSERT_EQ(Request(port(), "POST", "/api/v1/events/" + uuid + "/ticket-types", free_type.dump(), "application/json", auth)
+                  .result_int(),
+              201U);
     ASSERT_EQ(Request(port(), "POST", "/api/v1/events/" + uuid + "/publish", "", "application/json", auth).result_int(),
               200U);
     const auto page = Get("/events/" + uuid);
