@@ -17,5 +17,6 @@ export default tseslint.config(
       "no-restricted-imports": ["error", { patterns: ["@/app/*", "@/panel/*", "@/site/*", "../app/*", "../panel/*", "../site/*"] }],
     },
   },
-  { files: ["e2e/**/*.mjs"], languageOptions: { globals: globals.node } },
+  // The story runs in node and hands some functions to the page (addInitScript, evaluate).
+  { files: ["e2e/**/*.mjs"], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 );

@@ -1,7 +1,8 @@
 // The whole story in Debian's chromium (headless, driven by playwright-core) against a real `onton serve` with the
 // TON emulator: an organizer signs in to the panel, creates a paid event with an NFT ticket type and publishes it;
 // a participant opens the Mini App on a phone-sized screen, buys, pays from an emulator wallet and sees the order
-// turn paid and the ticket's QR code; a check-in staff member scans it with the camera (a fake video of the QR) and
+// turn paid and the ticket's QR code; inside Telegram (a stubbed client) the Mini App speaks Russian and buys with
+// Telegram's main button; a check-in staff member scans it with the camera (a fake video of the QR) and
 // the guest is admitted, then the same code by hand says already used. A screenshot of each page is kept.
 //
 // Environment: ONTON_BIN (the onton binary), ONTON_TEST_TON_URL and ONTON_TEST_TON_CONTROL (the ton_emulator
@@ -163,6 +164,25 @@ async function main() {
   await app.getByText("paid", { exact: true }).waitFor();
   await shot(app, "10-app-orders");
 
+  // The same Mini App as Telegram opens it, for a Russian-speaking user: the bridge sets up Telegram's main button
+  // with the Russian label, and pressing it (an event from the client) places the order.
+  step = "inside telegram";
+  const telegram = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await telegram.addInitScript(() => {
+    window.__posted = [];
+    window.TelegramWebviewProxy = { postEvent: (type, data) => window.__posted.push({ type, data: JSON.parse(data) }) };
+  });
+  const tg = await telegram.newPage();
+  const ruInit = onton(["admin", "init-data", "--user-id", "9004", "--language", "ru", "--start-param", `event_${eventUuid}`], env);
+  await tg.goto(`${base}/app#tgWebAppData=${encodeURIComponent(ruInit)}&tgWebAppPlatform=android&tgWebAppVersion=8.0&tgWebAppThemeParams=${encodeURIComponent('{"bg_color":"#17212b","text_color":"#f5f5f5","button_color":"#2ea6ff"}')}`);
+  await tg.getByRole("heading", { name: "TON Night e2e" }).waitFor(); // the start parameter opened the event
+  await tg.waitForFunction(() => window.__posted.some((e) => e.type === "web_app_setup_main_button" && e.data.is_visible && e.data.text === "Купить за 1.5 TON"));
+  if (await tg.getByRole("button", { name: "Купить за 1.5 TON" }).count()) throw new Error("the page drew its own buy button inside Telegram");
+  await shot(tg, "11-telegram-event-ru-dark");
+  await tg.evaluate(() => window.Telegram.WebView.receiveEvent("main_button_pressed", null));
+  await tg.getByRole("heading", { name: "Оплата 1.5 TON" }).waitFor();
+  await shot(tg, "12-telegram-pay-ru");
+
   // Staff: signs in once, the organizer makes them check-in staff, then they scan.
   step = "staff";
   writeQrVideo(camera, `onton:ticket:${code}`);
@@ -184,21 +204,21 @@ async function main() {
     await panel.getByLabel("Role").selectOption("checkin_staff");
     await panel.getByRole("button", { name: "Add" }).click();
     await panel.getByRole("cell", { name: "check-in staff" }).waitFor();
-    await shot(panel, "11-panel-staff");
+    await shot(panel, "13-panel-staff");
 
     await desk.goto(`${base}/panel/events/${eventUuid}/check-in`);
     await desk.getByRole("button", { name: "Scan with camera" }).click();
     await desk.locator('[data-verdict="admitted"]').waitFor({ timeout: 30_000 });
-    await shot(desk, "12-checkin-camera-admitted");
+    await shot(desk, "14-checkin-camera-admitted");
     await desk.getByRole("button", { name: "Stop camera" }).click();
     await desk.getByLabel("Ticket code").fill(code);
     await desk.getByRole("button", { name: "Check in" }).click();
     await desk.locator('[data-verdict="already_used"]').waitFor();
-    await shot(desk, "13-checkin-already-used");
+    await shot(desk, "15-checkin-already-used");
     await desk.getByLabel("Ticket code").fill("not-a-real-code");
     await desk.getByRole("button", { name: "Check in" }).click();
     await desk.locator('[data-verdict="invalid"]').waitFor();
-    await shot(desk, "14-checkin-invalid");
+    await shot(desk, "16-checkin-invalid");
   } finally {
     await scannerBrowser.close();
   }
@@ -207,10 +227,10 @@ async function main() {
   step = "analytics";
   await panel.getByRole("link", { name: "Guests" }).click();
   await panel.getByRole("cell", { name: "used" }).waitFor();
-  await shot(panel, "15-panel-guests");
+  await shot(panel, "17-panel-guests");
   await panel.getByRole("link", { name: "Analytics" }).click();
   await panel.getByText("1.5 TON").first().waitFor();
-  await shot(panel, "16-panel-analytics");
+  await shot(panel, "18-panel-analytics");
   console.log(`e2e: the whole story passed; screenshots in ${artifacts}`);
 }
 
@@ -219,6 +239,11 @@ try {
 } catch (e) {
   console.error(`e2e: failed at step "${step}": ${e instanceof Error ? e.stack : e}`);
   if (server) console.error(`--- onton serve log ---\n${server.log().slice(-4000)}`);
+  // What each open page showed when the story stopped.
+  let n = 0;
+  for (const context of browser?.contexts() ?? []) {
+    for (const page of context.pages()) await page.screenshot({ path: join(artifacts, `failure-${++n}.png`) }).catch(() => {});
+  }
   process.exitCode = 1;
 } finally {
   if (browser) await browser.close().catch(() => {});

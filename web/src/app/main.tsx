@@ -51,10 +51,14 @@ function SignIn(props: { onSignedIn: (user: User) => void; error?: string }) {
   );
 }
 
-/** Opens the event a deep link names (t.me/<bot>/app?startapp=event_<uuid>) once. */
+/** Opens the event a deep link names (t.me/<bot>/app?startapp=event_<uuid>), once per launch. */
+let startParamUsed = false;
 function StartParam() {
   const navigate = useNavigate();
   useEffect(() => {
+    // navigate changes with every location: without the flag each page change would go back to the event.
+    if (startParamUsed) return;
+    startParamUsed = true;
     const m = /^event_([A-Za-z0-9-]+)$/.exec(launch.startParam ?? "");
     if (m) navigate(`/app/events/${m[1]}`, { replace: true });
   }, [navigate]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInitData, parseLaunchParams } from "./telegram";
+import { isDarkColor, parseInitData, parseLaunchParams } from "./telegram";
 
 const initData =
   "user=%7B%22id%22%3A42%2C%22first_name%22%3A%22Ann%22%2C%22language_code%22%3A%22ru%22%7D&auth_date=1700000000&start_param=event_abc&hash=deadbeef";
@@ -32,5 +32,15 @@ describe("launch params", () => {
   it("has no initData without a hash field", () => {
     expect(parseLaunchParams("").initData).toBeNull();
     expect(parseLaunchParams("#tgWebAppData=user%3D1").initData).toBeNull();
+  });
+});
+
+describe("theme", () => {
+  it("tells dark backgrounds from light ones", () => {
+    expect(isDarkColor("#17212b")).toBe(true);
+    expect(isDarkColor("#000")).toBe(true);
+    expect(isDarkColor("#ffffff")).toBe(false);
+    expect(isDarkColor("#ff0")).toBe(false);
+    expect(isDarkColor("red")).toBeNull();
   });
 });

@@ -124,9 +124,23 @@ export function haptic(kind: "success" | "error" | "light"): void {
   else post("web_app_trigger_haptic_feedback", { type: "notification", notification_type: kind });
 }
 
-/** Applies Telegram's theme colours (or the system's light/dark when there are none) as CSS variables. */
+/** Whether a #rgb/#rrggbb colour is dark (relative luminance under one half), so the rest of the palette can follow. */
+export function isDarkColor(color: string): boolean | null {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color);
+  if (!m || !m[1]) return null;
+  const hex = m[1].length === 3 ? [...m[1]].map((c) => c + c).join("") : m[1];
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5;
+}
+
+/**
+ * Applies Telegram's theme colours as CSS variables, and its light or dark scheme to the colours it does not give
+ * (without a theme the system's preference decides).
+ */
 export function applyTheme(theme: Record<string, string>): void {
   const root = document.documentElement;
+  const dark = theme.bg_color ? isDarkColor(theme.bg_color) : null;
+  if (dark !== null) root.dataset.theme = dark ? "dark" : "light";
   const map: Record<string, string> = {
     bg_color: "--bg",
     text_color: "--text",
