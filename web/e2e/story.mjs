@@ -3,7 +3,8 @@
 // a participant opens the Mini App on a phone-sized screen, buys, pays from an emulator wallet and sees the order
 // turn paid and the ticket's QR code; inside Telegram (a stubbed client) the Mini App speaks Russian and buys with
 // Telegram's main button; a check-in staff member scans it with the camera (a fake video of the QR) and
-// the guest is admitted, then the same code by hand says already used. A screenshot of each page is kept.
+// the guest is admitted, then the same code by hand says already used, and a made-up code is invalid; the organizer
+// sees guests and analytics and clones the event. A screenshot of each page is kept.
 //
 // Environment: ONTON_BIN (the onton binary), ONTON_TEST_TON_URL and ONTON_TEST_TON_CONTROL (the ton_emulator
 // fixture), ONTON_E2E_ARTIFACTS (where screenshots go), CHROMIUM (default /usr/bin/chromium), ONTON_WEB_DIR
@@ -13,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
 import { chromium } from "playwright-core";
 import { writeQrVideo } from "./fake-camera.mjs";
 
@@ -47,6 +49,18 @@ async function emulator(route, body) {
   return answer.result ?? answer;
 }
 
+/** A loopback port nobody listens on now: the server's public URL (image links, og:url) must name its port. */
+function freePort() {
+  return new Promise((done, failed) => {
+    const probe = createServer();
+    probe.once("error", failed);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+}
+
 async function startServer(env) {
   const portFile = join(work, "port");
   server = spawn(bin, ["serve", "--port-file", portFile], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
@@ -72,10 +86,12 @@ async function shot(page, name) {
 
 async function main() {
   const platform = await emulator("/wallets", { version: "v5r1", balance_nano: "1000000000" });
+  const chosenPort = await freePort();
   const env = {
     ONTON_DATABASE_URL: `sqlite://${join(work, "onton.db")}`,
     ONTON_HTTP_HOST: "127.0.0.1",
-    ONTON_HTTP_PORT: "0",
+    ONTON_HTTP_PORT: String(chosenPort),
+    ONTON_PUBLIC_URL: `http://127.0.0.1:${chosenPort}`,
     ONTON_MEDIA_DIR: join(work, "media"),
     ONTON_WEB_DIR: webDir,
     ONTON_TON_API_URL: tonUrl,
@@ -118,6 +134,8 @@ async function main() {
   await panel.getByLabel("NFT ticket").check();
   await panel.getByRole("button", { name: "Add ticket type" }).click();
   await panel.getByRole("cell", { name: "1.5 TON" }).waitFor();
+  await panel.getByLabel("Event image (PNG, JPEG or WebP)").setInputFiles(join(here, "..", "public", "icon.png"));
+  await panel.locator("img.event-image").waitFor();
   await panel.getByRole("button", { name: "Publish" }).click();
   await panel.getByTestId("event-status").filter({ hasText: "published" }).waitFor();
   await shot(panel, "03-panel-event-published");
@@ -132,6 +150,7 @@ async function main() {
   // Client-side navigation keeps the landing's head; the server's tags come with a direct load, as a link preview gets it.
   await site.goto(`${base}/events/${eventUuid}`);
   if ((await site.locator('meta[property="og:title"]').getAttribute("content")) !== "TON Night e2e") throw new Error("og:title missing");
+  if (!/\/media\/[0-9a-f]{64}\.png$/.test(await site.locator('meta[property="og:image"]').getAttribute("content"))) throw new Error("og:image missing");
   const buyHref = await site.getByRole("link", { name: "Get tickets in the Mini App" }).getAttribute("href");
   if (buyHref !== `/app/events/${eventUuid}`) throw new Error(`Mini App link: ${buyHref}`);
   await shot(site, "04-site-event-page");
@@ -231,6 +250,11 @@ async function main() {
   await panel.getByRole("link", { name: "Analytics" }).click();
   await panel.getByText("1.5 TON").first().waitFor();
   await shot(panel, "18-panel-analytics");
+  await panel.getByRole("link", { name: "Details" }).click();
+  await panel.getByRole("button", { name: "Clone" }).click();
+  await panel.waitForURL((url) => url.pathname.startsWith("/panel/events/") && !url.pathname.endsWith(eventUuid));
+  await panel.getByTestId("event-status").filter({ hasText: "draft" }).waitFor();
+  await shot(panel, "19-panel-clone");
   console.log(`e2e: the whole story passed; screenshots in ${artifacts}`);
 }
 
