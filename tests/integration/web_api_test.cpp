@@ -1,7 +1,7 @@
 // The web apps as `onton serve` serves them, against the real binary: static files with their types and cache
-// headers, each app's index.html for its client routes, refused traversal, the JSON 404 of unknown API paths, the
-// note when nothing is built, the public event page's Open Graph tags, and the panel's Login Widget sign-in with
-// what `onton admin login-widget` prints.
+// headers, each app's index.html for its client routes, refused traversal, the JSON 404 of unknown API paths,
+// the note when nothing is built, the public event page's Open Graph tags, and the panel's Login Widget
+// sign-in with what `onton admin login-widget` prints.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -21,12 +21,14 @@ void Write(const std::filesystem::path& path, const std::string& text) {
 }
 
 class WebApi : public ::testing::Test {
-protected:
+   protected:
     void SetUp() override {
         const auto web = dir_.path() / "dist";
         Write(web / "index.html", "<html><head><title>Onton</title></head><body>site</body></html>");
-        Write(web / "app" / "index.html", "<html><head><title>App</title></head><body>mini app</body></html>");
-        Write(web / "panel" / "index.html", "<html><head><title>Panel</title></head><body>panel</body></html>");
+        Write(web / "app" / "index.html",
+              "<html><head><title>App</title></head><body>mini app</body></html>");
+        Write(web / "panel" / "index.html",
+              "<html><head><title>Panel</title></head><body>panel</body></html>");
         Write(web / "assets" / "main-Ab12.js", "console.log(1)");
         Write(web / "robots.txt", "User-agent: *");
         Write(dir_.path() / "secret.txt", "do not serve");
@@ -81,7 +83,8 @@ TEST_F(WebApi, ClientRoutesGetTheirAppsIndex) {
 }
 
 TEST_F(WebApi, RefusesTraversalAndKeepsApiErrorsJson) {
-    for (const char* bad : {"/../secret.txt", "/%2e%2e/secret.txt", "/app/..%2f..%2fsecret.txt", "/.hidden"}) {
+    for (const char* bad :
+         {"/../secret.txt", "/%2e%2e/secret.txt", "/app/..%2f..%2fsecret.txt", "/.hidden"}) {
         const auto res = Get(bad);
         EXPECT_EQ(res.result_int(), 400U) << bad;
         EXPECT_EQ(res.body().find("do not serve"), std::string::npos) << bad;
@@ -121,19 +124,28 @@ TEST_F(WebApi, EventPageHasEscapedOpenGraphTags) {
     // A draft has no public page.
     EXPECT_EQ(Get("/events/" + uuid).result_int(), 404U);
     const json free_type = {{"name", "Free"}, {"price", "0"}};
-    ASSERT_EQ(Request(port(), "POST", "/api/v1/events/" + uuid + "/ticket-types", free_type.dump(), "application/json", auth)
+    ASSERT_EQ(Request(port(),
+                      "POST",
+                      "/api/v1/events/" + uuid + "/ticket-types",
+                      free_type.dump(),
+                      "application/json",
+                      auth)
                   .result_int(),
               201U);
-    ASSERT_EQ(Request(port(), "POST", "/api/v1/events/" + uuid + "/publish", "", "application/json", auth).result_int(),
+    ASSERT_EQ(Request(port(), "POST", "/api/v1/events/" + uuid + "/publish", "", "application/json", auth)
+                  .result_int(),
               200U);
     const auto page = Get("/events/" + uuid);
     ASSERT_EQ(page.result_int(), 200U);
     EXPECT_EQ(page[boost::beast::http::field::content_type], "text/html; charset=utf-8");
     const auto& html = page.body();
-    EXPECT_NE(html.find(R"(<meta property="og:title" content="Rock &quot;&amp;&quot; &lt;roll&gt;">)"), std::string::npos)
-        << html;
-    EXPECT_NE(html.find(R"(<meta property="og:description" content="Bring &lt;script&gt;alert(1)&lt;/script&gt; friends">)"),
+    EXPECT_NE(html.find(R"(<meta property="og:title" content="Rock &quot;&amp;&quot; &lt;roll&gt;">)"),
               std::string::npos)
+        << html;
+    EXPECT_NE(
+        html.find(
+            R"(<meta property="og:description" content="Bring &lt;script&gt;alert(1)&lt;/script&gt; friends">)"),
+        std::string::npos)
         << html;
     EXPECT_NE(html.find(R"(<meta property="og:url" content="https://tickets.example/events/)" + uuid + "\">"),
               std::string::npos);

@@ -1,8 +1,9 @@
-// The static-file helpers of the web apps' routes: which file a URL names (and which it must never name), content
-// types, and the Open Graph tags of the public event page.
+// The static-file helpers of the web apps' routes: which file a URL names (and which it must never name),
+// content types, and the Open Graph tags of the public event page.
+#include "http/handlers/web.hpp"
+
 #include <gtest/gtest.h>
 
-#include "http/handlers/web.hpp"
 #include "http/router.hpp"
 
 namespace onton::http {
@@ -17,9 +18,20 @@ TEST(WebFilePath, MapsDirectoriesToTheirIndex) {
 }
 
 TEST(WebFilePath, RefusesTraversalAndHiddenFiles) {
-    for (const char* bad : {"/../etc/passwd", "/app/../../secret", "/%2e%2e/secret", "/%2E%2e%2fsecret", "/a/./b",
-                            "/.env", "/app/.git/config", "//etc/passwd", "/a//b", "/a%5c..%5cb", "/a%00.html",
-                            "/bad%zz", "relative", ""}) {
+    for (const char* bad : {"/../etc/passwd",
+                            "/app/../../secret",
+                            "/%2e%2e/secret",
+                            "/%2E%2e%2fsecret",
+                            "/a/./b",
+                            "/.env",
+                            "/app/.git/config",
+                            "//etc/passwd",
+                            "/a//b",
+                            "/a%5c..%5cb",
+                            "/a%00.html",
+                            "/bad%zz",
+                            "relative",
+                            ""}) {
         EXPECT_EQ(WebFilePath(bad), std::nullopt) << bad;
     }
 }
@@ -47,18 +59,23 @@ TEST(WithOpenGraph, PutsEscapedTagsInTheHeadAndSetsTheTitle) {
                                     .description = "It's on",
                                     .image = "https://x.example/media/a.png",
                                     .url = "https://x.example/events/u1"});
-    EXPECT_NE(out.find(R"(<meta property="og:title" content="Rock &quot;&amp;&quot; &lt;roll&gt;">)"), std::string::npos)
+    EXPECT_NE(out.find(R"(<meta property="og:title" content="Rock &quot;&amp;&quot; &lt;roll&gt;">)"),
+              std::string::npos)
         << out;
-    EXPECT_NE(out.find(R"(<meta property="og:description" content="It&#39;s on">)"), std::string::npos) << out;
-    EXPECT_NE(out.find(R"(<meta property="og:image" content="https://x.example/media/a.png">)"), std::string::npos);
-    EXPECT_NE(out.find(R"(<meta property="og:url" content="https://x.example/events/u1">)"), std::string::npos);
+    EXPECT_NE(out.find(R"(<meta property="og:description" content="It&#39;s on">)"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find(R"(<meta property="og:image" content="https://x.example/media/a.png">)"),
+              std::string::npos);
+    EXPECT_NE(out.find(R"(<meta property="og:url" content="https://x.example/events/u1">)"),
+              std::string::npos);
     EXPECT_NE(out.find("<title>Rock &quot;&amp;&quot; &lt;roll&gt;</title>"), std::string::npos) << out;
     EXPECT_LT(out.find("og:title"), out.find("</head>"));
     EXPECT_EQ(out.find("<roll>"), std::string::npos);
 }
 
 TEST(WithOpenGraph, LeavesOutEmptyTagsAndPagesWithoutAHead) {
-    const auto out = WithOpenGraph("<head></head>", {.title = "T", .description = "", .image = "", .url = "u"});
+    const auto out =
+        WithOpenGraph("<head></head>", {.title = "T", .description = "", .image = "", .url = "u"});
     EXPECT_EQ(out.find("og:image"), std::string::npos);
     EXPECT_EQ(out.find("og:description"), std::string::npos);
     EXPECT_EQ(WithOpenGraph("<p>no head</p>", {.title = "T", .description = "", .image = "", .url = ""}),

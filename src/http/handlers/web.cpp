@@ -12,8 +12,9 @@ namespace {
 constexpr std::size_t kDescriptionBytes = 200;
 constexpr const char* kNotBuiltPage =
     "<!doctype html><html><head><meta charset=\"utf-8\"><title>Onton</title></head><body>"
-    "<h1>Onton</h1><p>The API is running. The web apps are not built: run <code>npm ci &amp;&amp; npm run build</code> "
-    "in <code>web/</code> (scripts/run.sh does it) or point ONTON_WEB_DIR at a build.</p></body></html>";
+    "<h1>Onton</h1><p>The API is running. The web apps are not built: run "
+    "<code>npm ci &amp;&amp; npm run build</code> in <code>web/</code> (scripts/run.sh does it) "
+    "or point ONTON_WEB_DIR at a build.</p></body></html>";
 
 std::optional<std::string> ReadFile(const std::filesystem::path& path) {
     std::error_code ec;
@@ -49,7 +50,9 @@ std::string WithBotName(std::string html, const std::string& bot_username) {
     return html;
 }
 
-Response NotFoundJson(const Request& req) { return Response::FromError({"not_found", "no such file"}, req.request_id); }
+Response NotFoundJson(const Request& req) {
+    return Response::FromError({"not_found", "no such file"}, req.request_id);
+}
 
 Response HtmlPage(Status status, std::string html) {
     auto res = Response::Text(status, std::move(html), "text/html; charset=utf-8");
@@ -60,16 +63,20 @@ Response HtmlPage(Status status, std::string html) {
 
 Response ServeStatic(const WebRoutesDeps& deps, const Request& req) {
     const auto rel = WebFilePath(req.path);
-    if (!rel) return Response::FromError({"request.malformed", "the path is not a file path"}, req.request_id);
+    if (!rel) {
+        return Response::FromError({"request.malformed", "the path is not a file path"}, req.request_id);
+    }
     const std::filesystem::path root(deps.web_dir);
     if (auto bytes = ReadFile(root / *rel)) {
         if (WebContentType(*rel).rfind("text/html", 0) == 0) {
             return HtmlPage(Status::ok, WithBotName(std::move(*bytes), deps.bot_username));
         }
         auto res = Response::Text(Status::ok, std::move(*bytes), std::string(WebContentType(*rel)));
-        // Vite names the files under assets/ by their content hash, so they never change; pages must be revalidated.
+        // Vite names the files under assets/ by their content hash, so they never change; pages must be
+        // revalidated.
         const bool hashed = rel->rfind("assets/", 0) == 0;
-        res.headers.emplace_back("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+        res.headers.emplace_back("Cache-Control",
+                                 hashed ? "public, max-age=31536000, immutable" : "no-cache");
         res.headers.emplace_back("X-Content-Type-Options", "nosniff");
         return res;
     }
@@ -91,13 +98,14 @@ Response ServeEventPage(const WebRoutesDeps& deps, const Request& req) {
     auto event = deps.events.Get(std::nullopt, uuid);
     *index = WithBotName(std::move(*index), deps.bot_username);
     if (!event) return HtmlPage(Status::not_found, std::move(*index));
-    return HtmlPage(Status::ok,
-                    WithOpenGraph(std::move(*index),
-                                  {.title = event->title,
-                                   .description = Clip(event->subtitle.empty() ? event->description : event->subtitle,
-                                                       kDescriptionBytes),
-                                   .image = event->image_url,
-                                   .url = deps.public_url + "/events/" + event->event_uuid}));
+    return HtmlPage(
+        Status::ok,
+        WithOpenGraph(std::move(*index),
+                      {.title = event->title,
+                       .description = Clip(event->subtitle.empty() ? event->description : event->subtitle,
+                                           kDescriptionBytes),
+                       .image = event->image_url,
+                       .url = deps.public_url + "/events/" + event->event_uuid}));
 }
 
 }  // namespace
@@ -105,7 +113,8 @@ Response ServeEventPage(const WebRoutesDeps& deps, const Request& req) {
 std::optional<std::string> WebFilePath(std::string_view url_path) {
     auto decoded = PercentDecode(url_path, false);
     if (!decoded || decoded->empty() || decoded->front() != '/') return std::nullopt;
-    if (decoded->find('\\') != std::string::npos || decoded->find('\0') != std::string::npos) return std::nullopt;
+    if (decoded->find('\\') != std::string::npos || decoded->find('\0') != std::string::npos)
+        return std::nullopt;
     std::string out;
     std::string_view rest(*decoded);
     rest.remove_prefix(1);
@@ -141,7 +150,8 @@ std::string_view WebContentType(std::string_view file_name) {
         {".wasm", "application/wasm"},
     };
     for (const auto& [ext, type] : kTypes) {
-        if (file_name.size() >= ext.size() && file_name.substr(file_name.size() - ext.size()) == ext) return type;
+        if (file_name.size() >= ext.size() && file_name.substr(file_name.size() - ext.size()) == ext)
+            return type;
     }
     return "application/octet-stream";
 }
@@ -151,12 +161,23 @@ std::string HtmlEscape(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -175,7 +196,8 @@ std::string WithOpenGraph(std::string html, const OpenGraph& og) {
     meta("og:description", og.description);
     meta("og:image", og.image);
     meta("og:url", og.url);
-    if (!og.description.empty()) tags += "<meta name=\"description\" content=\"" + HtmlEscape(og.description) + "\">\n";
+    if (!og.description.empty())
+        tags += "<meta name=\"description\" content=\"" + HtmlEscape(og.description) + "\">\n";
     html.insert(head_end, tags);
     const auto open = html.find("<title>");
     const auto close = html.find("</title>");
@@ -188,8 +210,11 @@ std::string WithOpenGraph(std::string html, const OpenGraph& og) {
 
 void AddWebRoutes(Router& router, WebRoutesDeps deps) {
     auto shared = std::make_shared<WebRoutesDeps>(std::move(deps));
-    router.Add(Verb::get, "/events/{event_uuid}", [shared](const Request& req) { return ServeEventPage(*shared, req); });
-    // TON Connect wallets fetch the manifest and check that its url is the site asking; only the server knows it.
+    router.Add(Verb::get, "/events/{event_uuid}", [shared](const Request& req) {
+        return ServeEventPage(*shared, req);
+    });
+    // TON Connect wallets fetch the manifest and check that its url is the site asking; only the server knows
+    // it.
     router.Add(Verb::get, "/tonconnect-manifest.json", [shared](const Request&) {
         auto res = Response::Json(
             Status::ok,

@@ -1,10 +1,11 @@
 #pragma once
-/// The web apps' static files (`web/dist`, built by `npm run build` in web/): the public site at `/`, the Mini App at
-/// `/app/`, the organizer panel at `/panel/`. Files are served from the router's fallback, so every API route keeps
-/// precedence and unknown `/api/` paths stay 404 JSON. A client route with no file behind it gets its app's
-/// index.html (SPA fallback). `GET /events/{event_uuid}` is the public event page with its Open Graph tags filled in
-/// on the server, so that a shared link previews in Telegram. `GET /tonconnect-manifest.json` is the TON Connect
-/// manifest for ONTON_PUBLIC_URL.
+/// The web apps' static files (`web/dist`, built by `npm run build` in web/): the public site at `/`, the
+/// Mini App at
+/// `/app/`, the organizer panel at `/panel/`. Files are served from the router's fallback, so every API route
+/// keeps precedence and unknown `/api/` paths stay 404 JSON. A client route with no file behind it gets its
+/// app's index.html (SPA fallback). `GET /events/{event_uuid}` is the public event page with its Open Graph
+/// tags filled in on the server, so that a shared link previews in Telegram. `GET /tonconnect-manifest.json`
+/// is the TON Connect manifest for ONTON_PUBLIC_URL.
 
 #include <optional>
 #include <string>
@@ -24,9 +25,9 @@ struct WebRoutesDeps {
 
 void AddWebRoutes(Router& router, WebRoutesDeps deps);
 
-/// The file a URL path names, relative to the web directory (`/app/` → `app/index.html`, `/` → `index.html`), or
-/// nullopt when the path is not a safe relative path: a bad percent escape, `.` or `..` segments, backslashes, NUL,
-/// or a hidden (dot) file.
+/// The file a URL path names, relative to the web directory (`/app/` → `app/index.html`, `/` → `index.html`),
+/// or nullopt when the path is not a safe relative path: a bad percent escape, `.` or `..` segments,
+/// backslashes, NUL, or a hidden (dot) file.
 [[nodiscard]] std::optional<std::string> WebFilePath(std::string_view url_path);
 
 /// The Content-Type for a file by its extension; `application/octet-stream` for unknown ones.
