@@ -28,6 +28,7 @@ check)
 e2e)
     out=${3:?missing OUT_DIR}
     mkdir -p "$out"
+    rm -rf "$out/e2e-artifacts"  # only this run's screenshots
     npx vite build --outDir "$out/dist" --emptyOutDir --logLevel warn
     ONTON_WEB_DIR="$out/dist" ONTON_E2E_ARTIFACTS="$out/e2e-artifacts" node e2e/story.mjs
     ;;
