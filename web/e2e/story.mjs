@@ -182,6 +182,9 @@ async function main() {
   await app.getByRole("link", { name: "Orders" }).click();
   await app.getByText("paid", { exact: true }).waitFor();
   await shot(app, "10-app-orders");
+  // The bot's "My tickets" button opens /app#/tickets.
+  await app.goto(`${base}/app#/tickets`);
+  await app.getByRole("heading", { name: "My tickets" }).waitFor();
 
   // The same Mini App as Telegram opens it, for a Russian-speaking user: the bridge sets up Telegram's main button
   // with the Russian label, and pressing it (an event from the client) places the order.

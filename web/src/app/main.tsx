@@ -4,7 +4,7 @@ import { BrowserRouter, NavLink, Navigate, Route, Routes, useNavigate } from "re
 import { Field, FormError } from "@/components/field";
 import { Api, type User } from "@/lib/api";
 import { pickLanguage, translate } from "@/lib/i18n";
-import { applyTheme, on, parseLaunchParams, startBridge } from "@/lib/telegram";
+import { applyTheme, on, parseLaunchParams, splitHashRoute, startBridge } from "@/lib/telegram";
 import "@/styles.css";
 import { Ctx, useApp } from "./context";
 import { DiscoverPage } from "./discover-page";
@@ -13,6 +13,7 @@ import { OrderPage } from "./order-page";
 import { OrdersPage, TicketsPage } from "./tickets-page";
 
 const launch = parseLaunchParams(window.location.hash);
+const hashRoute = splitHashRoute(window.location.hash).route;
 const api = new Api("onton.app.session");
 startBridge(launch);
 applyTheme(launch.theme);
@@ -51,7 +52,10 @@ function SignIn(props: { onSignedIn: (user: User) => void; error?: string }) {
   );
 }
 
-/** Opens the event a deep link names (t.me/<bot>/app?startapp=event_<uuid>), once per launch. */
+/**
+ * Opens the page a launch names, once: the event of a deep link (t.me/<bot>/app?startapp=event_<uuid>) or the
+ * page in the hash of the bot's buttons (/app#/tickets).
+ */
 let startParamUsed = false;
 function StartParam() {
   const navigate = useNavigate();
@@ -61,6 +65,7 @@ function StartParam() {
     startParamUsed = true;
     const m = /^event_([A-Za-z0-9-]+)$/.exec(launch.startParam ?? "");
     if (m) navigate(`/app/events/${m[1]}`, { replace: true });
+    else if (hashRoute) navigate(`/app${hashRoute}`, { replace: true });
   }, [navigate]);
   return null;
 }

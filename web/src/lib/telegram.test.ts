@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDarkColor, parseInitData, parseLaunchParams } from "./telegram";
+import { isDarkColor, parseInitData, parseLaunchParams, splitHashRoute } from "./telegram";
 
 const initData =
   "user=%7B%22id%22%3A42%2C%22first_name%22%3A%22Ann%22%2C%22language_code%22%3A%22ru%22%7D&auth_date=1700000000&start_param=event_abc&hash=deadbeef";
@@ -42,5 +42,16 @@ describe("theme", () => {
     expect(isDarkColor("#ffffff")).toBe(false);
     expect(isDarkColor("#ff0")).toBe(false);
     expect(isDarkColor("red")).toBeNull();
+  });
+});
+
+describe("hash routes", () => {
+  it("takes the page the bot's buttons name and the launch parameters after it", () => {
+    expect(splitHashRoute("#/tickets")).toEqual({ route: "/tickets", params: "" });
+    expect(splitHashRoute("#/events/ab-12?tgWebAppData=x%3D1&tgWebAppPlatform=ios")).toEqual({ route: "/events/ab-12", params: "tgWebAppData=x%3D1&tgWebAppPlatform=ios" });
+    expect(splitHashRoute("#/tickets&tgWebAppPlatform=ios")).toEqual({ route: "/tickets", params: "tgWebAppPlatform=ios" });
+    expect(splitHashRoute("#tgWebAppPlatform=ios")).toEqual({ route: null, params: "tgWebAppPlatform=ios" });
+    expect(splitHashRoute("#/../../admin")).toEqual({ route: null, params: "" });
+    expect(parseLaunchParams("#/tickets?tgWebAppPlatform=ios").platform).toBe("ios");
   });
 });

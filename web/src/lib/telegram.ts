@@ -36,9 +36,21 @@ export function parseInitData(raw: string): { user: TelegramUser | null; startPa
   };
 }
 
+/**
+ * The page a link names in its hash (`#/events/<uuid>`, `#/tickets`: the bot's and the notifications' buttons open
+ * the Mini App so) and the launch parameters Telegram adds after it (`?tgWebAppData=...` or `&tgWebAppData=...`).
+ */
+export function splitHashRoute(hash: string): { route: string | null; params: string } {
+  const h = hash.replace(/^#/, "");
+  if (!h.startsWith("/")) return { route: null, params: h };
+  const cut = h.search(/[?&]/);
+  const route = cut < 0 ? h : h.slice(0, cut);
+  return { route: /^\/(events\/[A-Za-z0-9-]+|tickets|orders)$/.test(route) ? route : null, params: cut < 0 ? "" : h.slice(cut + 1) };
+}
+
 /** Launch parameters from a location hash such as `#tgWebAppData=...&tgWebAppThemeParams=...`. */
 export function parseLaunchParams(hash: string): LaunchParams {
-  const p = new URLSearchParams(hash.replace(/^#/, ""));
+  const p = new URLSearchParams(splitHashRoute(hash).params);
   const initData = p.get("tgWebAppData");
   let theme: Record<string, string> = {};
   const t = p.get("tgWebAppThemeParams");
