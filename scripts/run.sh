@@ -14,6 +14,17 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target onton
 mkdir -p var
 
+# The web apps (web/: the site at /, the Mini App at /app/, the organizer panel at /panel/), served by onton serve
+# from web/dist (ONTON_WEB_DIR). npm ci on the first run, then a build each run (a few seconds).
+if [ -z "${ONTON_WEB_DIR:-}" ]; then
+  command -v npm >/dev/null || { echo "the web apps need Node 20 and npm (npm not found)" >&2; exit 1; }
+  if [ ! -d web/node_modules/.bin ]; then
+    echo "installing the web apps' node modules (npm ci in web/)"
+    (cd web && npm ci --no-audit --no-fund)
+  fi
+  (cd web && npm run build --silent -- --logLevel warn)
+fi
+
 emulator_pid=""
 onton_pid=""
 stop_all() {

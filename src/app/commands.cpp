@@ -29,6 +29,7 @@
 #include "domain/registrations/registrations.hpp"
 #include "http/handlers/system.hpp"
 #include "telegram/init_data.hpp"
+#include "telegram/login_widget.hpp"
 #include "http/server.hpp"
 
 namespace onton::app {
@@ -79,6 +80,9 @@ Tasks:
       Print Mini App initData for user N signed with the platform's bot token (ONTON_BOT_TOKEN, or the local
       token the embedded default generates), valid for ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS. Use it to sign in
       outside Telegram: POST /api/v1/auth/telegram {"init_data": "<output>"}.
+  login-widget --user-id N [--username U] [--first-name F] [--last-name L]
+      Print a Telegram Login Widget object (JSON) for user N signed with the same bot token, for signing in to the
+      organizer panel locally: POST /api/v1/auth/telegram-login with it, or paste it into the panel's dev sign-in.
   grant-admin ID
       Give user ID (who must have signed in once) the admin role.
   telegram-setup
@@ -366,7 +370,8 @@ int RunServe(const std::vector<std::string>& args) {
                   .live = &feed,
                   .bot = &bot,
                   .telegram_webhook_secret = config->telegram_webhook_secret.value,
-                  .bot_username = config->bot_username});
+                  .bot_username = config->bot_username,
+                  .web_dir = config->web_dir});
 
     http::Server server(config->http, router, metrics);
     try {
@@ -411,59 +416,69 @@ int RunMigrate(const std::vector<std::string>& args) {
 
 namespace {
 
-int AdminInitData(const Config& config, ports::Store& store, const std::vector<std::string>& args) {
-    std::vector<std::pair<std::string, std::string>> user_fields;
-    std::optional<std::int64_t> user_id;
+/// The options init-data and login-widget share: who signs in.
+struct SignInArgs {
+    std::int64_t user_id = 0;
+    std::vector<std::pair<std::string, std::string>> user_fields;  ///< username, first_name, ... as given
     std::string start_param;
     bool premium = false;
+};
+
+/// Parses the sign-in options of `task`; prints the problem and returns nullopt on a usage error. `full`
+/// accepts the Mini App-only options (--language, --premium, --start-param).
+std::optional<SignInArgs> ParseSignInArgs(const std::string& task, const std::vector<std::string>& args, bool full) {
+    SignInArgs out;
+    bool have_user = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
-        auto value = [&]() -> std::optional<std::string> {
-            if (i + 1 >= args.size()) return std::nullopt;
-            return args[++i];
-        };
-        std::optional<std::string> v;
-        if (a == "--premium") {
-            premium = true;
+        if (a == "--premium" && full) {
+            out.premium = true;
             continue;
         }
-        v = value();
-        if (!v) {
-            std::cerr << "onton admin init-data: " << a << " needs a value\n" << kAdminUsage;
-            return 2;
+        if (i + 1 >= args.size()) {
+            std::cerr << "onton admin " << task << ": " << a << " needs a value\n" << kAdminUsage;
+            return std::nullopt;
         }
+        const std::string v = args[++i];
         if (a == "--user-id") {
             try {
                 std::size_t used = 0;
-                user_id = std::stoll(*v, &used);
-                if (used != v->size() || *user_id <= 0) throw std::invalid_argument("not positive");
+                out.user_id = std::stoll(v, &used);
+                if (used != v.size() || out.user_id <= 0) throw std::invalid_argument("not positive");
+                have_user = true;
             } catch (const std::exception&) {
-                std::cerr << "onton admin init-data: --user-id must be a positive integer, got '" << *v << "'\n";
-                return 2;
+                std::cerr << "onton admin " << task << ": --user-id must be a positive integer, got '" << v << "'\n";
+                return std::nullopt;
             }
         } else if (a == "--username") {
-            user_fields.emplace_back("username", *v);
+            out.user_fields.emplace_back("username", v);
         } else if (a == "--first-name") {
-            user_fields.emplace_back("first_name", *v);
+            out.user_fields.emplace_back("first_name", v);
         } else if (a == "--last-name") {
-            user_fields.emplace_back("last_name", *v);
-        } else if (a == "--language") {
-            user_fields.emplace_back("language_code", *v);
-        } else if (a == "--start-param") {
-            start_param = *v;
+            out.user_fields.emplace_back("last_name", v);
+        } else if (a == "--language" && full) {
+            out.user_fields.emplace_back("language_code", v);
+        } else if (a == "--start-param" && full) {
+            out.start_param = v;
         } else {
-            std::cerr << "onton admin init-data: unknown option '" << a << "'\n" << kAdminUsage;
-            return 2;
+            std::cerr << "onton admin " << task << ": unknown option '" << a << "'\n" << kAdminUsage;
+            return std::nullopt;
         }
     }
-    if (!user_id) {
-        std::cerr << "onton admin init-data: --user-id is required\n" << kAdminUsage;
-        return 2;
+    if (!have_user) {
+        std::cerr << "onton admin " << task << ": --user-id is required\n" << kAdminUsage;
+        return std::nullopt;
     }
-    nlohmann::json user = {{"id", *user_id}};
-    user["first_name"] = "User " + std::to_string(*user_id);
-    for (const auto& [k, v] : user_fields) user[k] = v;
-    if (premium) user["is_premium"] = true;
+    return out;
+}
+
+int AdminInitData(const Config& config, ports::Store& store, const std::vector<std::string>& args) {
+    const auto parsed = ParseSignInArgs("init-data", args, true);
+    if (!parsed) return 2;
+    nlohmann::json user = {{"id", parsed->user_id}};
+    user["first_name"] = "User " + std::to_string(parsed->user_id);
+    for (const auto& [k, v] : parsed->user_fields) user[k] = v;
+    if (parsed->premium) user["is_premium"] = true;
 
     system::SystemClock clock;
     system::SystemRandom random;
@@ -473,8 +488,40 @@ int AdminInitData(const Config& config, ports::Store& store, const std::vector<s
         {"auth_date", std::to_string(clock.NowUnix())},
         {"query_id", "local-" + Hex(random.Bytes(8))},
     };
-    if (!start_param.empty()) fields.emplace_back("start_param", start_param);
+    if (!parsed->start_param.empty()) fields.emplace_back("start_param", parsed->start_param);
     std::cout << telegram::SignInitData(fields, token) << "\n";
+    return 0;
+}
+
+int AdminLoginWidget(const Config& config, ports::Store& store, const std::vector<std::string>& args) {
+    const auto parsed = ParseSignInArgs("login-widget", args, false);
+    if (!parsed) return 2;
+    system::SystemClock clock;
+    system::SystemRandom random;
+    const auto token = identity::ResolveBotToken(store, random, clock, config.bot_token.value);
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"id", std::to_string(parsed->user_id)},
+        {"first_name", "User " + std::to_string(parsed->user_id)},
+        {"auth_date", std::to_string(clock.NowUnix())},
+    };
+    for (const auto& [k, v] : parsed->user_fields) {
+        if (k == "first_name") {
+            fields[1].second = v;
+        } else {
+            fields.emplace_back(k, v);
+        }
+    }
+    // The widget's object has id and auth_date as numbers; the hash is over their decimal text either way.
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : fields) {
+        if (k == "id" || k == "auth_date") {
+            out[k] = std::stoll(v);
+        } else {
+            out[k] = v;
+        }
+    }
+    out["hash"] = telegram::SignLoginWidget(fields, token);
+    std::cout << out.dump() << "\n";
     return 0;
 }
 
@@ -560,7 +607,7 @@ int RunAdmin(const std::vector<std::string>& args) {
         }
         rest.push_back(args[i]);
     }
-    if (task != "init-data" && task != "grant-admin" && task != "telegram-setup") {
+    if (task != "init-data" && task != "login-widget" && task != "grant-admin" && task != "telegram-setup") {
         std::cerr << "onton admin: unknown task '" << task << "'\n" << kAdminUsage;
         return 2;
     }
@@ -572,7 +619,9 @@ int RunAdmin(const std::vector<std::string>& args) {
         auto store = storage::OpenStore(config->database);
         // The embedded default creates its schema on first use, whichever command comes first.
         if (config->auto_migrate) (void)store->Migrate();
-        return task == "init-data" ? AdminInitData(*config, *store, rest) : AdminGrantAdmin(*config, *store, rest);
+        if (task == "init-data") return AdminInitData(*config, *store, rest);
+        if (task == "login-widget") return AdminLoginWidget(*config, *store, rest);
+        return AdminGrantAdmin(*config, *store, rest);
     } catch (const std::exception& e) {
         std::cerr << "onton admin " << task << ": " << e.what() << "\n";
         return 1;

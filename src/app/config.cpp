@@ -294,6 +294,12 @@ const std::vector<Setting>& Settings() {
              c.media_dir = raw;
              return std::nullopt;
          }},
+        {"ONTON_WEB_DIR", "web.dir",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             if (raw.empty()) return std::string("expected a directory path");
+             c.web_dir = raw;
+             return std::nullopt;
+         }},
         {"ONTON_MEDIA_MAX_BYTES", "media.max_bytes",
          IntSetting([](Config& c, std::int64_t v) { c.media_max_bytes = v; }, 1024, 64LL * 1024 * 1024)},
         {"ONTON_LOG_LEVEL", "log.level",
@@ -436,6 +442,7 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}, session_cache_seconds = {}",
                     init_data_max_age_seconds, session_ttl_seconds, session_cache_seconds),
         fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),
+        fmt::format("web.dir = {}", web_dir),
         fmt::format("log.level = {}", log_level),
     };
 }

@@ -61,6 +61,7 @@ struct Config {
 
     std::string public_url = "http://localhost:8080";
     std::string media_dir = "./var/media";                    ///< uploaded images
+    std::string web_dir = "web/dist";                         ///< the built web apps (web/: npm run build)
     std::int64_t media_max_bytes = 5 * 1024 * 1024;           ///< largest image upload
     std::string log_level = "info";
 

@@ -7,6 +7,7 @@
 #include "http/handlers/orders.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/telegram.hpp"
+#include "http/handlers/web.hpp"
 
 namespace onton::app {
 
@@ -27,6 +28,13 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
                                 {.bot = *services.bot,
                                  .webhook_secret = services.telegram_webhook_secret,
                                  .bot_username = services.bot_username});
+    }
+    if (!services.web_dir.empty()) {
+        http::AddWebRoutes(router,
+                           {.web_dir = services.web_dir,
+                            .events = services.events,
+                            .public_url = services.public_url,
+                            .bot_username = services.bot_username});
     }
     http::AddSystemRoutes(router, std::move(services.system));
 }

@@ -30,6 +30,7 @@ struct RouteServices {
     bot::BotService* bot = nullptr;  ///< the Telegram webhook's handler; null: no webhook route
     std::string telegram_webhook_secret;
     std::string bot_username;
+    std::string web_dir;  ///< the built web apps; empty: no static files and no event pages
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);

@@ -142,8 +142,20 @@ RouteLookup Router::Find(Verb method, std::string_view path) const {
         }
         return RouteMatch{&routes_[i], std::move(params)};
     }
-    if (!path_known) return NotFound{};
-    return MethodNotAllowed{AllowedMethods(path)};
+    if (path_known) return MethodNotAllowed{AllowedMethods(path)};
+    const bool api_path = path == "/api" || path.rfind("/api/", 0) == 0;
+    if (fallback_.handler && effective == Verb::get && !api_path) return RouteMatch{&fallback_, {}};
+    return NotFound{};
+}
+
+void Router::SetFallback(Handler handler) {
+    fallback_ = Route{.method = Verb::get,
+                      .pattern = "/*",
+                      .handler = std::move(handler),
+                      .options = {},
+                      .async_handler = {},
+                      .ws_handler = {},
+                      .ws_options = {}};
 }
 
 std::uint64_t Router::LargestBodyLimit() const noexcept {

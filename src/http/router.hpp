@@ -87,6 +87,10 @@ public:
     /// Registers a WebSocket route (GET with `Upgrade: websocket`; a plain GET gets 426). See websocket.hpp.
     void AddWebSocket(std::string pattern, WsHandler handler, WsOptions options = {});
 
+    /// The handler for a GET or HEAD whose path no route has and that is not under `/api/` (static files of the
+    /// web apps); API paths stay 404 JSON. Its metrics label is `/*`.
+    void SetFallback(Handler handler);
+
     /// Looks a request up. HEAD matches GET routes. Path parameters are percent-decoded.
     [[nodiscard]] RouteLookup Find(Verb method, std::string_view path) const;
 
@@ -110,6 +114,7 @@ private:
 
     std::vector<Route> routes_;
     std::vector<Compiled> compiled_;
+    Route fallback_{};
 };
 
 }  // namespace onton::http

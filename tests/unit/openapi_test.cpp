@@ -50,7 +50,8 @@ TEST(OpenApi, DocumentsEveryRoute) {
                   .live = &feed,
                   .bot = &bot,
                   .telegram_webhook_secret = "",
-                  .bot_username = ""});
+                  .bot_username = "",
+                  .web_dir = "web/dist"});
     ASSERT_GT(router.routes().size(), 15U);
     for (const auto& route : router.routes()) {
         const auto block = PathBlock(doc, route.pattern);

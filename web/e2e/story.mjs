@@ -1,0 +1,282 @@
+// The whole story in Debian's chromium (headless, driven by playwright-core) against a real `onton serve` with the
+// TON emulator: an organizer signs in to the panel, creates a paid event with an NFT ticket type and publishes it;
+// a participant opens the Mini App on a phone-sized screen, buys, pays from an emulator wallet and sees the order
+// turn paid and the ticket's QR code; inside Telegram (a stubbed client) the Mini App speaks Russian and buys with
+// Telegram's main button; a check-in staff member scans it with the camera (a fake video of the QR) and
+// the guest is admitted, then the same code by hand says already used, and a made-up code is invalid; the organizer
+// sees guests and analytics and clones the event. A screenshot of each page is kept.
+//
+// Environment: ONTON_BIN (the onton binary), ONTON_TEST_TON_URL and ONTON_TEST_TON_CONTROL (the ton_emulator
+// fixture), ONTON_E2E_ARTIFACTS (where screenshots go), CHROMIUM (default /usr/bin/chromium), ONTON_WEB_DIR
+// (default web/dist beside this script).
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
+import { chromium } from "playwright-core";
+import { writeQrVideo } from "./fake-camera.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.ONTON_BIN;
+const tonUrl = process.env.ONTON_TEST_TON_URL;
+const control = process.env.ONTON_TEST_TON_CONTROL;
+const artifacts = resolve(process.env.ONTON_E2E_ARTIFACTS ?? join(here, "..", "e2e-artifacts"));
+const webDir = resolve(process.env.ONTON_WEB_DIR ?? join(here, "..", "dist"));
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+function fail(message) {
+  console.error(`e2e: ${message}`);
+  process.exit(1);
+}
+if (!bin || !existsSync(bin)) fail("set ONTON_BIN to the onton binary");
+if (!tonUrl || !control) fail("set ONTON_TEST_TON_URL and ONTON_TEST_TON_CONTROL (run under ctest: fixture ton_emulator)");
+if (!existsSync(join(webDir, "app", "index.html"))) fail(`no web build in ${webDir}: run npm run build`);
+if (!existsSync(browserPath)) fail(`no chromium at ${browserPath}: apt-get install chromium (scripts/deps.sh test)`);
+mkdirSync(artifacts, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), "onton-e2e-"));
+let server = null;
+let browser = null;
+let step = "setup";
+
+async function emulator(route, body) {
+  const res = await fetch(`${control}${route}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`emulator ${route}: HTTP ${res.status} ${await res.text()}`);
+  const answer = await res.json();
+  if (answer.ok === false) throw new Error(`emulator ${route}: ${answer.error}`);
+  return answer.result ?? answer;
+}
+
+/** A loopback port nobody listens on now: the server's public URL (image links, og:url) must name its port. */
+function freePort() {
+  return new Promise((done, failed) => {
+    const probe = createServer();
+    probe.once("error", failed);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+}
+
+async function startServer(env) {
+  const portFile = join(work, "port");
+  server = spawn(bin, ["serve", "--port-file", portFile], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  server.stderr.on("data", (d) => (log += d));
+  server.log = () => log;
+  for (let i = 0; i < 600; i++) {
+    if (existsSync(portFile)) return Number(readFileSync(portFile, "utf8").trim());
+    if (server.exitCode !== null) throw new Error(`onton serve exited: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("onton serve did not start");
+}
+
+function onton(args, env) {
+  return execFileSync(bin, args, { env: { ...process.env, ...env }, encoding: "utf8" }).trim();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  console.log(`e2e: ${name}`);
+}
+
+async function main() {
+  const platform = await emulator("/wallets", { version: "v5r1", balance_nano: "1000000000" });
+  const chosenPort = await freePort();
+  const env = {
+    ONTON_DATABASE_URL: `sqlite://${join(work, "onton.db")}`,
+    ONTON_HTTP_HOST: "127.0.0.1",
+    ONTON_HTTP_PORT: String(chosenPort),
+    ONTON_PUBLIC_URL: `http://127.0.0.1:${chosenPort}`,
+    ONTON_MEDIA_DIR: join(work, "media"),
+    ONTON_WEB_DIR: webDir,
+    ONTON_TON_API_URL: tonUrl,
+    ONTON_PLATFORM_WALLET_ADDRESS: platform.address,
+    ONTON_LOG_LEVEL: "info",
+  };
+  // The database exists before any admin command so that they and the server share one local bot token.
+  onton(["migrate"], env);
+  const port = await startServer(env);
+  const base = `http://127.0.0.1:${port}`;
+
+  const camera = join(work, "qr.y4m");
+  // Camera input is fixed when the browser starts; the ticket code is known only later, so the scanner's browser
+  // is launched after the purchase.
+  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ["--no-sandbox"] });
+
+  // Organizer: panel sign-in with a Login Widget object, an event with a paid NFT ticket type, published.
+  step = "organizer";
+  const organizer = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const panel = await organizer.newPage();
+  await panel.goto(`${base}/panel`);
+  await shot(panel, "01-panel-sign-in");
+  await panel.getByLabel("Login Widget data").fill(onton(["admin", "login-widget", "--user-id", "9001", "--username", "organizer"], env));
+  await panel.getByRole("button", { name: "Sign in" }).click();
+  await panel.getByRole("link", { name: "New event" }).click();
+  // An empty title: the API's field error appears next to the field.
+  await panel.getByRole("button", { name: "Create draft" }).click();
+  await panel.locator(".field", { has: panel.getByLabel("Title", { exact: true }) }).getByRole("alert").waitFor();
+  await shot(panel, "02-panel-field-error");
+  await panel.getByLabel("Title", { exact: true }).fill("TON Night e2e");
+  await panel.getByLabel("Description").fill("Talks, demos and a party. Tickets are NFTs.");
+  await panel.getByLabel("Location").fill("Dubai, Marina Hall");
+  await panel.getByLabel("Category").fill("meetup");
+  await panel.getByRole("button", { name: "Create draft" }).click();
+  await panel.waitForURL(/\/panel\/events\/[0-9a-f-]+$/);
+  const eventUuid = panel.url().split("/").pop();
+  await panel.getByLabel("Ticket name").fill("VIP");
+  await panel.getByLabel("Price (TON)").fill("1.5");
+  await panel.getByLabel("Supply").fill("10");
+  await panel.getByLabel("NFT ticket").check();
+  await panel.getByRole("button", { name: "Add ticket type" }).click();
+  await panel.getByRole("cell", { name: "1.5 TON" }).waitFor();
+  await panel.getByLabel("Event image (PNG, JPEG or WebP)").setInputFiles(join(here, "..", "public", "icon.png"));
+  await panel.locator("img.event-image").waitFor();
+  await panel.getByRole("button", { name: "Publish" }).click();
+  await panel.getByTestId("event-status").filter({ hasText: "published" }).waitFor();
+  await shot(panel, "03-panel-event-published");
+
+  // Public site: the landing lists the event; its page carries Open Graph tags from the server.
+  step = "public site";
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const site = await visitor.newPage();
+  await site.goto(base);
+  await site.getByRole("link", { name: /TON Night e2e/ }).click();
+  await site.getByRole("heading", { name: "TON Night e2e" }).waitFor();
+  // Client-side navigation keeps the landing's head; the server's tags come with a direct load, as a link preview gets it.
+  await site.goto(`${base}/events/${eventUuid}`);
+  if ((await site.locator('meta[property="og:title"]').getAttribute("content")) !== "TON Night e2e") throw new Error("og:title missing");
+  if (!/\/media\/[0-9a-f]{64}\.png$/.test(await site.locator('meta[property="og:image"]').getAttribute("content"))) throw new Error("og:image missing");
+  const buyHref = await site.getByRole("link", { name: "Get tickets in the Mini App" }).getAttribute("href");
+  if (buyHref !== `/app/events/${eventUuid}`) throw new Error(`Mini App link: ${buyHref}`);
+  await shot(site, "04-site-event-page");
+
+  // Participant: the Mini App on a phone, signed in with initData in the launch hash.
+  step = "participant";
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const app = await phone.newPage();
+  const initData = onton(["admin", "init-data", "--user-id", "9002", "--username", "guest", "--language", "en"], env);
+  await app.goto(`${base}/app#tgWebAppData=${encodeURIComponent(initData)}`);
+  await app.getByRole("heading", { name: "Events" }).waitFor();
+  await shot(app, "05-app-discover");
+  await app.getByRole("link", { name: /TON Night e2e/ }).click();
+  await app.getByRole("radio", { name: /VIP/ }).check();
+  await shot(app, "06-app-event");
+  await app.getByRole("button", { name: "Buy for 1.5 TON" }).click();
+  await app.getByTestId("pay-comment").waitFor();
+  const comment = (await app.getByTestId("pay-comment").textContent()).trim();
+  const address = (await app.getByTestId("pay-address").textContent()).trim();
+  if ((await app.getByTestId("pay-amount").textContent()).trim() !== "1.5") throw new Error("amount shown is not 1.5 TON");
+  await shot(app, "07-app-pay");
+  await emulator("/transfer", { from: 1, to: address, amount_nano: "1500000000", comment });
+  await app.getByText("Paid! Your tickets are ready.").waitFor({ timeout: 60_000 });
+  await shot(app, "08-app-paid");
+  await app.getByRole("link", { name: "Show my tickets" }).click();
+  await app.getByRole("img", { name: "QR VIP" }).waitFor();
+  const code = (await app.getByTestId("check-in-code").textContent()).trim();
+  await shot(app, "09-app-ticket-qr");
+  await app.getByRole("link", { name: "Orders" }).click();
+  await app.getByText("paid", { exact: true }).waitFor();
+  await shot(app, "10-app-orders");
+  // The bot's "My tickets" button opens /app#/tickets.
+  await app.goto(`${base}/app#/tickets`);
+  await app.getByRole("heading", { name: "My tickets" }).waitFor();
+
+  // The same Mini App as Telegram opens it, for a Russian-speaking user: the bridge sets up Telegram's main button
+  // with the Russian label, and pressing it (an event from the client) places the order.
+  step = "inside telegram";
+  const telegram = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await telegram.addInitScript(() => {
+    window.__posted = [];
+    window.TelegramWebviewProxy = { postEvent: (type, data) => window.__posted.push({ type, data: JSON.parse(data) }) };
+  });
+  const tg = await telegram.newPage();
+  const ruInit = onton(["admin", "init-data", "--user-id", "9004", "--language", "ru", "--start-param", `event_${eventUuid}`], env);
+  await tg.goto(`${base}/app#tgWebAppData=${encodeURIComponent(ruInit)}&tgWebAppPlatform=android&tgWebAppVersion=8.0&tgWebAppThemeParams=${encodeURIComponent('{"bg_color":"#17212b","text_color":"#f5f5f5","button_color":"#2ea6ff"}')}`);
+  await tg.getByRole("heading", { name: "TON Night e2e" }).waitFor(); // the start parameter opened the event
+  await tg.waitForFunction(() => window.__posted.some((e) => e.type === "web_app_setup_main_button" && e.data.is_visible && e.data.text === "Купить за 1.5 TON"));
+  if (await tg.getByRole("button", { name: "Купить за 1.5 TON" }).count()) throw new Error("the page drew its own buy button inside Telegram");
+  await shot(tg, "11-telegram-event-ru-dark");
+  await tg.evaluate(() => window.Telegram.WebView.receiveEvent("main_button_pressed", null));
+  await tg.getByRole("heading", { name: "Оплата 1.5 TON" }).waitFor();
+  await shot(tg, "12-telegram-pay-ru");
+
+  // Staff: signs in once, the organizer makes them check-in staff, then they scan.
+  step = "staff";
+  writeQrVideo(camera, `onton:ticket:${code}`);
+  const scannerBrowser = await chromium.launch({
+    executablePath: browserPath,
+    headless: true,
+    args: ["--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${camera}`],
+  });
+  try {
+    const staff = await scannerBrowser.newContext({ viewport: { width: 800, height: 1000 }, permissions: ["camera"] });
+    const desk = await staff.newPage();
+    await desk.goto(`${base}/panel`);
+    await desk.getByLabel("Login Widget data").fill(onton(["admin", "login-widget", "--user-id", "9003", "--username", "staff"], env));
+    await desk.getByRole("button", { name: "Sign in" }).click();
+    await desk.getByRole("heading", { name: "Your events" }).waitFor();
+
+    await panel.getByRole("link", { name: "Staff" }).click();
+    await panel.getByLabel("Telegram user id").fill("9003");
+    await panel.getByLabel("Role").selectOption("checkin_staff");
+    await panel.getByRole("button", { name: "Add" }).click();
+    await panel.getByRole("cell", { name: "check-in staff" }).waitFor();
+    await shot(panel, "13-panel-staff");
+
+    await desk.goto(`${base}/panel/events/${eventUuid}/check-in`);
+    await desk.getByRole("button", { name: "Scan with camera" }).click();
+    await desk.locator('[data-verdict="admitted"]').waitFor({ timeout: 30_000 });
+    await shot(desk, "14-checkin-camera-admitted");
+    await desk.getByRole("button", { name: "Stop camera" }).click();
+    await desk.getByLabel("Ticket code").fill(code);
+    await desk.getByRole("button", { name: "Check in" }).click();
+    await desk.locator('[data-verdict="already_used"]').waitFor();
+    await shot(desk, "15-checkin-already-used");
+    await desk.getByLabel("Ticket code").fill("not-a-real-code");
+    await desk.getByRole("button", { name: "Check in" }).click();
+    await desk.locator('[data-verdict="invalid"]').waitFor();
+    await shot(desk, "16-checkin-invalid");
+  } finally {
+    await scannerBrowser.close();
+  }
+
+  // The organizer sees it in the guests list and the analytics.
+  step = "analytics";
+  await panel.getByRole("link", { name: "Guests" }).click();
+  await panel.getByRole("cell", { name: "used" }).waitFor();
+  await shot(panel, "17-panel-guests");
+  await panel.getByRole("link", { name: "Analytics" }).click();
+  await panel.getByText("1.5 TON").first().waitFor();
+  await shot(panel, "18-panel-analytics");
+  await panel.getByRole("link", { name: "Details" }).click();
+  await panel.getByRole("button", { name: "Clone" }).click();
+  await panel.waitForURL((url) => url.pathname.startsWith("/panel/events/") && !url.pathname.endsWith(eventUuid));
+  await panel.getByTestId("event-status").filter({ hasText: "draft" }).waitFor();
+  await shot(panel, "19-panel-clone");
+  console.log(`e2e: the whole story passed; screenshots in ${artifacts}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`e2e: failed at step "${step}": ${e instanceof Error ? e.stack : e}`);
+  if (server) console.error(`--- onton serve log ---\n${server.log().slice(-4000)}`);
+  // What each open page showed when the story stopped.
+  let n = 0;
+  for (const context of browser?.contexts() ?? []) {
+    for (const page of context.pages()) await page.screenshot({ path: join(artifacts, `failure-${++n}.png`) }).catch(() => {});
+  }
+  process.exitCode = 1;
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,34 @@
+import { useEffect, useRef } from "react";
+import { useNavigate } from "react-router-dom";
+import { isInsideTelegram, on, setBackButton, setMainButton } from "@/lib/telegram";
+
+/** Shows Telegram's back button on inner pages; pressing it goes back. */
+export function useBackButton(visible: boolean): void {
+  const navigate = useNavigate();
+  useEffect(() => {
+    setBackButton(visible);
+    if (!visible) return;
+    return on("back_button_pressed", () => navigate(-1));
+  }, [visible, navigate]);
+}
+
+/**
+ * Puts the page's primary action on Telegram's main button. Returns true when it did, so the page draws its own
+ * button only in a plain browser.
+ */
+export function useMainButton(text: string, visible: boolean, onPress: () => void): boolean {
+  const handler = useRef(onPress);
+  useEffect(() => {
+    handler.current = onPress;
+  });
+  useEffect(() => {
+    setMainButton({ text, visible });
+    if (!visible) return;
+    const off = on("main_button_pressed", () => handler.current());
+    return () => {
+      off();
+      setMainButton({ text, visible: false });
+    };
+  }, [text, visible]);
+  return isInsideTelegram();
+}

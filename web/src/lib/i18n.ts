@@ -1,0 +1,143 @@
+// English and Russian for the Mini App, chosen by Telegram's language_code (ru, and the languages whose speakers
+// Telegram's own apps serve in Russian by default, get Russian; everything else English).
+
+const en = {
+  loading: "Loading…",
+  signIn: "Sign in",
+  signInHint: "Open this app from Telegram, or paste initData from `onton admin init-data` for local use.",
+  initData: "Init data",
+  discover: "Events",
+  myTickets: "My tickets",
+  orders: "Orders",
+  search: "Search events",
+  category: "Category",
+  allCategories: "All categories",
+  noEvents: "No upcoming events.",
+  back: "Back",
+  ticketType: "Ticket type",
+  quantity: "Quantity",
+  free: "Free",
+  soldOut: "Sold out",
+  left: "{n} left",
+  buy: "Buy for {amount} TON",
+  getFree: "Get ticket",
+  pay: "Pay",
+  payTitle: "Pay {amount} TON",
+  payHint: "Send exactly this amount with this comment. The order turns paid by itself once the transfer lands.",
+  address: "Address",
+  amount: "Amount (TON)",
+  comment: "Comment",
+  openWallet: "Open in wallet",
+  expiresAt: "Pay before {time}",
+  waitingPayment: "Waiting for the payment…",
+  paid: "Paid! Your tickets are ready.",
+  expired: "The order expired before it was paid.",
+  canceled: "The order was canceled.",
+  showTickets: "Show my tickets",
+  noTickets: "No tickets yet.",
+  addToCalendar: "Add to calendar",
+  transfer: "Transfer",
+  transferTo: "Recipient's Telegram user id",
+  transferDone: "Ticket transferred.",
+  nft: "NFT",
+  nftPending: "NFT: not available yet",
+  noOrders: "No orders yet.",
+  state_created: "awaiting payment",
+  state_paid: "paid",
+  state_expired: "expired",
+  state_canceled: "canceled",
+  state_failed: "failed",
+  state_refunded: "refunded",
+  status_valid: "valid",
+  status_used: "used",
+  status_refunded: "refunded",
+  status_transferred: "transferred",
+  status_canceled: "canceled",
+  walletLink: "Wallet link with ton_proof is not available on this server yet.",
+  online: "Online",
+  error: "Something went wrong: {message}",
+};
+
+export type MessageKey = keyof typeof en;
+
+const ru: Record<MessageKey, string> = {
+  loading: "Загрузка…",
+  signIn: "Войти",
+  signInHint: "Откройте приложение из Telegram или вставьте initData из `onton admin init-data` для локальной работы.",
+  initData: "Init data",
+  discover: "События",
+  myTickets: "Мои билеты",
+  orders: "Заказы",
+  search: "Поиск событий",
+  category: "Категория",
+  allCategories: "Все категории",
+  noEvents: "Нет предстоящих событий.",
+  back: "Назад",
+  ticketType: "Тип билета",
+  quantity: "Количество",
+  free: "Бесплатно",
+  soldOut: "Распродано",
+  left: "Осталось: {n}",
+  buy: "Купить за {amount} TON",
+  getFree: "Получить билет",
+  pay: "Оплатить",
+  payTitle: "Оплата {amount} TON",
+  payHint: "Отправьте ровно эту сумму с этим комментарием. Заказ станет оплаченным сам, когда перевод дойдёт.",
+  address: "Адрес",
+  amount: "Сумма (TON)",
+  comment: "Комментарий",
+  openWallet: "Открыть в кошельке",
+  expiresAt: "Оплатите до {time}",
+  waitingPayment: "Ждём оплату…",
+  paid: "Оплачено! Билеты готовы.",
+  expired: "Заказ истёк до оплаты.",
+  canceled: "Заказ отменён.",
+  showTickets: "Показать мои билеты",
+  noTickets: "Билетов пока нет.",
+  addToCalendar: "Добавить в календарь",
+  transfer: "Передать",
+  transferTo: "Telegram user id получателя",
+  transferDone: "Билет передан.",
+  nft: "NFT",
+  nftPending: "NFT: пока недоступно",
+  noOrders: "Заказов пока нет.",
+  state_created: "ждёт оплаты",
+  state_paid: "оплачен",
+  state_expired: "истёк",
+  state_canceled: "отменён",
+  state_failed: "ошибка",
+  state_refunded: "возвращён",
+  status_valid: "действителен",
+  status_used: "использован",
+  status_refunded: "возвращён",
+  status_transferred: "передан",
+  status_canceled: "отменён",
+  walletLink: "Привязка кошелька через ton_proof на этом сервере пока недоступна.",
+  online: "Онлайн",
+  error: "Что-то пошло не так: {message}",
+};
+
+export type Language = "en" | "ru";
+
+const russianSpeaking = new Set(["ru", "be", "uk", "kk", "uz", "ky", "tg"]);
+
+/** "ru", "ru-RU", "be" → "ru"; anything else (or nothing) → "en". */
+export function pickLanguage(code: string | null | undefined): Language {
+  const base = (code ?? "").toLowerCase().split(/[-_]/)[0] ?? "";
+  return russianSpeaking.has(base) ? "ru" : "en";
+}
+
+/** The message in `lang` with `{name}` placeholders filled. */
+export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = (lang === "ru" ? ru : en)[key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function formatDate(lang: Language, unixSeconds: number, timeZone?: string): string {
+  const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
+  try {
+    return new Intl.DateTimeFormat(lang === "ru" ? "ru-RU" : "en-GB", { ...options, timeZone }).format(new Date(unixSeconds * 1000));
+  } catch {
+    return new Intl.DateTimeFormat(lang === "ru" ? "ru-RU" : "en-GB", options).format(new Date(unixSeconds * 1000));
+  }
+}
