@@ -3,6 +3,7 @@
 #include "http/handlers/events.hpp"
 #include "http/handlers/identity.hpp"
 #include "http/handlers/media.hpp"
+#include "http/handlers/nft.hpp"
 #include "http/handlers/orders.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/telegram.hpp"
@@ -26,6 +27,7 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
                                  .webhook_secret = services.telegram_webhook_secret,
                                  .bot_username = services.bot_username});
     }
+    http::AddNftRoutes(router, services.nft);
     http::AddSystemRoutes(router, std::move(services.system));
 }
 

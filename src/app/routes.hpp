@@ -9,6 +9,7 @@
 #include "domain/orders/orders.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/bot/bot.hpp"
+#include "domain/nft/manager.hpp"
 #include "http/handlers/system.hpp"
 #include "ports/media.hpp"
 #include "http/router.hpp"
@@ -28,6 +29,7 @@ struct RouteServices {
     bot::BotService* bot = nullptr;  ///< the Telegram webhook's handler; null: no webhook route
     std::string telegram_webhook_secret;
     std::string bot_username;
+    nft::NftManager* nft = nullptr;  ///< null without a platform wallet: the NFT metadata routes answer 404
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);
