@@ -195,8 +195,8 @@ TEST_F(NftManagerTest, RequestTicketMintIsIdempotentAndChecksTheTicket) {
 }
 
 TEST_F(NftManagerTest, CrashBetweenSendAndObservationLeavesOneItemAndOneMint) {
+    Drive(2);  // the published event's collection is deployed
     const auto ticket = Ticket(1, "VIP");
-    Drive(2);  // collection deployed
     ASSERT_EQ(AsText(Query("SELECT state FROM nft_collections").rows[0][0]), "deployed");
     ASSERT_TRUE(manager_->RequestTicketMint(ticket).ok());
     (void)manager_->Advance();  // index assigned, mint queued
@@ -213,9 +213,9 @@ TEST_F(NftManagerTest, CrashBetweenSendAndObservationLeavesOneItemAndOneMint) {
 }
 
 TEST_F(NftManagerTest, MintsThatNeverShowAreRetriedThenFailed) {
-    const auto ticket = Ticket(1, "VIP");
     Drive(2);
     chain_.SetRefuseMints(true);
+    const auto ticket = Ticket(1, "VIP");
     Drive(30);
     const auto item_id = AsInt(Query("SELECT nft_item_id FROM tickets WHERE ticket_id = $1", {ticket}).rows[0][0]);
     EXPECT_EQ(ItemState(item_id), "failed");

@@ -71,6 +71,40 @@ protected:
     FakeChain chain_{clock_, wallet_.address};
 };
 
+TEST(PlatformWallet, VersionAndConfiguredAddress) {
+    EXPECT_EQ(*ParseWalletVersion("v4r2"), ton::WalletVersion::kV4R2);
+    EXPECT_EQ(*ParseWalletVersion("v5r1"), ton::WalletVersion::kV5R1);
+    EXPECT_EQ(ParseWalletVersion("v3r2").error().code, "config.invalid");
+    const auto w = TestWallet();
+    EXPECT_FALSE(CheckConfiguredAddress(w, w.address.ToString()).has_value());
+    EXPECT_FALSE(CheckConfiguredAddress(w, w.address.ToString(false, false, true)).has_value());  // any form
+    EXPECT_FALSE(CheckConfiguredAddress(w, w.address.ToRaw()).has_value());
+    const auto other = CheckConfiguredAddress(w, Destination(3));
+    ASSERT_TRUE(other.has_value());
+    EXPECT_NE(other->message.find(w.address.ToString()), std::string::npos);
+}
+
+TEST(PlatformWallet, InvalidMnemonicNeverEchoesTheWords) {
+    const std::string words = "abandon ability able about above absent absorb abstract absurd abuse access accident "
+                              "account accuse achieve acid acoustic acquire across act action actor actress actual";
+    const auto derived = DerivePlatformWallet(words, ton::WalletVersion::kV5R1);
+    ASSERT_FALSE(derived.ok());
+    EXPECT_EQ(derived.error().code, "ton.invalid_mnemonic");
+    EXPECT_EQ(derived.error().message.find("abandon"), std::string::npos);
+}
+
+TEST(PlatformWallet, DerivedFromAGeneratedMnemonicAsTheWalletLibraryDoes) {
+    std::string words;
+    for (const auto& w : ton::GenerateMnemonic()) words += w + "  ";
+    const auto v4 = DerivePlatformWallet(words, ton::WalletVersion::kV4R2);
+    const auto v5 = DerivePlatformWallet(words, ton::WalletVersion::kV5R1);
+    ASSERT_TRUE(v4.ok() && v5.ok());
+    EXPECT_EQ(v4->keys.public_key, v5->keys.public_key);
+    EXPECT_EQ(v4->address, *ton::WalletAddress(ton::WalletV4R2(v4->keys.public_key)));
+    EXPECT_EQ(v5->address, *ton::WalletAddress(ton::WalletV5R1(v5->keys.public_key)));
+    EXPECT_NE(v4->address, v5->address);
+}
+
 TEST_F(WalletSenderTest, EnqueueIsIdempotentByKey) {
     auto sender = NewSender();
     const auto a = Enqueue(*sender, "k1");
