@@ -244,12 +244,16 @@ TEST_P(NftEmulator, CollectionDeployedAndTwoItemsMintedToTheirHolders) {
 TEST_P(NftEmulator, CrashBetweenSendAndObservationLeavesOneItemAndOneSend) {
     const auto platform = NewPlatformWallet("v4r2");
     Start(*toncenter_, platform);
-    const auto tickets = SeedTickets({{21, Participant()}});
-    Drive(2);  // the collection is deployed
+    const auto tickets = SeedTickets({{21, ""}});  // no linked wallet yet: the item waits in `created`
+    Drive(2);                                       // the collection is deployed
+    ASSERT_EQ(manager_->RequestTicketMint(tickets[0])->state, "created");
     const auto seqno = toncenter_->GetWalletInfo(platform.address.ToRaw())->seqno;
+    const auto holder = Participant();
+    db_.store->Transact([&](ports::Transaction& tx) {
+        tx.Execute("UPDATE users SET wallet_address = $1 WHERE user_id = 21", {holder});
+    });
     CrashingChain crashing(*toncenter_);
     Start(crashing, platform);
-    (void)manager_->Sweep();
     (void)manager_->Advance();  // index 0 assigned, the mint queued
     crashing.CrashAfterNextSend();
     EXPECT_FALSE(sender_->Pump().ok());

@@ -3,12 +3,12 @@
 // never two, whatever crashes or refusals happen on the way.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "adapters/storage/store_factory.hpp"
 #include "domain/nft/manager.hpp"
 #include "support/fake_chain.hpp"
 #include "support/fakes.hpp"
+#include "support/process.hpp"
+#include "support/seeded_wallet.hpp"
+#include "support/test_store.hpp"
 #include "ton/nft.hpp"
 
 namespace onton::nft {
@@ -20,16 +20,6 @@ using ports::AsOptionalText;
 using ports::AsText;
 using test::FakeChain;
 
-wallet::PlatformWallet TestWallet() {
-    std::array<std::uint8_t, 32> seed{};
-    seed[0] = 9;
-    wallet::PlatformWallet w;
-    w.keys = ton::KeyPairFromSeed(seed);
-    w.spec = ton::WalletV4R2(w.keys.public_key);
-    w.address = *ton::WalletAddress(w.spec);
-    return w;
-}
-
 ton::Address Holder(std::uint8_t n) {
     ton::Address a;
     a.hash.fill(n);
@@ -39,15 +29,8 @@ ton::Address Holder(std::uint8_t n) {
 class NftManagerTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("onton-nft-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-        storage::StoreSettings settings;
-        settings.url = "sqlite://" + (dir_ / "test.db").string();
-        store_ = storage::OpenStore(settings);
-        (void)store_->Migrate();
+        db_ = test::OpenTestStore("sqlite", dir_.path());
+        store_ = db_.store.get();
         Restart();
         const auto now = clock_.NowUnix();
         store_->InTransaction([&](ports::Transaction& tx) {
@@ -72,8 +55,6 @@ protected:
     void TearDown() override {
         manager_.reset();
         sender_.reset();
-        store_.reset();
-        std::filesystem::remove_all(dir_);
     }
     /// A new process over the same database and chain.
     void Restart() {
@@ -117,10 +98,11 @@ protected:
         return AsText(Query("SELECT state FROM nft_items WHERE item_id = $1", {item_id}).rows.at(0)[0]);
     }
 
-    std::filesystem::path dir_;
-    std::unique_ptr<ports::Store> store_;
+    test::TempDir dir_;
+    test::TestStore db_;
+    ports::Store* store_ = nullptr;
     test::FakeClock clock_;
-    wallet::PlatformWallet wallet_ = TestWallet();
+    wallet::PlatformWallet wallet_ = test::SeededWallet(9);
     FakeChain chain_{clock_, wallet_.address};
     std::unique_ptr<wallet::WalletSender> sender_;
     std::unique_ptr<NftManager> manager_;

@@ -2,28 +2,18 @@
 // every row has exactly one effect on chain whatever the API, the process or another signer does.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "adapters/storage/store_factory.hpp"
 #include "domain/wallet/sender.hpp"
 #include "support/fake_chain.hpp"
 #include "support/fakes.hpp"
+#include "support/process.hpp"
+#include "support/seeded_wallet.hpp"
+#include "support/test_store.hpp"
 #include "ton/mnemonic.hpp"
 
 namespace onton::wallet {
 namespace {
 
 using test::FakeChain;
-
-PlatformWallet TestWallet() {
-    std::array<std::uint8_t, 32> seed{};
-    seed[0] = 7;
-    PlatformWallet w;
-    w.keys = ton::KeyPairFromSeed(seed);
-    w.spec = ton::WalletV4R2(w.keys.public_key);
-    w.address = *ton::WalletAddress(w.spec);
-    return w;
-}
 
 std::string Destination(std::uint8_t n) {
     ton::Address a;
@@ -34,19 +24,8 @@ std::string Destination(std::uint8_t n) {
 class WalletSenderTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("onton-sender-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-        storage::StoreSettings settings;
-        settings.url = "sqlite://" + (dir_ / "test.db").string();
-        store_ = storage::OpenStore(settings);
-        (void)store_->Migrate();
-    }
-    void TearDown() override {
-        store_.reset();
-        std::filesystem::remove_all(dir_);
+        db_ = test::OpenTestStore("sqlite", dir_.path());
+        store_ = db_.store.get();
     }
     std::unique_ptr<WalletSender> NewSender(SenderSettings settings = {}) {
         return std::make_unique<WalletSender>(*store_, chain_, clock_, wallet_, settings);
@@ -64,10 +43,11 @@ protected:
     }
     MessageState StateOf(WalletSender& sender, std::int64_t id) { return sender.Status(id)->state; }
 
-    std::filesystem::path dir_;
-    std::unique_ptr<ports::Store> store_;
+    test::TempDir dir_;
+    test::TestStore db_;
+    ports::Store* store_ = nullptr;
     test::FakeClock clock_;
-    PlatformWallet wallet_ = TestWallet();
+    PlatformWallet wallet_ = test::SeededWallet(7);
     FakeChain chain_{clock_, wallet_.address};
 };
 
@@ -75,7 +55,7 @@ TEST(PlatformWallet, VersionAndConfiguredAddress) {
     EXPECT_EQ(*ParseWalletVersion("v4r2"), ton::WalletVersion::kV4R2);
     EXPECT_EQ(*ParseWalletVersion("v5r1"), ton::WalletVersion::kV5R1);
     EXPECT_EQ(ParseWalletVersion("v3r2").error().code, "config.invalid");
-    const auto w = TestWallet();
+    const auto w = test::SeededWallet(7);
     EXPECT_FALSE(CheckConfiguredAddress(w, w.address.ToString()).has_value());
     EXPECT_FALSE(CheckConfiguredAddress(w, w.address.ToString(false, false, true)).has_value());  // any form
     EXPECT_FALSE(CheckConfiguredAddress(w, w.address.ToRaw()).has_value());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/backoff.hpp"
 #include "ton/boc.hpp"
 #include "ton/nft.hpp"
 
@@ -121,10 +122,44 @@ std::string NftManager::MetadataBase(const std::string& event_uuid, CollectionKi
     return settings_.public_url + "/nft/events/" + event_uuid + (kind == CollectionKind::kSbt ? "/sbt/" : "/");
 }
 
-std::int64_t NftManager::Backoff(std::int64_t attempts) const {
-    std::int64_t backoff = settings_.initial_backoff_seconds;
-    for (std::int64_t i = 1; i < attempts && backoff < settings_.max_backoff_seconds; ++i) backoff *= 2;
-    return std::min(backoff, settings_.max_backoff_seconds);
+void NftManager::RetryUnseen(const Unseen& row, StepTally& tally) {
+    const auto status = row.message_id ? sender_.Status(*row.message_id) : std::nullopt;
+    if (status && (status->state == wallet::MessageState::kQueued || status->state == wallet::MessageState::kSent)) return;
+    const auto now = clock_.NowUnix();
+    const auto table = std::string(row.table);
+    const auto where = " WHERE " + std::string(row.id_column) + " = $1";
+    if (status && status->state == wallet::MessageState::kConfirmed && !row.waited) {
+        // Sent: give the chain a moment to run it before counting it as lost.
+        store_.InTransaction([&](ports::Transaction& tx) {
+            tx.Execute("UPDATE " + table + " SET next_check_at = $2" + where, {row.id, now + settings_.initial_backoff_seconds});
+        });
+        return;
+    }
+    std::string why = "the " + std::string(row.what) + " was sent but did not show on chain";
+    if (status && status->state == wallet::MessageState::kFailed) {
+        why = "the " + std::string(row.what) + " was not sent: " + status->last_error;
+    }
+    const auto tried = row.attempts + 1;
+    store_.InTransaction([&](ports::Transaction& tx) {
+        if (tried >= settings_.max_attempts) {
+            tx.Execute("UPDATE " + table + " SET state = 'failed', attempts = $2, last_error = $3, updated_at = $4" + where,
+                       {row.id, tried, why, now});
+            return;
+        }
+        // The same message again (same state init, same index): it can only make the same contract, never another.
+        const auto previous = tx.Execute(
+            "SELECT destination, amount, body_boc, init_boc FROM wallet_messages WHERE message_id = $1", {row.message_id.value_or(0)});
+        std::optional<std::int64_t> next_message;
+        if (!previous.empty()) {
+            next_message = RequeueCopy(tx, previous.rows[0], row.key_prefix + std::to_string(tried), row.bounce);
+        }
+        tx.Execute("UPDATE " + table + " SET attempts = $2, last_error = $3, next_check_at = $4, message_id = $5, "
+                   "updated_at = $6" + where,
+                   {row.id, tried, why,
+                    now + BackoffSeconds(tried, settings_.initial_backoff_seconds, settings_.max_backoff_seconds),
+                    ports::IntOrNull(next_message), now});
+    });
+    ++(tried >= settings_.max_attempts ? tally.failed : tally.retried);
 }
 
 Result<std::int64_t> NftManager::EnsureCollection(std::int64_t event_id, CollectionKind kind) {
@@ -275,40 +310,9 @@ void NftManager::AdvanceCollection(const std::vector<SqlValue>& row, StepTally& 
         ++tally.collections_deployed;
         return;
     }
-    const auto status = message_id ? sender_.Status(*message_id) : std::nullopt;
-    if (status && (status->state == wallet::MessageState::kQueued || status->state == wallet::MessageState::kSent)) return;
-    if (status && status->state == wallet::MessageState::kConfirmed && !waited) {
-        // Sent: give the chain a moment to run the deploy before counting it as lost.
-        store_.InTransaction([&](ports::Transaction& tx) {
-            tx.Execute("UPDATE nft_collections SET next_check_at = $2 WHERE collection_id = $1",
-                       {id, now + settings_.initial_backoff_seconds});
-        });
-        return;
-    }
-    std::string why = "the deploy was sent but the collection is not active";
-    if (status && status->state == wallet::MessageState::kFailed) why = "the deploy was not sent: " + status->last_error;
-    const auto tried = attempts + 1;
-    store_.InTransaction([&](ports::Transaction& tx) {
-        if (tried >= settings_.max_attempts) {
-            tx.Execute("UPDATE nft_collections SET state = 'failed', attempts = $2, last_error = $3, updated_at = $4 "
-                       "WHERE collection_id = $1",
-                       {id, tried, why, now});
-            ++tally.failed;
-            return;
-        }
-        // The address is a function of the state init: deploying again can only make the same collection.
-        const auto previous = tx.Execute(
-            "SELECT destination, amount, body_boc, init_boc FROM wallet_messages WHERE message_id = $1", {message_id.value_or(0)});
-        std::optional<std::int64_t> next_message;
-        if (!previous.empty()) {
-            next_message = RequeueCopy(tx, previous.rows[0], "nft-collection:" + std::to_string(id) + ":" + std::to_string(tried),
-                                       false);
-        }
-        tx.Execute("UPDATE nft_collections SET attempts = $2, last_error = $3, next_check_at = $4, message_id = $5, "
-                   "updated_at = $6 WHERE collection_id = $1",
-                   {id, tried, why, now + Backoff(tried), ports::IntOrNull(next_message), now});
-        ++tally.retried;
-    });
+    RetryUnseen({"nft_collections", "collection_id", id, message_id, attempts, waited, "deploy",
+                 "nft-collection:" + std::to_string(id) + ":", false},
+                tally);
 }
 
 std::optional<std::int64_t> NftManager::RequeueCopy(ports::Transaction& tx,
@@ -451,39 +455,9 @@ void NftManager::CheckMint(const std::vector<SqlValue>& row, StepTally& tally) {
         ++tally.minted;
         return;
     }
-    const auto status = message_id ? sender_.Status(*message_id) : std::nullopt;
-    if (status && (status->state == wallet::MessageState::kQueued || status->state == wallet::MessageState::kSent)) return;
-    if (status && status->state == wallet::MessageState::kConfirmed && !waited) {
-        store_.InTransaction([&](ports::Transaction& tx) {
-            tx.Execute("UPDATE nft_items SET next_check_at = $2 WHERE item_id = $1",
-                       {item_id, now + settings_.initial_backoff_seconds});
-        });
-        return;
-    }
-    std::string why = "the mint was sent but the item did not appear";
-    if (status && status->state == wallet::MessageState::kFailed) why = "the mint was not sent: " + status->last_error;
-    const auto tried = attempts + 1;
-    if (tried >= settings_.max_attempts) {
-        store_.InTransaction([&](ports::Transaction& tx) {
-            tx.Execute("UPDATE nft_items SET attempts = $2 WHERE item_id = $1", {item_id, tried});
-        });
-        fail(why);
-        return;
-    }
-    store_.InTransaction([&](ports::Transaction& tx) {
-        // Same index, same item address: a second mint can only initialise the one item, never make another.
-        const auto previous = tx.Execute(
-            "SELECT destination, amount, body_boc, init_boc FROM wallet_messages WHERE message_id = $1", {message_id.value_or(0)});
-        std::optional<std::int64_t> next_message;
-        if (!previous.empty()) {
-            next_message =
-                RequeueCopy(tx, previous.rows[0], "nft-mint:" + std::to_string(item_id) + ":" + std::to_string(tried), true);
-        }
-        tx.Execute("UPDATE nft_items SET attempts = $2, last_error = $3, next_check_at = $4, message_id = $5, "
-                   "updated_at = $6 WHERE item_id = $1",
-                   {item_id, tried, why, now + Backoff(tried), ports::IntOrNull(next_message), now});
-    });
-    ++tally.retried;
+    RetryUnseen({"nft_items", "item_id", item_id, message_id, attempts, waited, "mint",
+                 "nft-mint:" + std::to_string(item_id) + ":", true},
+                tally);
 }
 
 Result<json> NftManager::CollectionMetadata(const std::string& event_uuid, CollectionKind kind) {

@@ -103,7 +103,21 @@ private:
     void AdvanceCollection(const std::vector<ports::SqlValue>& row, StepTally& tally);
     void QueueMint(const std::vector<ports::SqlValue>& row, StepTally& tally);
     void CheckMint(const std::vector<ports::SqlValue>& row, StepTally& tally);
-    [[nodiscard]] std::int64_t Backoff(std::int64_t attempts) const;
+    /// A collection or item whose message went out (or failed to) and that the chain does not show.
+    struct Unseen {
+        std::string_view table;
+        std::string_view id_column;
+        std::int64_t id = 0;
+        std::optional<std::int64_t> message_id;
+        std::int64_t attempts = 0;
+        bool waited = false;     ///< the grace after the message's confirmation has passed
+        std::string_view what;   ///< `deploy` or `mint`, for last_error
+        std::string key_prefix;  ///< the retried message's idempotency key, without the attempt number
+        bool bounce = true;
+    };
+    /// Waits while the message is in flight; after its confirmation, a grace period; then the same message again
+    /// after a backoff, or `failed` at max_attempts.
+    void RetryUnseen(const Unseen& row, StepTally& tally);
     /// Queues a copy of a wallet message row (destination, amount, body, init) under a new key.
     std::optional<std::int64_t> RequeueCopy(ports::Transaction& tx,
                                             const std::vector<ports::SqlValue>& previous,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/backoff.hpp"
 #include "ton/boc.hpp"
 #include "ton/codec.hpp"
 #include "ton/comment.hpp"
@@ -336,9 +337,7 @@ Result<std::optional<ports::ChainTransaction>> WalletSender::FindExternal(const 
 void WalletSender::Requeue(const Row& row, const std::string& why, PumpTally& tally) {
     const auto now = clock_.NowUnix();
     const bool give_up = row.attempts >= settings_.max_attempts;
-    std::int64_t backoff = settings_.initial_backoff_seconds;
-    for (std::int64_t i = 1; i < row.attempts && backoff < settings_.max_backoff_seconds; ++i) backoff *= 2;
-    backoff = std::min(backoff, settings_.max_backoff_seconds);
+    const auto backoff = BackoffSeconds(row.attempts, settings_.initial_backoff_seconds, settings_.max_backoff_seconds);
     store_.InTransaction([&](ports::Transaction& tx) {
         tx.Execute("UPDATE wallet_messages SET state = $2, next_attempt_at = $3, last_error = $4, updated_at = $5 "
                    "WHERE message_id = $1 AND state = 'sent'",
