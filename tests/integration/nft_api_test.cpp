@@ -25,6 +25,8 @@ std::map<std::string, std::string> ServeEnv(const TempDir& dir, const json& plat
             {"ONTON_PUBLIC_URL", "https://tickets.example"}};
 }
 
+void Story(ServeProcess& server, std::map<std::string, std::string>& env, const json& platform, const json& buyer_wallet);
+
 TEST(NftApi, APaidNftTicketShowsItsMintedNft) {
     ASSERT_FALSE(Env("ONTON_TEST_TON_URL").empty()) << "run under ctest (fixture ton_emulator)";
     const auto platform = Control("POST", "/wallets", json{{"version", "v4r2"}, {"balance_nano", "5000000000"}});
@@ -32,6 +34,14 @@ TEST(NftApi, APaidNftTicketShowsItsMintedNft) {
     TempDir dir;
     auto env = ServeEnv(dir, platform);
     ServeProcess server(env, dir.path());
+    try {
+        Story(server, env, platform, buyer_wallet);
+    } catch (const std::exception& e) {
+        FAIL() << e.what() << "\n" << server.Log();
+    }
+}
+
+void Story(ServeProcess& server, std::map<std::string, std::string>& env, const json& platform, const json& buyer_wallet) {
     const auto init = RunOnton({"admin", "init-data", "--user-id", "6161"}, env);
     ASSERT_EQ(init.exit_code, 0) << init.err;
     auto init_data = init.out;

@@ -39,13 +39,13 @@ FROM nft_items i JOIN nft_collections c ON c.collection_id = i.collection_id
 WHERE i.state = 'mint_request' AND i.next_check_at <= $1 ORDER BY i.item_index LIMIT $2)";
 constexpr std::string_view kSweepEventsSql = R"(
 SELECT DISTINCT e.event_id FROM events e JOIN ticket_types tt ON tt.event_id = e.event_id
-WHERE tt.is_nft = 1 AND e.status = 'published'
+WHERE tt.is_nft AND e.status = 'published'
   AND NOT EXISTS (SELECT 1 FROM nft_collections c WHERE c.event_id = e.event_id AND c.kind = 'ticket')
 ORDER BY e.event_id LIMIT $1)";
 constexpr std::string_view kSweepTicketsSql = R"(
 SELECT t.ticket_id FROM tickets t JOIN ticket_types tt ON tt.ticket_type_id = t.ticket_type_id
 JOIN orders o ON o.uuid = t.order_uuid
-WHERE tt.is_nft = 1 AND o.state = 'paid' AND t.nft_item_id IS NULL AND t.status IN ('valid', 'used')
+WHERE tt.is_nft AND o.state = 'paid' AND t.nft_item_id IS NULL AND t.status IN ('valid', 'used')
 ORDER BY t.ticket_id LIMIT $1)";
 
 std::string KindName(CollectionKind kind) { return kind == CollectionKind::kSbt ? "sbt" : "ticket"; }
