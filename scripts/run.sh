@@ -62,8 +62,15 @@ if [ -z "${ONTON_TON_API_URL:-}" ]; then
     (umask 077 && sed -n 's/^platform-mnemonic //p' "$state/stdout" >"$state/platform.mnemonic")
   fi
   platform=$(awk '$1 == "platform" { print $3; exit }' "$state/stdout")
+  platform_version=$(awk '$1 == "platform" { print $2; exit }' "$state/stdout")
   export ONTON_TON_API_URL="http://127.0.0.1:$port/api/v2"
   export ONTON_PLATFORM_WALLET_ADDRESS="${ONTON_PLATFORM_WALLET_ADDRESS:-$platform}"
+  export ONTON_PLATFORM_WALLET_VERSION="${ONTON_PLATFORM_WALLET_VERSION:-$platform_version}"
+  # The platform signs its own messages (NFT deploys and mints) with the emulator wallet's keys: the words go
+  # through a file, never the command line or the log.
+  if [ -z "${ONTON_PLATFORM_WALLET_MNEMONIC:-}" ] && [ -s "$state/platform.mnemonic" ]; then
+    export ONTON_PLATFORM_WALLET_KEY_FILE="${ONTON_PLATFORM_WALLET_KEY_FILE:-$PWD/$state/platform.mnemonic}"
+  fi
   echo "local TON chain (tools/ton-emulator) at $ONTON_TON_API_URL; platform wallet $platform"
 fi
 

@@ -23,9 +23,12 @@
 #include "common/encoding.hpp"
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/nft/manager.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/notifications/sender.hpp"
 #include "domain/payments/watcher.hpp"
+#include "domain/wallet/platform_wallet.hpp"
+#include "domain/wallet/sender.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "http/handlers/system.hpp"
 #include "telegram/init_data.hpp"
@@ -168,6 +171,28 @@ identity::IdentitySettings MakeIdentitySettings(const Config& config, std::strin
     return settings;
 }
 
+/// The platform wallet of the configured mnemonic or key file (a file holding the 24 words); nullopt when neither
+/// is set. The words never reach a log line or an error message.
+Result<std::optional<wallet::PlatformWallet>> LoadPlatformWallet(const Config& config) {
+    std::string words = config.platform_wallet_mnemonic.value;
+    if (words.empty() && !config.platform_wallet_key_file.empty()) {
+        std::ifstream file(config.platform_wallet_key_file);
+        if (!file) {
+            return Error{"config.invalid", "cannot read ONTON_PLATFORM_WALLET_KEY_FILE " + config.platform_wallet_key_file};
+        }
+        words.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
+    if (words.empty()) return std::optional<wallet::PlatformWallet>{};
+    auto version = wallet::ParseWalletVersion(config.platform_wallet_version);
+    if (!version) return version.error();
+    auto derived = wallet::DerivePlatformWallet(words, *version);
+    if (!derived) return derived.error();
+    if (!config.platform_wallet_address.empty()) {
+        if (auto mismatch = wallet::CheckConfiguredAddress(*derived, config.platform_wallet_address)) return *mismatch;
+    }
+    return std::optional<wallet::PlatformWallet>(*derived);
+}
+
 void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
     for (const auto& m : applied) spdlog::info("migration applied: {} {:04} {}", m.database, m.version, m.name);
     if (applied.empty()) spdlog::info("schema is up to date");
@@ -190,6 +215,19 @@ int RunServe(const std::vector<std::string>& args) {
     SetUpLogging(config->log_level);
     spdlog::info("onton {} ({}) starting", kVersion, kGitRevision);
     for (const auto& line : config->Describe()) spdlog::info("config: {}", line);
+
+    // The platform wallet signs the NFT deploys and mints; its address is where participants pay.
+    const auto platform_wallet = LoadPlatformWallet(*config);
+    if (!platform_wallet) {
+        spdlog::critical("platform wallet: {}", platform_wallet.error().message);
+        return 2;
+    }
+    std::string payment_address = config->platform_wallet_address;
+    if (*platform_wallet) {
+        const auto& w = **platform_wallet;
+        if (payment_address.empty()) payment_address = w.address.ToString();
+        spdlog::info("platform wallet {} {}", wallet::WalletVersionName(w.spec.version), w.address.ToString());
+    }
 
     std::unique_ptr<ports::Store> store;
     try {
@@ -247,7 +285,7 @@ int RunServe(const std::vector<std::string>& args) {
                                 clock,
                                 random,
                                 {.order_ttl_seconds = config->order_ttl_seconds,
-                                 .platform_wallet_address = config->platform_wallet_address,
+                                 .platform_wallet_address = payment_address,
                                  .waitlist_offer_seconds = config->waitlist_offer_seconds,
                                  .max_batch = config->order_max_batch,
                                  .sold_out_hint_ms = config->order_sold_out_hint_ms});
@@ -315,7 +353,10 @@ int RunServe(const std::vector<std::string>& args) {
     std::unique_ptr<chain::ToncenterChain> chain;
     std::unique_ptr<payments::PaymentWatcher> watcher;
     std::unique_ptr<PeriodicTask> watching;
-    if (!config->ton_api_url.empty() && !config->platform_wallet_address.empty()) {
+    std::unique_ptr<wallet::WalletSender> wallet_sender;
+    std::unique_ptr<nft::NftManager> nft_manager;
+    std::unique_ptr<PeriodicTask> minting;
+    if (!config->ton_api_url.empty() && !payment_address.empty()) {
         chain::ToncenterConfig chain_config;
         chain_config.base_url = config->ton_api_url;
         chain_config.api_key = config->ton_api_key.value;
@@ -325,7 +366,7 @@ int RunServe(const std::vector<std::string>& args) {
         }
         chain = std::make_unique<chain::ToncenterChain>(chain_config);
         watcher = std::make_unique<payments::PaymentWatcher>(
-            *store, *chain, orders, clock, payments::WatcherSettings{config->platform_wallet_address, 50});
+            *store, *chain, orders, clock, payments::WatcherSettings{payment_address, 50});
         watching = std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&watcher] {
             const auto tally = watcher->Poll();
             if (!tally) {
@@ -335,8 +376,31 @@ int RunServe(const std::vector<std::string>& args) {
                              tally->paid, tally->underpaid, tally->refund_due, tally->unmatched);
             }
         });
+        // NFT tickets and reward SBTs: the platform wallet sends, one seqno at a time, what the NFT manager asks.
+        if (*platform_wallet) {
+            wallet_sender = std::make_unique<wallet::WalletSender>(*store, *chain, clock, **platform_wallet);
+            nft::NftSettings nft_settings;
+            nft_settings.public_url = config->public_url;
+            nft_manager = std::make_unique<nft::NftManager>(*store, *chain, clock, *wallet_sender, nft_settings);
+            minting = std::make_unique<PeriodicTask>(
+                "nft manager", std::chrono::seconds(config->nft_sweep_seconds), [&nft_manager, &wallet_sender] {
+                    const auto swept = nft_manager->Sweep();
+                    const auto advanced = nft_manager->Advance();
+                    const auto pumped = wallet_sender->Pump();
+                    if (!pumped) spdlog::warn("wallet sender: {} ({})", pumped.error().message, pumped.error().code);
+                    if (swept.total() + advanced.total() > 0) {
+                        spdlog::info("nft: {} collections requested, {} deployed, {} items requested, {} mints queued, "
+                                     "{} minted, {} retried, {} failed",
+                                     swept.collections_requested, advanced.collections_deployed, swept.items_requested,
+                                     advanced.mints_queued, advanced.minted, advanced.retried, advanced.failed);
+                    }
+                });
+        } else {
+            spdlog::info("NFTs are not minted: set ONTON_PLATFORM_WALLET_MNEMONIC or ONTON_PLATFORM_WALLET_KEY_FILE");
+        }
     } else {
-        spdlog::info("payments are not watched: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_ADDRESS");
+        spdlog::info("payments are not watched: set ONTON_TON_API_URL and the platform wallet "
+                     "(ONTON_PLATFORM_WALLET_MNEMONIC, _KEY_FILE or _ADDRESS)");
     }
 
     registrations::RegistrationService registrations(*store, clock);
@@ -371,7 +435,8 @@ int RunServe(const std::vector<std::string>& args) {
                   .bot = &bot,
                   .telegram_webhook_secret = config->telegram_webhook_secret.value,
                   .bot_username = config->bot_username,
-                  .web_dir = config->web_dir});
+                  .web_dir = config->web_dir,
+                  .nft = nft_manager.get()});
 
     http::Server server(config->http, router, metrics);
     try {

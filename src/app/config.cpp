@@ -224,6 +224,14 @@ const std::vector<Setting>& Settings() {
              c.platform_wallet_key_file = raw;
              return std::nullopt;
          }},
+        {"ONTON_PLATFORM_WALLET_VERSION", "ton.platform_wallet_version",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             if (raw != "v4r2" && raw != "v5r1") return fmt::format("expected v4r2 or v5r1, got '{}'", raw);
+             c.platform_wallet_version = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_NFT_SWEEP_SECONDS", "nft.sweep_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.nft_sweep_seconds = v; }, 1, 3600)},
         {"ONTON_BOT_TOKEN", "telegram.bot_token",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              // Bot API tokens look like 123456:ABC-DEF...; say so without echoing the secret.
@@ -425,6 +433,8 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("ton.api_key = {}", secret(ton_api_key)),
         fmt::format("ton.platform_wallet_mnemonic = {}", secret(platform_wallet_mnemonic)),
         fmt::format("ton.platform_wallet_key_file = {}", or_default(platform_wallet_key_file, "(unset)")),
+        fmt::format("ton.platform_wallet_version = {}", platform_wallet_version),
+        fmt::format("nft.sweep_seconds = {}", nft_sweep_seconds),
         fmt::format("telegram.bot_token = {}", secret(bot_token)),
         fmt::format("telegram.webhook_secret = {}, bot_username = {}", secret(telegram_webhook_secret),
                     or_default(bot_username, "(any)")),

@@ -32,7 +32,9 @@ struct Config {
     std::string ton_api_url;  ///< empty: the local emulator
     Secret ton_api_key;
     Secret platform_wallet_mnemonic;
-    std::string platform_wallet_key_file;
+    std::string platform_wallet_key_file;  ///< a file holding the 24 words (exclusive with the mnemonic)
+    std::string platform_wallet_version = "v5r1";  ///< v4r2 | v5r1, as tools/ton-emulator's platform wallet
+    std::int64_t nft_sweep_seconds = 2;            ///< how often `serve` moves collections, items and sends on
 
     Secret bot_token;
     std::string bot_api_url = "https://api.telegram.org";
@@ -52,7 +54,8 @@ struct Config {
     std::int64_t order_max_batch = 256;
     std::int64_t order_sold_out_hint_ms = 500;
     std::int64_t waitlist_offer_seconds = 30 * 60;  ///< how long a freed seat is held for the next in line        ///< concurrent orders of one ticket type per transaction; 1: off
-    /// Where participants pay until the TON wallet is derived from the mnemonic (issue #4); empty: not shown.
+    /// Optional with a mnemonic or key file (then it must be the derived wallet's address); without them, where
+    /// participants pay (payments watched, nothing sent). Empty and no mnemonic: payments are not shown.
     std::string platform_wallet_address;
 
     std::int64_t init_data_max_age_seconds = 86400;       ///< 0 turns the freshness check off

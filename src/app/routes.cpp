@@ -4,6 +4,7 @@
 #include "http/handlers/identity.hpp"
 #include "http/handlers/live.hpp"
 #include "http/handlers/media.hpp"
+#include "http/handlers/nft.hpp"
 #include "http/handlers/orders.hpp"
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/telegram.hpp"
@@ -36,6 +37,7 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
                             .public_url = services.public_url,
                             .bot_username = services.bot_username});
     }
+    http::AddNftRoutes(router, services.nft);
     http::AddSystemRoutes(router, std::move(services.system));
 }
 

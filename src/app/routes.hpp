@@ -10,6 +10,7 @@
 #include "domain/orders/orders.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/bot/bot.hpp"
+#include "domain/nft/manager.hpp"
 #include "http/handlers/system.hpp"
 #include "ports/media.hpp"
 #include "http/router.hpp"
@@ -31,6 +32,7 @@ struct RouteServices {
     std::string telegram_webhook_secret;
     std::string bot_username;
     std::string web_dir;  ///< the built web apps; empty: no static files and no event pages
+    nft::NftManager* nft = nullptr;  ///< null without a platform wallet: the NFT metadata routes answer 404
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);

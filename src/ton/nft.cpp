@@ -1,13 +1,27 @@
 #include "ton/nft.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "ton/boc.hpp"
 #include "ton/cell_writer.hpp"
 #include "ton/codec.hpp"
 
 namespace onton::ton {
+
+namespace generated {
+extern const std::string_view kNftCollectionCodeBoc;
+extern const std::string_view kNftItemCodeBoc;
+extern const std::string_view kNftSbtItemCodeBoc;
+}  // namespace generated
+
 namespace {
+
+CellPtr LoadNftCode(std::string_view boc_base64) {
+    auto root = ParseBocText(boc_base64);
+    if (!root || root->size() != 1) throw std::logic_error("embedded NFT code does not parse");
+    return root->front();
+}
 
 Error InvalidStack(const std::string& why) {
     return Error{"ton.invalid_stack", "invalid get-method stack: " + why};
@@ -226,6 +240,28 @@ Result<std::optional<Address>> AsAddress(const StackEntry& e) {
 }
 
 }  // namespace
+
+const CellPtr& NftCode(NftContract contract) {
+    static const CellPtr kCollection = LoadNftCode(generated::kNftCollectionCodeBoc);
+    static const CellPtr kItem = LoadNftCode(generated::kNftItemCodeBoc);
+    static const CellPtr kSbtItem = LoadNftCode(generated::kNftSbtItemCodeBoc);
+    switch (contract) {
+        case NftContract::kCollection:
+            return kCollection;
+        case NftContract::kItem:
+            return kItem;
+        case NftContract::kSbtItem:
+            break;
+    }
+    return kSbtItem;
+}
+
+Result<Address> ParseAddressEntry(const StackEntry& entry) {
+    auto address = AsAddress(entry);
+    if (!address) return address.error();
+    if (!*address) return InvalidStack("expected an address, got addr_none");
+    return **address;
+}
 
 Result<CellPtr> SnakeText(std::string_view text) { return Snake(0, false, text); }
 

@@ -2,9 +2,9 @@
 /// TEP-62 NFT collections and items, TEP-85 soulbound items, TEP-64 off-chain content and TEP-66 royalty, in
 /// the layouts of the reference token-contract `nft-collection.fc` and of @ton-community/assets-sdk 0.0.5:
 /// the collection's state init and deploy message, mint (op 1) and batch mint (op 2) bodies, item addresses,
-/// and the parsing of `get_collection_data` / `get_nft_data` results from a toncenter stack. The contract
-/// code is the caller's: this library embeds no NFT bytecode (tools/ton-vectors writes assets-sdk's into
-/// tests/vectors/ton/nft.json, with its source and hashes, for the tests and the emulator).
+/// and the parsing of `get_collection_data` / `get_nft_data` results from a toncenter stack. NftCode() embeds
+/// the compiled contracts of @ton-community/assets-sdk 0.0.5 (src/ton/generated/nft_codes.cpp, written by
+/// tools/ton-vectors/embed.js; the unit tests check it equals tests/vectors/ton/nft.json).
 
 #include <cstdint>
 #include <map>
@@ -26,6 +26,11 @@ inline constexpr std::uint32_t kMint = 1;
 inline constexpr std::uint32_t kBatchMint = 2;
 inline constexpr std::uint32_t kChangeOwner = 3;
 }  // namespace nft_op
+
+/// The embedded contracts: the editable NFT collection, the NFT item and the TEP-85 SBT item of
+/// @ton-community/assets-sdk 0.0.5.
+enum class NftContract { kCollection, kItem, kSbtItem };
+const CellPtr& NftCode(NftContract contract);
 
 /// Largest batch the reference collection accepts (it refuses 250 and more).
 inline constexpr std::size_t kMaxBatchMint = 249;
@@ -124,6 +129,10 @@ struct NftData {
     std::optional<Address> owner;
     CellPtr individual_content;  ///< nullptr when the item is not initialized
 };
+
+/// The address in a get-method's slice result (`get_nft_address_by_index`): an `addr_std` at the slice's start.
+/// Error `ton.invalid_stack` (not a cell, or addr_none).
+Result<Address> ParseAddressEntry(const StackEntry& entry);
 
 /// `get_collection_data() → (next_item_index, collection_content, owner)`. Error `ton.invalid_stack`.
 Result<CollectionData> ParseCollectionData(const nlohmann::json& stack);

@@ -99,6 +99,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"ONTON_AMQP_URL", "redis://x"},
                       BadValue{"ONTON_TON_API_URL", "ftp://x"},
                       BadValue{"ONTON_PLATFORM_WALLET_MNEMONIC", "too few words"},
+                      BadValue{"ONTON_PLATFORM_WALLET_VERSION", "v3r2"},
+                      BadValue{"ONTON_NFT_SWEEP_SECONDS", "0"},
                       BadValue{"ONTON_BOT_TOKEN", "no-colon"},
                       BadValue{"ONTON_PUBLIC_URL", "localhost"},
                       BadValue{"ONTON_LOG_LEVEL", "loud"}),

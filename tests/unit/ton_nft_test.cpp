@@ -35,6 +35,14 @@ NftMintItem ItemFrom(const nlohmann::json& j, const std::string& index, const st
     return item;
 }
 
+// The embedded contracts (src/ton/generated/nft_codes.cpp) are the bytes tools/ton-vectors took from assets-sdk.
+TEST(TonNft, EmbeddedCodesEqualTheVectors) {
+    EXPECT_EQ(BocHex(NftCode(NftContract::kCollection)), BocHex(Code("collection")));
+    EXPECT_EQ(BocHex(NftCode(NftContract::kItem)), BocHex(Code("nft_item")));
+    EXPECT_EQ(BocHex(NftCode(NftContract::kSbtItem)), BocHex(Code("sbt_item")));
+    EXPECT_NE(BocHex(NftCode(NftContract::kItem)), BocHex(NftCode(NftContract::kSbtItem)));
+}
+
 TEST(TonNft, CodeHashes) {
     EXPECT_EQ(ToHex(Code("collection")->hash()),
               Vectors().at("codes").at("collection").at("hash").get<std::string>());

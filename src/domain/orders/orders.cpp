@@ -61,10 +61,11 @@ VALUES ($1, $2, $3, $4, 'valid', $5, $6, $6))";
 
 constexpr std::string_view kTicketColumns =
     "t.ticket_id, t.order_uuid, e.event_uuid, e.title, e.start_date, t.ticket_type_id, tt.name, t.holder_id, t.status, "
-    "t.check_in_code, t.checked_in_at, t.checked_in_by, t.created_at";
+    "t.check_in_code, t.checked_in_at, t.checked_in_by, t.created_at, ni.state, ni.item_index, ni.address";
+// The ticket's NFT item (nft database; no key across the two, hence the LEFT JOIN on the stored item id).
 constexpr std::string_view kTicketJoin =
     " FROM tickets t JOIN events e ON e.event_id = t.event_id JOIN ticket_types tt ON tt.ticket_type_id = "
-    "t.ticket_type_id";
+    "t.ticket_type_id LEFT JOIN nft_items ni ON ni.item_id = t.nft_item_id";
 
 constexpr std::string_view kSettleSql = R"(
 UPDATE ticket_types SET reserved = reserved - $2, sold = sold + $2, updated_at = $3 WHERE ticket_type_id = $1)";
@@ -207,6 +208,9 @@ Ticket TicketFromRow(const std::vector<SqlValue>& r) {
     t.checked_in_at = AsOptionalInt(r[10]);
     t.checked_in_by = AsOptionalInt(r[11]);
     t.created_at = AsInt(r[12]);
+    if (const auto state = AsOptionalText(r[13])) {
+        t.nft = TicketNft{*state, AsOptionalInt(r[14]), AsOptionalText(r[15]).value_or("")};
+    }
     return t;
 }
 
@@ -262,7 +266,11 @@ json ToJson(const Ticket& t) {
             {"qr_payload", "onton:ticket:" + t.check_in_code},
             {"checked_in_at", opt(t.checked_in_at)},
             {"checked_in_by", opt(t.checked_in_by)},
-            {"created_at", t.created_at}};
+            {"created_at", t.created_at},
+            {"nft", t.nft ? json{{"state", t.nft->state},
+                                 {"index", opt(t.nft->index)},
+                                 {"address", t.nft->address.empty() ? json(nullptr) : json(t.nft->address)}}
+                          : json(nullptr)}};
 }
 
 json ToJson(const Order& o, const OrderSettings& settings) {
@@ -1109,9 +1117,9 @@ Result<std::vector<Guest>> OrderService::Guests(const identity::Principal& calle
             for (const auto& row : rs.rows) {
                 Guest g;
                 g.ticket = TicketFromRow(row);
-                g.username = AsOptionalText(row[13]).value_or("");
-                g.first_name = AsText(row[14]);
-                g.last_name = AsOptionalText(row[15]).value_or("");
+                g.username = AsOptionalText(row[16]).value_or("");
+                g.first_name = AsText(row[17]);
+                g.last_name = AsOptionalText(row[18]).value_or("");
                 out.push_back(std::move(g));
             }
             return out;

@@ -25,6 +25,13 @@
 
 namespace onton::orders {
 
+/// The NFT item of a ticket of an `is_nft` type (domain/nft), once the NFT manager created it.
+struct TicketNft {
+    std::string state;                  ///< created | mint_request | minted | failed
+    std::optional<std::int64_t> index;  ///< assigned when the mint is requested
+    std::string address;                ///< raw form; "" until the index is assigned
+};
+
 struct Ticket {
     std::int64_t id = 0;
     std::string order_uuid;
@@ -39,6 +46,7 @@ struct Ticket {
     std::optional<std::int64_t> checked_in_at;
     std::optional<std::int64_t> checked_in_by;
     std::int64_t created_at = 0;
+    std::optional<TicketNft> nft;
 };
 
 struct Order {
