@@ -298,10 +298,11 @@ int RunServe(const std::vector<std::string>& args) {
 
     // Payments: the platform wallet's incoming transactions, through the toncenter API (the local emulator that
     // scripts/run.sh starts, or toncenter), applied to orders by their comments.
+    // The same client also reads deployed wallets' keys for TON Connect proofs without a state init.
     std::unique_ptr<chain::ToncenterChain> chain;
     std::unique_ptr<payments::PaymentWatcher> watcher;
     std::unique_ptr<PeriodicTask> watching;
-    if (!config->ton_api_url.empty() && !config->platform_wallet_address.empty()) {
+    if (!config->ton_api_url.empty()) {
         chain::ToncenterConfig chain_config;
         chain_config.base_url = config->ton_api_url;
         chain_config.api_key = config->ton_api_key.value;
@@ -310,6 +311,8 @@ int RunServe(const std::vector<std::string>& args) {
             chain_config.requests_per_second = 0;  // the local emulator has no rate limit
         }
         chain = std::make_unique<chain::ToncenterChain>(chain_config);
+    }
+    if (chain && !config->platform_wallet_address.empty()) {
         watcher = std::make_unique<payments::PaymentWatcher>(
             *store, *chain, orders, clock, payments::WatcherSettings{config->platform_wallet_address, 50});
         watching = std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&watcher] {
@@ -325,6 +328,19 @@ int RunServe(const std::vector<std::string>& args) {
         spdlog::info("payments are not watched: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_ADDRESS");
     }
 
+    identity::WalletLinkSettings wallet_settings;
+    wallet_settings.policy.allowed_domains = identity::TonProofDomains(config->public_url, config->ton_proof_domains);
+    wallet_settings.policy.max_age = std::chrono::seconds(config->ton_proof_max_age_seconds);
+    wallet_settings.policy.network = config->ton_network;
+    wallet_settings.payload_ttl = std::chrono::seconds(config->ton_proof_payload_ttl_seconds);
+    try {
+        wallet_settings.secret = identity::ResolveTonProofSecret(*store, random, clock);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot read the TON Connect payload key: {}", e.what());
+        return 1;
+    }
+    identity::WalletLinkService wallets(*store, clock, chain.get(), std::move(wallet_settings));
+
     registrations::RegistrationService registrations(*store, clock);
     std::unique_ptr<media::FilesystemMedia> media_store;
     try {
@@ -337,6 +353,7 @@ int RunServe(const std::vector<std::string>& args) {
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
+                  .wallets = wallets,
                   .events = events,
                   .orders = orders,
                   .registrations = registrations,
