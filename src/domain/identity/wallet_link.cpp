@@ -145,13 +145,6 @@ Result<User> WalletLinkService::Unlink(const Principal& caller) {
     return *user;
 }
 
-std::string WalletLinkService::FriendlyAddress(std::string_view raw) const {
-    auto parsed = ton::ParseAddress(raw);
-    if (!parsed) return {};
-    const bool testnet = settings_.policy.network == ton::Network::kTestnet;
-    return parsed->address.ToString(false, testnet, true);
-}
-
 Result<ton::PublicKey> WalletLinkService::DeployedWalletKey(const ton::Address& address) {
     if (chain_ == nullptr) {
         return Error{"ton_proof.state_init_required",

@@ -60,10 +60,6 @@ public:
     /// Removes the caller's wallet (idempotent) and returns the user.
     [[nodiscard]] Result<User> Unlink(const Principal& caller);
 
-    /// The friendly form of a raw address for this deployment: non-bounceable, testnet when the policy's
-    /// network is testnet. Empty for an empty or unparsable address.
-    [[nodiscard]] std::string FriendlyAddress(std::string_view raw) const;
-
 private:
     /// The wallet's key from its `get_public_key` get-method.
     Result<ton::PublicKey> DeployedWalletKey(const ton::Address& address);
