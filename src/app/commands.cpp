@@ -333,13 +333,7 @@ int RunServe(const std::vector<std::string>& args) {
     wallet_settings.policy.max_age = std::chrono::seconds(config->ton_proof_max_age_seconds);
     wallet_settings.policy.network = config->ton_network;
     wallet_settings.payload_ttl = std::chrono::seconds(config->ton_proof_payload_ttl_seconds);
-    try {
-        wallet_settings.secret = identity::ResolveTonProofSecret(*store, random, clock);
-    } catch (const std::exception& e) {
-        spdlog::critical("cannot read the TON Connect payload key: {}", e.what());
-        return 1;
-    }
-    identity::WalletLinkService wallets(*store, clock, chain.get(), std::move(wallet_settings));
+    identity::WalletLinkService wallets(*store, clock, random, chain.get(), std::move(wallet_settings));
 
     registrations::RegistrationService registrations(*store, clock);
     std::unique_ptr<media::FilesystemMedia> media_store;

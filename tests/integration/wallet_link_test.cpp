@@ -64,7 +64,7 @@ protected:
         }
         settings_.policy.allowed_domains = TonProofDomains("https://app.onton.example", {"localhost"});
         settings_.secret = ResolveTonProofSecret(*store_, random_, clock_);
-        service_ = std::make_unique<WalletLinkService>(*store_, clock_, &chain_, settings_);
+        service_ = std::make_unique<WalletLinkService>(*store_, clock_, random_, &chain_, settings_);
     }
 
     std::uint64_t Now() const { return static_cast<std::uint64_t>(clock_.NowUnix()); }
@@ -157,7 +157,7 @@ TEST_P(WalletLink, RefusesForgedAndForeignProofs) {
 
 TEST_P(WalletLink, WrongNetworkIsRefusedWhenOneIsConfigured) {
     settings_.policy.network = ton::Network::kMainnet;
-    WalletLinkService mainnet(*store_, clock_, &chain_, settings_);
+    WalletLinkService mainnet(*store_, clock_, random_, &chain_, settings_);
     auto parts = test::HonestProof(test::TestKeys(1), WalletVersion::kV4R2, mainnet.IssuePayload(As(kAlice)).payload, Now());
     parts.network = "-3";
     const auto r = mainnet.Link(As(kAlice), test::ProofRequest(parts, test::TestKeys(1)).dump());
@@ -169,7 +169,7 @@ TEST_P(WalletLink, PayloadsAreBoundUsedOnceAndExpire) {
     ASSERT_TRUE(Link(parts, 1));
     EXPECT_EQ(Code(Link(parts, 1)), "ton_proof.payload_used");
     // Another process (another service on the same database) refuses it as well.
-    WalletLinkService other(*store_, clock_, &chain_, settings_);
+    WalletLinkService other(*store_, clock_, random_, &chain_, settings_);
     EXPECT_EQ(Code(other.Link(As(kAlice), test::ProofRequest(parts, test::TestKeys(1)).dump())), "ton_proof.payload_used");
 
     // Bob's payload in Alice's proof.
@@ -177,7 +177,7 @@ TEST_P(WalletLink, PayloadsAreBoundUsedOnceAndExpire) {
     // A payload made with another key (another deployment).
     WalletLinkSettings foreign = settings_;
     foreign.secret = "another deployment's key";
-    const auto foreign_payload = WalletLinkService(*store_, clock_, &chain_, foreign).IssuePayload(As(kAlice)).payload;
+    const auto foreign_payload = WalletLinkService(*store_, clock_, random_, &chain_, foreign).IssuePayload(As(kAlice)).payload;
     EXPECT_EQ(Code(Link(test::HonestProof(test::TestKeys(3), WalletVersion::kV4R2, foreign_payload, Now()), 3)),
               "ton_proof.invalid_payload");
 
@@ -190,6 +190,18 @@ TEST_P(WalletLink, PayloadsAreBoundUsedOnceAndExpire) {
     // The used payload's id is forgotten once it has expired, at the next link.
     ASSERT_TRUE(Link(Honest(3, WalletVersion::kV4R2), 3));
     EXPECT_EQ(Count("SELECT count(*) FROM ton_proof_payloads"), 1);
+}
+
+TEST_P(WalletLink, WithoutAConfiguredKeyEveryServiceSharesTheStoredOne) {
+    WalletLinkSettings unset = settings_;
+    unset.secret.clear();
+    WalletLinkService first(*store_, clock_, random_, &chain_, unset);
+    WalletLinkService second(*store_, clock_, random_, &chain_, unset);
+    const auto parts = test::HonestProof(test::TestKeys(1), WalletVersion::kV4R2, first.IssuePayload(As(kAlice)).payload, Now());
+    const auto linked = second.Link(As(kAlice), test::ProofRequest(parts, test::TestKeys(1)).dump());
+    EXPECT_TRUE(linked) << linked.error().code;
+    // And it is the key SetUp resolved for service_.
+    EXPECT_EQ(Code(Link(parts, 1)), "ton_proof.payload_used");
 }
 
 TEST_P(WalletLink, OneWalletBelongsToOneUser) {
@@ -241,7 +253,7 @@ TEST_P(WalletLink, WithoutStateInitTheKeyComesFromTheDeployedWallet) {
     needs_chain.state_init.clear();
     EXPECT_EQ(Code(Link(needs_chain, 6)), "chain.unavailable");
 
-    WalletLinkService chainless(*store_, clock_, nullptr, settings_);
+    WalletLinkService chainless(*store_, clock_, random_, nullptr, settings_);
     auto no_chain = test::HonestProof(test::TestKeys(6), WalletVersion::kV4R2, chainless.IssuePayload(As(kAlice)).payload, Now());
     no_chain.state_init.clear();
     EXPECT_EQ(Code(chainless.Link(As(kAlice), test::ProofRequest(no_chain, test::TestKeys(6)).dump())),

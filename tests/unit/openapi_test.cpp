@@ -29,7 +29,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     test::FakeClock clock;
     test::FakeRandom random;
     identity::IdentityService identity(*store, clock, random, {});
-    identity::WalletLinkService wallets(*store, clock, nullptr, {});
+    identity::WalletLinkService wallets(*store, clock, random, nullptr, {});
     events::EventService events(*store, clock, random);
     orders::OrderService orders(*store, clock, random, {});
     registrations::RegistrationService registrations(*store, clock);

@@ -54,13 +54,21 @@ std::string CurrentWallet(ports::Transaction& tx, std::int64_t user_id) {
 
 WalletLinkService::WalletLinkService(ports::Store& store,
                                      const ports::Clock& clock,
+                                     ports::Random& random,
                                      ports::Chain* chain,
                                      WalletLinkSettings settings)
-    : store_(store), clock_(clock), chain_(chain), settings_(std::move(settings)) {}
+    : store_(store), clock_(clock), random_(random), chain_(chain), settings_(std::move(settings)) {}
 
-ProofPayload WalletLinkService::IssuePayload(const Principal& caller) const {
+std::string WalletLinkService::Secret() {
+    std::lock_guard lock(secret_mutex_);
+    if (settings_.secret.empty()) settings_.secret = ResolveTonProofSecret(store_, random_, clock_);
+    return settings_.secret;
+}
+
+ProofPayload WalletLinkService::IssuePayload(const Principal& caller) {
+    const auto secret = Secret();
     const auto now = clock_.NowUnix();
-    auto payload = ton::IssueNonce(SecretBytes(settings_.secret),
+    auto payload = ton::IssueNonce(SecretBytes(secret),
                                    NonceContext(caller.user_id),
                                    static_cast<std::uint64_t>(now),
                                    settings_.payload_ttl);
@@ -74,7 +82,8 @@ Result<LinkedWallet> WalletLinkService::Link(const Principal& caller, std::strin
     // The checks without I/O first, so that a stale or foreign proof never costs a chain call.
     auto verdict = ton::VerifyTonProof(*proof, settings_.policy, now);
     if (!verdict) return verdict.error();
-    auto nonce = ton::CheckNonce(SecretBytes(settings_.secret), proof->payload, NonceContext(caller.user_id), now);
+    const auto secret = Secret();
+    auto nonce = ton::CheckNonce(SecretBytes(secret), proof->payload, NonceContext(caller.user_id), now);
     if (!nonce) return nonce.error();
     if (verdict->status == ton::TonProofStatus::kNeedPublicKey) {
         auto key = DeployedWalletKey(proof->address);

@@ -7,6 +7,7 @@
 /// wallet's canonical raw address. One wallet belongs to one user at most.
 
 #include <chrono>
+#include <mutex>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,7 +27,8 @@ struct WalletLinkSettings {
     /// Allowed domains, proof age and future skew, and the network (nullopt accepts either).
     ton::TonProofPolicy policy;
     std::chrono::seconds payload_ttl{std::chrono::minutes(15)};
-    /// The payload MAC key: the same in every process (ResolveTonProofSecret), or payloads die on a restart.
+    /// The payload MAC key, the same in every process or payloads die on a restart. Empty: the one kept in
+    /// app_settings (ResolveTonProofSecret), read on first use so that `serve` starts while the store is down.
     std::string secret;
 };
 
@@ -45,10 +47,15 @@ struct LinkedWallet {
 class WalletLinkService {
 public:
     /// `chain` may be null: proofs without a state init are then refused with `ton_proof.state_init_required`.
-    WalletLinkService(ports::Store& store, const ports::Clock& clock, ports::Chain* chain, WalletLinkSettings settings);
+    WalletLinkService(ports::Store& store,
+                      const ports::Clock& clock,
+                      ports::Random& random,
+                      ports::Chain* chain,
+                      WalletLinkSettings settings);
 
-    /// A fresh payload for this user, valid for settings.payload_ttl. No I/O.
-    [[nodiscard]] ProofPayload IssuePayload(const Principal& caller) const;
+    /// A fresh payload for this user, valid for settings.payload_ttl. Reads the key from the store on first use
+    /// only (StoreError when it cannot).
+    [[nodiscard]] ProofPayload IssuePayload(const Principal& caller);
 
     /// Verifies the TON Connect reply `{address, network, public_key?, proof{...}}` and links the wallet. Errors:
     /// those of ParseTonProof / VerifyTonProof / CheckNonce (`ton_proof.*`), `ton_proof.payload_used`,
@@ -63,11 +70,15 @@ public:
 private:
     /// The wallet's key from its `get_public_key` get-method.
     Result<ton::PublicKey> DeployedWalletKey(const ton::Address& address);
+    /// settings_.secret, resolved from the store the first time.
+    std::string Secret();
 
     ports::Store& store_;
     const ports::Clock& clock_;
+    ports::Random& random_;
     ports::Chain* chain_;
-    WalletLinkSettings settings_;
+    WalletLinkSettings settings_;  ///< secret guarded by secret_mutex_
+    std::mutex secret_mutex_;
 };
 
 /// The domains a proof may name: the host of `public_url` (and host:port when the URL has a port, as some wallets
