@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for N seconds (default 60).
 #   fuzz/run.sh [seconds] [target...]     targets: boc address ton_proof message (default: all)
 # The corpus grows in build/fuzz/corpus/<target> (seeded from fuzz/corpus/<target>); a crash leaves
-# build/fuzz/crash-* which then belongs in a regression unit test (tests/unit/ton_*_test.cpp).
+# build/fuzz/crash-* which then belongs in a regression unit test (tests/unit/ton_*_test.cpp). FUZZ_OUT moves
+# build/fuzz elsewhere (fuzz/ctest.sh uses the CMake build tree).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,7 +11,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(boc address ton_proof message)
-out="$root/build/fuzz"
+out="${FUZZ_OUT:-$root/build/fuzz}"
 mkdir -p "$out"
 
 cxx="${CXX_FUZZ:-clang++-14}"

@@ -9,8 +9,9 @@ packages=(g++ cmake ninja-build pkg-config git
           libsqlite3-dev libpq-dev libssl-dev libsodium-dev libcurl4-openssl-dev)
 case "$level" in
   build) ;;
-  test) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium) ;;
-  bench) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium libbenchmark-dev nginx-light wrk) ;;
+  test) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium clang libclang-rt-14-dev) ;;
+  bench) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium clang libclang-rt-14-dev libbenchmark-dev
+                    nginx-light wrk) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 

@@ -350,13 +350,15 @@ int RunServe(const std::vector<std::string>& args) {
 
     // Payments: the platform wallet's incoming transactions, through the toncenter API (the local emulator that
     // scripts/run.sh starts, or toncenter), applied to orders by their comments.
+    // The same client also reads deployed wallets' keys for TON Connect proofs without a state init.
     std::unique_ptr<chain::ToncenterChain> chain;
     std::unique_ptr<payments::PaymentWatcher> watcher;
     std::unique_ptr<PeriodicTask> watching;
     std::unique_ptr<wallet::WalletSender> wallet_sender;
     std::unique_ptr<nft::NftManager> nft_manager;
     std::unique_ptr<PeriodicTask> minting;
-    if (!config->ton_api_url.empty() && !payment_address.empty()) {
+    // The chain also serves wallet linking (get_public_key), so it exists whenever an API is configured.
+    if (!config->ton_api_url.empty()) {
         chain::ToncenterConfig chain_config;
         chain_config.base_url = config->ton_api_url;
         chain_config.api_key = config->ton_api_key.value;
@@ -365,6 +367,8 @@ int RunServe(const std::vector<std::string>& args) {
             chain_config.requests_per_second = 0;  // the local emulator has no rate limit
         }
         chain = std::make_unique<chain::ToncenterChain>(chain_config);
+    }
+    if (chain && !payment_address.empty()) {
         watcher = std::make_unique<payments::PaymentWatcher>(
             *store, *chain, orders, clock, payments::WatcherSettings{payment_address, 50});
         watching = std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&watcher] {
@@ -403,6 +407,13 @@ int RunServe(const std::vector<std::string>& args) {
                      "(ONTON_PLATFORM_WALLET_MNEMONIC, _KEY_FILE or _ADDRESS)");
     }
 
+    identity::WalletLinkSettings wallet_settings;
+    wallet_settings.policy.allowed_domains = identity::TonProofDomains(config->public_url, config->ton_proof_domains);
+    wallet_settings.policy.max_age = std::chrono::seconds(config->ton_proof_max_age_seconds);
+    wallet_settings.policy.network = config->ton_network;
+    wallet_settings.payload_ttl = std::chrono::seconds(config->ton_proof_payload_ttl_seconds);
+    identity::WalletLinkService wallets(*store, clock, random, chain.get(), std::move(wallet_settings));
+
     registrations::RegistrationService registrations(*store, clock);
     std::unique_ptr<media::FilesystemMedia> media_store;
     try {
@@ -420,6 +431,7 @@ int RunServe(const std::vector<std::string>& args) {
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
+                  .wallets = wallets,
                   .events = events,
                   .orders = orders,
                   .registrations = registrations,

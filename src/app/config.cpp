@@ -288,6 +288,36 @@ const std::vector<Setting>& Settings() {
              c.platform_wallet_address = raw;
              return std::nullopt;
          }},
+        {"ONTON_TON_PROOF_DOMAINS", "ton.proof_domains",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             auto domains = SplitList(raw);
+             for (const auto& d : domains) {
+                 const bool ok = d.size() <= 253 && std::all_of(d.begin(), d.end(), [](char ch) {
+                                     return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-' ||
+                                            ch == '.' || ch == ':';
+                                 });
+                 if (!ok) return fmt::format("expected host names like app.example.org, got '{}'", d);
+             }
+             c.ton_proof_domains = std::move(domains);
+             return std::nullopt;
+         }},
+        {"ONTON_TON_PROOF_MAX_AGE_SECONDS", "ton.proof_max_age_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.ton_proof_max_age_seconds = v; }, 10, 24 * 3600)},
+        {"ONTON_TON_PROOF_PAYLOAD_TTL_SECONDS", "ton.proof_payload_ttl_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.ton_proof_payload_ttl_seconds = v; }, 1, 24 * 3600)},
+        {"ONTON_TON_NETWORK", "ton.network",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             if (raw.empty()) {
+                 c.ton_network.reset();
+             } else if (raw == "mainnet") {
+                 c.ton_network = ton::Network::kMainnet;
+             } else if (raw == "testnet") {
+                 c.ton_network = ton::Network::kTestnet;
+             } else {
+                 return fmt::format("expected mainnet, testnet or nothing (either), got '{}'", raw);
+             }
+             return std::nullopt;
+         }},
         {"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", "auth.init_data_max_age_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.init_data_max_age_seconds = v; }, 0, 365LL * 24 * 3600)},
         {"ONTON_AUTH_SESSION_CACHE_SECONDS", "auth.session_cache_seconds",
@@ -415,6 +445,8 @@ std::vector<std::string> Config::Describe() const {
     auto or_default = [](const std::string& v, const char* fallback) { return v.empty() ? std::string(fallback) : v; };
     std::string cors;
     for (const auto& o : http.cors_origins) cors += (cors.empty() ? "" : ",") + o;
+    std::string proof_domains;
+    for (const auto& d : ton_proof_domains) proof_domains += (proof_domains.empty() ? "" : ",") + d;
     return {
         fmt::format("http.listen = {}:{}", http.host, http.port),
         fmt::format("http.io_threads = {}, worker_threads = {}", http.io_threads, http.worker_threads),
@@ -449,6 +481,10 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("moderation.banned_words = {} entries, blocked_domains = {}, max_links = {}",
                     moderation::ParseList(moderation_banned_words).size(),
                     or_default(moderation_blocked_domains, "(none)"), moderation_max_links),
+        fmt::format("ton.network = {}, proof_domains = {}, proof_max_age_seconds = {}, proof_payload_ttl_seconds = {}",
+                    !ton_network ? "(either)" : (*ton_network == ton::Network::kTestnet ? "testnet" : "mainnet"),
+                    or_default(proof_domains, "(public_url's host)"),
+                    ton_proof_max_age_seconds, ton_proof_payload_ttl_seconds),
         fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}, session_cache_seconds = {}",
                     init_data_max_age_seconds, session_ttl_seconds, session_cache_seconds),
         fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),

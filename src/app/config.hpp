@@ -12,6 +12,7 @@
 #include "adapters/storage/store_factory.hpp"
 #include "common/result.hpp"
 #include "http/server.hpp"
+#include "ton/wallet.hpp"
 
 namespace onton::app {
 
@@ -61,6 +62,13 @@ struct Config {
     std::int64_t init_data_max_age_seconds = 86400;       ///< 0 turns the freshness check off
     std::int64_t session_ttl_seconds = 30LL * 24 * 3600;  ///< bearer session lifetime
     std::int64_t session_cache_seconds = 10;               ///< in-process memory of resolved sessions; 0: off
+
+    /// TON Connect wallet linking: domains a proof may name besides ONTON_PUBLIC_URL's host, how old a proof and
+    /// how long-lived a payload may be, and the network proofs must be for (nullopt: either).
+    std::vector<std::string> ton_proof_domains;
+    std::int64_t ton_proof_max_age_seconds = 15 * 60;
+    std::int64_t ton_proof_payload_ttl_seconds = 15 * 60;
+    std::optional<ton::Network> ton_network;
 
     std::string public_url = "http://localhost:8080";
     std::string media_dir = "./var/media";                    ///< uploaded images

@@ -7,6 +7,7 @@
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
 #include "domain/live/order_feed.hpp"
+#include "domain/identity/wallet_link.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/bot/bot.hpp"
@@ -19,6 +20,7 @@ namespace onton::app {
 
 struct RouteServices {
     identity::IdentityService& identity;
+    identity::WalletLinkService& wallets;
     events::EventService& events;
     orders::OrderService& orders;
     registrations::RegistrationService& registrations;

@@ -30,6 +30,23 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"auth.expired", status::unauthorized},
     ErrorCodeEntry{"auth.forbidden", status::forbidden},
     ErrorCodeEntry{"rate_limited", status::too_many_requests},
+    // Wallet linking with TON Connect ton_proof: 422 (not 401, which would sign the front end out) for a proof that
+    // does not hold, 409 for a payload used already or a wallet that is someone else's.
+    ErrorCodeEntry{"ton_proof.invalid", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.wrong_network", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.domain_not_allowed", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.expired", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.from_future", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.address_mismatch", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.unknown_wallet", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.public_key_mismatch", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.bad_signature", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.invalid_payload", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.payload_expired", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.state_init_required", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.wallet_not_deployed", status::unprocessable_entity},
+    ErrorCodeEntry{"ton_proof.payload_used", status::conflict},
+    ErrorCodeEntry{"wallet.already_linked", status::conflict},
     // Domain outcomes shared by many modules.
     ErrorCodeEntry{"not_found", status::not_found},
     ErrorCodeEntry{"conflict", status::conflict},
@@ -43,6 +60,10 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"telegram.invalid_update", status::bad_request},
     // Infrastructure.
     ErrorCodeEntry{"service.unavailable", status::service_unavailable},
+    ErrorCodeEntry{"chain.unavailable", status::service_unavailable},
+    ErrorCodeEntry{"chain.rate_limited", status::service_unavailable},
+    ErrorCodeEntry{"chain.bad_response", status::bad_gateway},
+    ErrorCodeEntry{"chain.rejected", status::bad_gateway},
     ErrorCodeEntry{"service.shutting_down", status::service_unavailable},
     ErrorCodeEntry{"internal", status::internal_server_error},
 };

@@ -193,5 +193,32 @@ TEST(Config, MnemonicAndKeyFileAreExclusive) {
     EXPECT_NE(c.error().message.find("exclusive"), std::string::npos);
 }
 
+TEST(Config, TonProofSettings) {
+    const auto defaults = LoadConfig(Env({}));
+    ASSERT_TRUE(defaults);
+    EXPECT_TRUE(defaults->ton_proof_domains.empty());
+    EXPECT_EQ(defaults->ton_proof_max_age_seconds, 900);
+    EXPECT_EQ(defaults->ton_proof_payload_ttl_seconds, 900);
+    EXPECT_FALSE(defaults->ton_network);
+
+    const auto set = LoadConfig(Env({{"ONTON_TON_PROOF_DOMAINS", "app.onton.org, localhost:5173"},
+                                     {"ONTON_TON_PROOF_MAX_AGE_SECONDS", "60"},
+                                     {"ONTON_TON_PROOF_PAYLOAD_TTL_SECONDS", "300"},
+                                     {"ONTON_TON_NETWORK", "testnet"}}));
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_EQ(set->ton_proof_domains, (std::vector<std::string>{"app.onton.org", "localhost:5173"}));
+    EXPECT_EQ(set->ton_proof_max_age_seconds, 60);
+    EXPECT_EQ(set->ton_proof_payload_ttl_seconds, 300);
+    EXPECT_EQ(set->ton_network, ton::Network::kTestnet);
+    EXPECT_NE(Joined(*set).find("ton.network = testnet, proof_domains = app.onton.org,localhost:5173"),
+              std::string::npos)
+        << Joined(*set);
+
+    EXPECT_FALSE(LoadConfig(Env({{"ONTON_TON_NETWORK", "devnet"}})));
+    EXPECT_FALSE(LoadConfig(Env({{"ONTON_TON_PROOF_DOMAINS", "https://app.onton.org/"}})));
+    EXPECT_FALSE(LoadConfig(Env({{"ONTON_TON_PROOF_MAX_AGE_SECONDS", "5"}})));
+    EXPECT_FALSE(LoadConfig(Env({{"ONTON_TON_PROOF_PAYLOAD_TTL_SECONDS", "0"}})));
+}
+
 }  // namespace
 }  // namespace onton::app

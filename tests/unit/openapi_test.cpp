@@ -29,6 +29,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     test::FakeClock clock;
     test::FakeRandom random;
     identity::IdentityService identity(*store, clock, random, {});
+    identity::WalletLinkService wallets(*store, clock, random, nullptr, {});
     events::EventService events(*store, clock, random);
     orders::OrderService orders(*store, clock, random, {});
     registrations::RegistrationService registrations(*store, clock);
@@ -40,6 +41,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
+                  .wallets = wallets,
                   .events = events,
                   .orders = orders,
                   .registrations = registrations,

@@ -18,3 +18,8 @@ foreach(target boc address ton_proof message)
            COMMAND onton_ton_${target}_replay ${PROJECT_SOURCE_DIR}/fuzz/corpus/${target})
   set_tests_properties(TonFuzzCorpus.${target} PROPERTIES LABELS unit TIMEOUT 300)
 endforeach()
+
+# A short libFuzzer session with clang (20 s per target, fuzz/ctest.sh), skipped when clang is not installed.
+# `ctest -LE fuzz` leaves it out; fuzz/run.sh runs longer sessions.
+add_test(NAME TonFuzz.short COMMAND ${PROJECT_SOURCE_DIR}/fuzz/ctest.sh ${CMAKE_BINARY_DIR}/fuzz 20)
+set_tests_properties(TonFuzz.short PROPERTIES LABELS fuzz TIMEOUT 1800 SKIP_RETURN_CODE 77)

@@ -69,15 +69,25 @@ User UserFromRow(const ports::ResultSet& rs, std::size_t row) {
     return u;
 }
 
+Error Invalid(std::string message) { return Error{"auth.invalid", std::move(message)}; }
+
+}  // namespace
+
 std::optional<User> FindUser(ports::Transaction& tx, std::int64_t user_id) {
     const auto rs = tx.Execute(kSelectUserSql, {user_id});
     if (rs.empty()) return std::nullopt;
     return UserFromRow(rs, 0);
 }
 
-Error Invalid(std::string message) { return Error{"auth.invalid", std::move(message)}; }
-
-}  // namespace
+std::string KeepFirstSetting(ports::Store& store,
+                             const ports::Clock& clock,
+                             std::string_view key,
+                             const std::string& candidate) {
+    return store.Transact([&](ports::Transaction& tx) {
+        tx.Execute(kInsertSettingSql, {std::string(key), candidate, clock.NowUnix()});
+        return AsText(tx.Execute(kSelectSettingSql, {std::string(key)}).rows.at(0).at(0));
+    });
+}
 
 std::string_view RoleName(Role role) noexcept {
     switch (role) {
@@ -342,10 +352,7 @@ std::string ResolveBotToken(ports::Store& store,
     for (const char c : id_bytes) id = (id << 8U) | static_cast<unsigned char>(c);
     const std::string candidate =
         std::to_string(1000000000ULL + id % 1000000000U) + ":" + Base64Url(random.Bytes(27)).substr(0, 35);
-    return store.Transact([&](ports::Transaction& tx) {
-        tx.Execute(kInsertSettingSql, {std::string(kLocalBotTokenKey), candidate, clock.NowUnix()});
-        return AsText(tx.Execute(kSelectSettingSql, {std::string(kLocalBotTokenKey)}).rows.at(0).at(0));
-    });
+    return KeepFirstSetting(store, clock, kLocalBotTokenKey, candidate);
 }
 
 }  // namespace onton::identity

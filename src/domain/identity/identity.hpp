@@ -135,6 +135,16 @@ private:
                                           const ports::Clock& clock,
                                           const std::string& configured);
 
+/// The user with this id, read within `tx`; nullopt when they never signed in.
+[[nodiscard]] std::optional<User> FindUser(ports::Transaction& tx, std::int64_t user_id);
+
+/// The value kept in app_settings under `key`: the first `candidate` ever stored there wins, so every process
+/// (and every restart) agrees on it. Called outside any transaction.
+[[nodiscard]] std::string KeepFirstSetting(ports::Store& store,
+                                           const ports::Clock& clock,
+                                           std::string_view key,
+                                           const std::string& candidate);
+
 /// The bearer token from an `Authorization: Bearer <token>` header value; empty when absent or malformed.
 std::string_view BearerToken(std::string_view authorization) noexcept;
 

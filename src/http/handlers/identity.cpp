@@ -29,7 +29,7 @@ Result<identity::Principal> Authorize(const Request& request, identity::Identity
     return identity.Authenticate(identity::BearerToken(request.Header("Authorization")));
 }
 
-void AddIdentityRoutes(Router& router, identity::IdentityService& identity) {
+void AddIdentityRoutes(Router& router, identity::IdentityService& identity, identity::WalletLinkService& wallets) {
     router.Add(
         Verb::post,
         "/api/v1/auth/telegram",
@@ -67,6 +67,38 @@ void AddIdentityRoutes(Router& router, identity::IdentityService& identity) {
         const auto principal = Authorize(req, identity);
         if (!principal) return Response::FromError(principal.error(), req.request_id);
         auto user = identity.GetUser(principal->user_id);
+        if (!user) return Response::FromError(user.error(), req.request_id);
+        return Response::Json(Status::ok, identity::ToJson(*user));
+    });
+
+    router.Add(Verb::post, "/api/v1/auth/ton-proof/payload", [&identity, &wallets](const Request& req) {
+        const auto principal = Authorize(req, identity);
+        if (!principal) return Response::FromError(principal.error(), req.request_id);
+        const auto payload = wallets.IssuePayload(*principal);
+        return Response::Json(Status::ok, {{"payload", payload.payload}, {"expires_at", payload.expires_at}});
+    });
+
+    router.Add(
+        Verb::post,
+        "/api/v1/auth/ton-proof",
+        [&identity, &wallets](const Request& req) {
+            const auto principal = Authorize(req, identity);
+            if (!principal) return Response::FromError(principal.error(), req.request_id);
+            auto linked = wallets.Link(*principal, req.raw.body());
+            if (!linked) return Response::FromError(linked.error(), req.request_id);
+            return Response::Json(Status::ok,
+                                  {{"wallet",
+                                    {{"address", linked->address},
+                                     {"friendly_address", linked->friendly_address},
+                                     {"network", std::to_string(linked->network)}}},
+                                   {"user", identity::ToJson(linked->user)}});
+        },
+        {.json_body = true});
+
+    router.Add(Verb::delete_, "/api/v1/me/wallet", [&identity, &wallets](const Request& req) {
+        const auto principal = Authorize(req, identity);
+        if (!principal) return Response::FromError(principal.error(), req.request_id);
+        auto user = wallets.Unlink(*principal);
         if (!user) return Response::FromError(user.error(), req.request_id);
         return Response::Json(Status::ok, identity::ToJson(*user));
     });
