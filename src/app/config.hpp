@@ -33,6 +33,7 @@ struct Config {
     std::string serve_workers;
     std::int64_t bus_max_attempts = 5;        ///< deliveries of a message before it is dead-lettered
     std::int64_t bus_retry_base_seconds = 5;  ///< the first retry's delay; doubles with each attempt (at most 10 min)
+    std::int64_t bus_lease_seconds = 60;      ///< embedded bus: a delivery unsettled this long is delivered again
 
     std::string ton_api_url;  ///< empty: the local emulator
     Secret ton_api_key;

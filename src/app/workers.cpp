@@ -52,7 +52,10 @@ std::string WorkerSet::Describe() const {
 }
 
 std::unique_ptr<ports::Bus> MakeBus(const Config& config, ports::Store& store, const ports::Clock& clock) {
-    if (config.amqp_url.empty()) return std::make_unique<bus::StoreBus>(store, clock);
+    if (config.amqp_url.empty()) {
+        const bus::StoreBusSettings settings{.lease = std::chrono::seconds(config.bus_lease_seconds)};
+        return std::make_unique<bus::StoreBus>(store, clock, settings);
+    }
     bus::RabbitMqSettings settings;
     settings.url = config.amqp_url;
     return std::make_unique<bus::RabbitMqBus>(settings);

@@ -4,6 +4,7 @@
 // listed and put back, and a consumer that dies before acking has its message delivered again.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -197,7 +198,10 @@ TEST_P(BusContract, ConfirmedMessagesSurviveABrokerRestart) {
     for (int i = 0; i < 40 && seen.size() < 2; ++i) {
         try {
             while (auto got = bus->Fetch("order.paid", 500ms)) {
-                seen.push_back(got->message.message_id);
+                // At least once: a delivery read from the dying connection comes again after the reconnect.
+                if (std::find(seen.begin(), seen.end(), got->message.message_id) == seen.end()) {
+                    seen.push_back(got->message.message_id);
+                }
                 bus->Ack(*got);
             }
         } catch (const ports::BusError&) {

@@ -44,6 +44,7 @@ protected:
                 {"ONTON_BOT_API_URL", bot_.base_url()},
                 {"ONTON_PUBLIC_URL", "https://onton.example"},
                 {"ONTON_BUS_RETRY_BASE_SECONDS", "1"},
+                {"ONTON_BUS_LEASE_SECONDS", "2"},  // a killed consumer's message comes back after 2 s
                 {"ONTON_LOG_LEVEL", "info"}};
         if (rabbit) env_["ONTON_AMQP_URL"] = amqp;
         db_.store->Transact([&](ports::Transaction& tx) {

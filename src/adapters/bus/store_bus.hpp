@@ -15,7 +15,7 @@
 namespace onton::bus {
 
 struct StoreBusSettings {
-    std::chrono::seconds lease{300};           ///< how long a delivery stays owned by its consumer
+    std::chrono::seconds lease{60};            ///< how long a delivery stays owned by its consumer
     std::chrono::milliseconds poll{250};       ///< how often a waiting Fetch looks again
 };
 
