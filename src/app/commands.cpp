@@ -194,6 +194,23 @@ orders::OrderSettings MakeOrderSettings(const Config& config) {
             .sold_out_hint_ms = config.order_sold_out_hint_ms};
 }
 
+void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
+    for (const auto& m : applied) spdlog::info("migration applied: {} {:04} {}", m.database, m.version, m.name);
+    if (applied.empty()) spdlog::info("schema is up to date");
+}
+
+/// The configured store, migrated when auto_migrate is on; null (logged) when it cannot be opened.
+std::unique_ptr<ports::Store> OpenStoreOrReport(const Config& config) {
+    try {
+        auto store = storage::OpenStore(config.database);
+        if (config.auto_migrate) LogApplied(store->Migrate());
+        return store;
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot open the database {}: {}", storage::RedactUrl(config.database.url), e.what());
+        return nullptr;
+    }
+}
+
 /// The background workers, or null (logged) when they cannot start.
 std::unique_ptr<Background> StartBackground(const Config& config, ports::Store& store, orders::OrderService& orders,
                                             const ports::Clock& clock, WorkerSet workers) {
@@ -203,11 +220,6 @@ std::unique_ptr<Background> StartBackground(const Config& config, ports::Store& 
         spdlog::critical("cannot start the workers: {}", e.what());
         return nullptr;
     }
-}
-
-void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
-    for (const auto& m : applied) spdlog::info("migration applied: {} {:04} {}", m.database, m.version, m.name);
-    if (applied.empty()) spdlog::info("schema is up to date");
 }
 
 }  // namespace
@@ -228,14 +240,8 @@ int RunServe(const std::vector<std::string>& args) {
     spdlog::info("onton {} ({}) starting", kVersion, kGitRevision);
     for (const auto& line : config->Describe()) spdlog::info("config: {}", line);
 
-    std::unique_ptr<ports::Store> store;
-    try {
-        store = storage::OpenStore(config->database);
-        if (config->auto_migrate) LogApplied(store->Migrate());
-    } catch (const std::exception& e) {
-        spdlog::critical("cannot open the database {}: {}", storage::RedactUrl(config->database.url), e.what());
-        return 1;
-    }
+    auto store = OpenStoreOrReport(*config);
+    if (!store) return 1;
 
     const auto started = std::chrono::system_clock::now();
     http::Metrics metrics;
@@ -388,14 +394,8 @@ int RunWorker(const std::vector<std::string>& args) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    std::unique_ptr<ports::Store> store;
-    try {
-        store = storage::OpenStore(config->database);
-        if (config->auto_migrate) LogApplied(store->Migrate());
-    } catch (const std::exception& e) {
-        spdlog::critical("cannot open the database {}: {}", storage::RedactUrl(config->database.url), e.what());
-        return 1;
-    }
+    auto store = OpenStoreOrReport(*config);
+    if (!store) return 1;
     system::SystemClock clock;
     system::SystemRandom random;
     orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config));

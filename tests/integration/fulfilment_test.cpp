@@ -16,6 +16,7 @@
 #include "domain/events/events.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/outbox/outbox.hpp"
+#include "support/event_setup.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
@@ -79,15 +80,7 @@ protected:
         }
         events_ = std::make_unique<events::EventService>(*db_.store, clock_, random_);
         orders_ = std::make_unique<orders::OrderService>(*db_.store, clock_, random_, orders::OrderSettings{});
-        const auto e = events_->Create(As(kOwner),
-                                       {{"title", "Bus meetup"},
-                                        {"description", "Messages"},
-                                        {"start_date", clock_.NowUnix() + 86400},
-                                        {"end_date", clock_.NowUnix() + 90000},
-                                        {"participation_type", "in_person"},
-                                        {"location", "Berlin"}});
-        ASSERT_TRUE(e) << e.error().message;
-        event_uuid_ = e->event_uuid;
+        event_uuid_ = test::CreateDraftEvent(*events_, As(kOwner), clock_.NowUnix(), "Bus meetup");
         const auto free = events_->AddTicketType(As(kOwner), event_uuid_, {{"name", "Free"}, {"price", "0"}, {"supply", 5}});
         ASSERT_TRUE(free) << free.error().message;
         free_type_ = free->id;

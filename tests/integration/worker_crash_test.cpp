@@ -15,6 +15,7 @@
 
 #include "domain/events/events.hpp"
 #include "domain/orders/orders.hpp"
+#include "support/event_setup.hpp"
 #include "support/fake_bot_api.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
@@ -57,15 +58,7 @@ protected:
         events_ = std::make_unique<events::EventService>(*db_.store, clock_, random_);
         orders_ = std::make_unique<orders::OrderService>(*db_.store, clock_, random_, orders::OrderSettings{});
         const Principal owner{kOwner, Role::kUser, 0};
-        const auto e = events_->Create(owner,
-                                       {{"title", "Crash meetup"},
-                                        {"description", "Kill -9"},
-                                        {"start_date", clock_.NowUnix() + 86400},
-                                        {"end_date", clock_.NowUnix() + 90000},
-                                        {"participation_type", "in_person"},
-                                        {"location", "Berlin"}});
-        ASSERT_TRUE(e) << e.error().message;
-        event_uuid_ = e->event_uuid;
+        event_uuid_ = CreateDraftEvent(*events_, owner, clock_.NowUnix(), "Crash meetup");
         const auto type = events_->AddTicketType(owner, event_uuid_, {{"name", "Free"}, {"price", "0"}, {"supply", 1000}});
         ASSERT_TRUE(type) << type.error().message;
         type_id_ = type->id;
