@@ -6,12 +6,12 @@ set -euo pipefail
 level=${1:-build}
 packages=(g++ cmake ninja-build pkg-config git
           libboost1.74-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-          libsqlite3-dev libpq-dev libssl-dev libsodium-dev libcurl4-openssl-dev)
+          libsqlite3-dev libpq-dev libssl-dev libsodium-dev libcurl4-openssl-dev librabbitmq-dev)
 case "$level" in
   build) ;;
-  test) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium clang libclang-rt-14-dev) ;;
-  bench) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium clang libclang-rt-14-dev libbenchmark-dev
-                    nginx-light wrk) ;;
+  test) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium clang libclang-rt-14-dev rabbitmq-server) ;;
+  bench) packages+=(libgtest-dev libgmock-dev googletest postgresql-15 chromium clang libclang-rt-14-dev rabbitmq-server
+                    libbenchmark-dev nginx-light wrk) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 

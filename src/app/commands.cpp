@@ -3,30 +3,31 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
 
+#include <pthread.h>
+
+#include "adapters/chain/toncenter.hpp"
 #include "adapters/storage/store_factory.hpp"
 #include "adapters/media/filesystem_media.hpp"
 #include "adapters/system/system.hpp"
-#include "adapters/chain/toncenter.hpp"
 #include "adapters/telegram/bot_api.hpp"
-#include "adapters/telegram/log_messenger.hpp"
-#include "adapters/telegram/paced_messenger.hpp"
 #include "app/config.hpp"
 #include "app/periodic.hpp"
 #include "app/routes.hpp"
 #include "app/version.hpp"
+#include "app/workers.hpp"
 #include "common/embedded.hpp"
 #include "common/encoding.hpp"
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
 #include "domain/nft/manager.hpp"
 #include "domain/notifications/queue.hpp"
-#include "domain/notifications/sender.hpp"
-#include "domain/payments/watcher.hpp"
+#include "domain/outbox/outbox.hpp"
 #include "domain/wallet/platform_wallet.hpp"
 #include "domain/wallet/sender.hpp"
 #include "domain/registrations/registrations.hpp"
@@ -44,6 +45,7 @@ Event management and ticketing on TON and Telegram.
 
 Commands:
   serve     run the HTTP API (and, on the embedded default, everything else) until SIGTERM/SIGINT
+  worker    run the background workers (outbox relay, payments, notifications, fulfilment) until SIGTERM/SIGINT
   migrate   apply pending database migrations and exit
   admin     operator tasks: init-data (sign in locally), grant-admin
   ton       TON tools: address (print every form of an address), boc (print a bag of cells as a cell tree)
@@ -58,11 +60,28 @@ constexpr const char* kServeUsage = R"(Usage: onton serve [--config FILE] [--por
 Runs the HTTP API on ONTON_HTTP_HOST:ONTON_HTTP_PORT (default 0.0.0.0:8080). On the embedded default (SQLite)
 pending migrations are applied at start; on PostgreSQL run 'onton migrate' first (or set
 ONTON_DATABASE_AUTO_MIGRATE=true). SIGTERM or SIGINT drains in-flight requests and exits.
+The background workers run in-process on the embedded bus; with ONTON_AMQP_URL set they do not (run
+'onton worker' beside it) unless ONTON_SERVE_WORKERS names them.
 
 Options:
   --config FILE     TOML configuration file (environment variables override it)
   --port-file FILE  write the bound port to FILE once listening (useful with ONTON_HTTP_PORT=0)
   -h, --help        show this help
+)";
+
+constexpr const char* kWorkerUsage = R"(Usage: onton worker [--only LIST] [--config FILE]
+
+Runs background workers until SIGTERM or SIGINT, each finishing its current step:
+  relay          publishes the transactional outbox to the bus (ONTON_AMQP_URL: RabbitMQ; else the embedded bus)
+  payments       the payment watcher (needs ONTON_TON_API_URL and the platform wallet's mnemonic, key file or address)
+  notifications  delivers queued Telegram notifications
+  fulfilment     consumes order.paid: queues the buyer's notification, requests the NFT mint
+Any number of worker processes may run at once; see docs/bus.md.
+
+Options:
+  --only LIST    comma-separated subset of the workers above (default: all)
+  --config FILE  TOML configuration file (environment variables override it)
+  -h, --help     show this help
 )";
 
 constexpr const char* kMigrateUsage = R"(Usage: onton migrate [--config FILE]
@@ -88,6 +107,11 @@ Tasks:
       organizer panel locally: POST /api/v1/auth/telegram-login with it, or paste it into the panel's dev sign-in.
   grant-admin ID
       Give user ID (who must have signed in once) the admin role.
+  dead-letters list [--topic T] [--limit N]
+      Print the bus's dead letters (messages whose consumer failed ONTON_BUS_MAX_ATTEMPTS times), one per line:
+      topic, message id, attempts, dead since (unix seconds), last error.
+  dead-letters retry ID|--all [--topic T]
+      Put dead letter ID (or all of them) back on its topic as a fresh first attempt.
   telegram-setup
       Point the bot (ONTON_BOT_TOKEN) at this platform: setWebhook to <ONTON_PUBLIC_URL>/telegram/webhook with
       ONTON_TELEGRAM_WEBHOOK_SECRET, and a menu button that opens the Mini App at <ONTON_PUBLIC_URL>/app.
@@ -193,9 +217,56 @@ Result<std::optional<wallet::PlatformWallet>> LoadPlatformWallet(const Config& c
     return std::optional<wallet::PlatformWallet>(*derived);
 }
 
+/// Loads the platform wallet (when a mnemonic or key file is configured) and makes its address the one
+/// participants pay to and the payment watcher follows. Exit code 2 (logged) when it cannot be used.
+std::optional<int> ResolvePlatformWallet(Config& config, std::optional<wallet::PlatformWallet>& out) {
+    auto loaded = LoadPlatformWallet(config);
+    if (!loaded) {
+        spdlog::critical("platform wallet: {}", loaded.error().message);
+        return 2;
+    }
+    out = std::move(*loaded);
+    if (out) {
+        if (config.platform_wallet_address.empty()) config.platform_wallet_address = out->address.ToString();
+        spdlog::info("platform wallet {} {}", wallet::WalletVersionName(out->spec.version), out->address.ToString());
+    }
+    return std::nullopt;
+}
+
+orders::OrderSettings MakeOrderSettings(const Config& config) {
+    return {.order_ttl_seconds = config.order_ttl_seconds,
+            .platform_wallet_address = config.platform_wallet_address,
+            .waitlist_offer_seconds = config.waitlist_offer_seconds,
+            .max_batch = config.order_max_batch,
+            .sold_out_hint_ms = config.order_sold_out_hint_ms};
+}
+
 void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
     for (const auto& m : applied) spdlog::info("migration applied: {} {:04} {}", m.database, m.version, m.name);
     if (applied.empty()) spdlog::info("schema is up to date");
+}
+
+/// The configured store, migrated when auto_migrate is on; null (logged) when it cannot be opened.
+std::unique_ptr<ports::Store> OpenStoreOrReport(const Config& config) {
+    try {
+        auto store = storage::OpenStore(config.database);
+        if (config.auto_migrate) LogApplied(store->Migrate());
+        return store;
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot open the database {}: {}", storage::RedactUrl(config.database.url), e.what());
+        return nullptr;
+    }
+}
+
+/// The background workers, or null (logged) when they cannot start.
+std::unique_ptr<Background> StartBackground(const Config& config, ports::Store& store, orders::OrderService& orders,
+                                            const ports::Clock& clock, WorkerSet workers) {
+    try {
+        return std::make_unique<Background>(config, store, orders, clock, workers);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot start the workers: {}", e.what());
+        return nullptr;
+    }
 }
 
 }  // namespace
@@ -217,26 +288,11 @@ int RunServe(const std::vector<std::string>& args) {
     for (const auto& line : config->Describe()) spdlog::info("config: {}", line);
 
     // The platform wallet signs the NFT deploys and mints; its address is where participants pay.
-    const auto platform_wallet = LoadPlatformWallet(*config);
-    if (!platform_wallet) {
-        spdlog::critical("platform wallet: {}", platform_wallet.error().message);
-        return 2;
-    }
-    std::string payment_address = config->platform_wallet_address;
-    if (*platform_wallet) {
-        const auto& w = **platform_wallet;
-        if (payment_address.empty()) payment_address = w.address.ToString();
-        spdlog::info("platform wallet {} {}", wallet::WalletVersionName(w.spec.version), w.address.ToString());
-    }
+    std::optional<wallet::PlatformWallet> platform_wallet;
+    if (const auto failed = ResolvePlatformWallet(*config, platform_wallet)) return *failed;
 
-    std::unique_ptr<ports::Store> store;
-    try {
-        store = storage::OpenStore(config->database);
-        if (config->auto_migrate) LogApplied(store->Migrate());
-    } catch (const std::exception& e) {
-        spdlog::critical("cannot open the database {}: {}", storage::RedactUrl(config->database.url), e.what());
-        return 1;
-    }
+    auto store = OpenStoreOrReport(*config);
+    if (!store) return 1;
 
     const auto started = std::chrono::system_clock::now();
     http::Metrics metrics;
@@ -281,14 +337,7 @@ int RunServe(const std::vector<std::string>& args) {
                                 {.banned_words = moderation::ParseList(config->moderation_banned_words),
                                  .blocked_domains = moderation::ParseList(config->moderation_blocked_domains),
                                  .max_links = static_cast<std::size_t>(config->moderation_max_links)});
-    orders::OrderService orders(*store,
-                                clock,
-                                random,
-                                {.order_ttl_seconds = config->order_ttl_seconds,
-                                 .platform_wallet_address = payment_address,
-                                 .waitlist_offer_seconds = config->waitlist_offer_seconds,
-                                 .max_batch = config->order_max_batch,
-                                 .sold_out_hint_ms = config->order_sold_out_hint_ms});
+    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config));
     metrics.AddCollector([&orders](std::string& out) {
         out += "# HELP onton_order_batches_total Reservation transactions committed by the order batcher.\n";
         out += "# TYPE onton_order_batches_total counter\n";
@@ -306,39 +355,16 @@ int RunServe(const std::vector<std::string>& args) {
         if (offered > 0) spdlog::info("offered {} seats to waiting lists", offered);
     });
 
-    // Telegram: the real Bot API (paced to Telegram's flood limits) with a configured bot token; otherwise the
-    // local messenger that logs what would be sent.
-    std::unique_ptr<ports::Messenger> bot_api;
-    telegram_bot::SystemWaiter waiter;
-    std::unique_ptr<ports::Messenger> messenger;
-    if (config->bot_token.set()) {
-        telegram_bot::BotApiSettings bot_settings;
-        bot_settings.base_url = config->bot_api_url;
-        bot_settings.token = config->bot_token.value;
-        bot_api = std::make_unique<telegram_bot::BotApiClient>(bot_settings);
-        messenger = std::make_unique<telegram_bot::PacedMessenger>(*bot_api, waiter);
-    } else {
-        messenger = std::make_unique<telegram_bot::LogMessenger>();
+    // The background workers: all of them in-process on the embedded bus, none with RabbitMQ (they run as
+    // `onton worker`), unless ONTON_SERVE_WORKERS says otherwise.
+    auto workers = WorkerSet::Parse(config->serve_workers.empty() ? (config->amqp_url.empty() ? "all" : "none")
+                                                                  : config->serve_workers);
+    if (!workers) {
+        spdlog::critical("{}", workers.error().message);
+        return 2;
     }
-    notifications::SenderSettings sender_settings;
-    sender_settings.mini_app_url = config->public_url + "/app";
-    notifications::NotificationSender sender(*store, *messenger, clock, sender_settings);
-    PeriodicTask deliver("notification delivery", std::chrono::seconds(1), [&sender, first = true]() mutable {
-        if (first) {
-            const auto abandoned = sender.SettleAbandoned();
-            if (abandoned > 0) spdlog::warn("{} notifications were claimed by a process that stopped: marked uncertain",
-                                            abandoned);
-            first = false;
-        }
-        for (;;) {
-            const auto tally = sender.SendDue();
-            if (tally.total() > 0) {
-                spdlog::info("notifications: {} sent, {} skipped, {} failed, {} to retry", tally.sent, tally.skipped,
-                             tally.failed, tally.retrying);
-            }
-            if (tally.total() == 0) break;
-        }
-    });
+    auto background = StartBackground(*config, *store, orders, clock, *workers);
+    if (!background) return 1;
 
     // Reminders 24 h and 1 h before an event starts, once per ticket holder (the dedupe key survives restarts).
     PeriodicTask reminders("event reminders", std::chrono::seconds(60), [&store, &clock] {
@@ -346,18 +372,14 @@ int RunServe(const std::vector<std::string>& args) {
         if (queued > 0) spdlog::info("queued {} event reminders", queued);
     });
 
-    bot::BotService bot(*store, *messenger, clock, {.mini_app_url = config->public_url + "/app"});
+    bot::BotService bot(*store, background->messenger(), clock, {.mini_app_url = config->public_url + "/app"});
 
-    // Payments: the platform wallet's incoming transactions, through the toncenter API (the local emulator that
-    // scripts/run.sh starts, or toncenter), applied to orders by their comments.
-    // The same client also reads deployed wallets' keys for TON Connect proofs without a state init.
+    // The toncenter client of this process: wallet linking reads deployed wallets' keys through it (get_public_key),
+    // and the NFT manager sends and observes through it. (The payment watcher is a worker: see Background.)
     std::unique_ptr<chain::ToncenterChain> chain;
-    std::unique_ptr<payments::PaymentWatcher> watcher;
-    std::unique_ptr<PeriodicTask> watching;
     std::unique_ptr<wallet::WalletSender> wallet_sender;
     std::unique_ptr<nft::NftManager> nft_manager;
     std::unique_ptr<PeriodicTask> minting;
-    // The chain also serves wallet linking (get_public_key), so it exists whenever an API is configured.
     if (!config->ton_api_url.empty()) {
         chain::ToncenterConfig chain_config;
         chain_config.base_url = config->ton_api_url;
@@ -368,43 +390,27 @@ int RunServe(const std::vector<std::string>& args) {
         }
         chain = std::make_unique<chain::ToncenterChain>(chain_config);
     }
-    if (chain && !payment_address.empty()) {
-        watcher = std::make_unique<payments::PaymentWatcher>(
-            *store, *chain, orders, clock, payments::WatcherSettings{payment_address, 50});
-        watching = std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&watcher] {
-            const auto tally = watcher->Poll();
-            if (!tally) {
-                spdlog::warn("payment watcher: {} ({})", tally.error().message, tally.error().code);
-            } else if (tally->seen > 0) {
-                spdlog::info("payments: {} new, {} orders paid, {} underpaid, {} owed back, {} unmatched", tally->seen,
-                             tally->paid, tally->underpaid, tally->refund_due, tally->unmatched);
-            }
-        });
-        // NFT tickets and reward SBTs: the platform wallet sends, one seqno at a time, what the NFT manager asks.
-        if (*platform_wallet) {
-            wallet_sender = std::make_unique<wallet::WalletSender>(*store, *chain, clock, **platform_wallet);
-            nft::NftSettings nft_settings;
-            nft_settings.public_url = config->public_url;
-            nft_manager = std::make_unique<nft::NftManager>(*store, *chain, clock, *wallet_sender, nft_settings);
-            minting = std::make_unique<PeriodicTask>(
-                "nft manager", std::chrono::seconds(config->nft_sweep_seconds), [&nft_manager, &wallet_sender] {
-                    const auto swept = nft_manager->Sweep();
-                    const auto advanced = nft_manager->Advance();
-                    const auto pumped = wallet_sender->Pump();
-                    if (!pumped) spdlog::warn("wallet sender: {} ({})", pumped.error().message, pumped.error().code);
-                    if (swept.total() + advanced.total() > 0) {
-                        spdlog::info("nft: {} collections requested, {} deployed, {} items requested, {} mints queued, "
-                                     "{} minted, {} retried, {} failed",
-                                     swept.collections_requested, advanced.collections_deployed, swept.items_requested,
-                                     advanced.mints_queued, advanced.minted, advanced.retried, advanced.failed);
-                    }
-                });
-        } else {
-            spdlog::info("NFTs are not minted: set ONTON_PLATFORM_WALLET_MNEMONIC or ONTON_PLATFORM_WALLET_KEY_FILE");
-        }
+    // NFT tickets and reward SBTs: the platform wallet sends, one seqno at a time, what the NFT manager asks.
+    if (chain && platform_wallet) {
+        wallet_sender = std::make_unique<wallet::WalletSender>(*store, *chain, clock, *platform_wallet);
+        nft::NftSettings nft_settings;
+        nft_settings.public_url = config->public_url;
+        nft_manager = std::make_unique<nft::NftManager>(*store, *chain, clock, *wallet_sender, nft_settings);
+        minting = std::make_unique<PeriodicTask>(
+            "nft manager", std::chrono::seconds(config->nft_sweep_seconds), [&nft_manager, &wallet_sender] {
+                const auto swept = nft_manager->Sweep();
+                const auto advanced = nft_manager->Advance();
+                const auto pumped = wallet_sender->Pump();
+                if (!pumped) spdlog::warn("wallet sender: {} ({})", pumped.error().message, pumped.error().code);
+                if (swept.total() + advanced.total() > 0) {
+                    spdlog::info("nft: {} collections requested, {} deployed, {} items requested, {} mints queued, "
+                                 "{} minted, {} retried, {} failed",
+                                 swept.collections_requested, advanced.collections_deployed, swept.items_requested,
+                                 advanced.mints_queued, advanced.minted, advanced.retried, advanced.failed);
+                }
+            });
     } else {
-        spdlog::info("payments are not watched: set ONTON_TON_API_URL and the platform wallet "
-                     "(ONTON_PLATFORM_WALLET_MNEMONIC, _KEY_FILE or _ADDRESS)");
+        spdlog::info("NFTs are not minted: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_MNEMONIC (or _KEY_FILE)");
     }
 
     identity::WalletLinkSettings wallet_settings;
@@ -464,6 +470,60 @@ int RunServe(const std::vector<std::string>& args) {
     }
     spdlog::info("listening on http://{}:{}", config->http.host, server.port());
     server.Run();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int RunWorker(const std::vector<std::string>& args) {
+    std::string config_file;
+    std::string only = "all";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-h" || args[i] == "--help") {
+            std::cout << kWorkerUsage;
+            return 0;
+        }
+        if ((args[i] == "--config" || args[i] == "--only") && i + 1 < args.size()) {
+            (args[i] == "--config" ? config_file : only) = args[i + 1];
+            ++i;
+            continue;
+        }
+        std::cerr << "onton worker: unknown option or missing value '" << args[i] << "'\n" << kWorkerUsage;
+        return 2;
+    }
+    auto workers = WorkerSet::Parse(only);
+    if (!workers || !workers->any()) {
+        std::cerr << "onton worker: " << (workers ? std::string("--only names no worker") : workers.error().message)
+                  << "\n";
+        return 2;
+    }
+    auto config = LoadOrReport(config_file);
+    if (!config) return 2;
+    SetUpLogging(config->log_level);
+    spdlog::info("onton {} ({}) worker starting", kVersion, kGitRevision);
+    for (const auto& line : config->Describe()) spdlog::info("config: {}", line);
+    // The payment watcher follows the platform wallet, whose address may come from its mnemonic.
+    std::optional<wallet::PlatformWallet> platform_wallet;
+    if (const auto failed = ResolvePlatformWallet(*config, platform_wallet)) return *failed;
+
+    // SIGTERM and SIGINT are taken by sigwait below: blocked here, before any worker thread inherits the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    auto store = OpenStoreOrReport(*config);
+    if (!store) return 1;
+    system::SystemClock clock;
+    system::SystemRandom random;
+    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config));
+    {
+        auto background = StartBackground(*config, *store, orders, clock, *workers);
+        if (!background) return 1;
+        int received = 0;
+        sigwait(&stop_signals, &received);
+        spdlog::info("signal {}: stopping the workers", received);
+    }
     spdlog::info("stopped");
     return 0;
 }
@@ -628,6 +688,66 @@ int AdminGrantAdmin(const Config& config, ports::Store& store, const std::vector
     return 0;
 }
 
+int AdminDeadLetters(const Config& config, ports::Store& store, const std::vector<std::string>& args) {
+    if (args.empty() || (args[0] != "list" && args[0] != "retry")) {
+        std::cerr << "onton admin dead-letters: expected 'list' or 'retry'\n" << kAdminUsage;
+        return 2;
+    }
+    std::optional<std::string> topic;
+    std::optional<std::string> id;
+    bool all = false;
+    std::size_t limit = 100;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a == "--topic" && i + 1 < args.size()) {
+            topic = args[++i];
+        } else if (a == "--limit" && i + 1 < args.size() && args[0] == "list") {
+            try {
+                limit = std::stoul(args[++i]);
+            } catch (const std::exception&) {
+                std::cerr << "onton admin dead-letters: --limit must be a positive integer\n";
+                return 2;
+            }
+        } else if (a == "--all" && args[0] == "retry") {
+            all = true;
+        } else if (args[0] == "retry" && !id && !a.empty() && a[0] != '-') {
+            id = a;
+        } else {
+            std::cerr << "onton admin dead-letters: unexpected '" << a << "'\n" << kAdminUsage;
+            return 2;
+        }
+    }
+    if (args[0] == "retry" && all == id.has_value()) {
+        std::cerr << "onton admin dead-letters retry: give one message id or --all\n";
+        return 2;
+    }
+    std::vector<std::string> topics;
+    if (topic) {
+        topics.push_back(*topic);
+    } else {
+        for (const auto t : outbox::kTopics) topics.emplace_back(t);
+    }
+    system::SystemClock clock;
+    auto bus = MakeBus(config, store, clock);
+    if (args[0] == "list") {
+        std::size_t shown = 0;
+        for (const auto& t : topics) {
+            for (const auto& d : bus->ListDeadLetters(t, limit - shown)) {
+                std::cout << t << "\t" << d.message.message_id << "\t" << d.attempts << "\t" << d.dead_at << "\t"
+                          << d.error << "\n";
+                ++shown;
+            }
+            if (shown >= limit) break;
+        }
+        if (shown == 0) std::cerr << "no dead letters\n";
+        return 0;
+    }
+    std::int64_t moved = 0;
+    for (const auto& t : topics) moved += bus->RetryDeadLetters(t, id);
+    std::cout << moved << " dead letter(s) back on their topic\n";
+    return id && moved == 0 ? 1 : 0;
+}
+
 int AdminTelegramSetup(const Config& config, const std::vector<std::string>& args) {
     if (!args.empty()) {
         std::cerr << "onton admin telegram-setup: takes no arguments\n" << kAdminUsage;
@@ -684,7 +804,8 @@ int RunAdmin(const std::vector<std::string>& args) {
         }
         rest.push_back(args[i]);
     }
-    if (task != "init-data" && task != "login-widget" && task != "grant-admin" && task != "telegram-setup") {
+    if (task != "init-data" && task != "login-widget" && task != "grant-admin" && task != "telegram-setup" &&
+        task != "dead-letters") {
         std::cerr << "onton admin: unknown task '" << task << "'\n" << kAdminUsage;
         return 2;
     }
@@ -696,6 +817,7 @@ int RunAdmin(const std::vector<std::string>& args) {
         auto store = storage::OpenStore(config->database);
         // The embedded default creates its schema on first use, whichever command comes first.
         if (config->auto_migrate) (void)store->Migrate();
+        if (task == "dead-letters") return AdminDeadLetters(*config, *store, rest);
         if (task == "init-data") return AdminInitData(*config, *store, rest);
         if (task == "login-widget") return AdminLoginWidget(*config, *store, rest);
         return AdminGrantAdmin(*config, *store, rest);
@@ -725,6 +847,7 @@ int Main(const std::vector<std::string>& args) {
     }
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "serve") return RunServe(rest);
+    if (args[0] == "worker") return RunWorker(rest);
     if (args[0] == "migrate") return RunMigrate(rest);
     if (args[0] == "admin") return RunAdmin(rest);
     if (args[0] == "version" || args[0] == "--version") return RunVersion(rest);

@@ -8,6 +8,8 @@
 namespace onton::app {
 
 int RunServe(const std::vector<std::string>& args);
+/// `onton worker [--only LIST]`: the background workers as their own process (docs/bus.md).
+int RunWorker(const std::vector<std::string>& args);
 int RunMigrate(const std::vector<std::string>& args);
 int RunAdmin(const std::vector<std::string>& args);
 int RunVersion(const std::vector<std::string>& args);

@@ -101,21 +101,6 @@ Apply SecretSetting(Secret Config::*member) {
     };
 }
 
-std::vector<std::string> SplitList(const std::string& raw) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= raw.size()) {
-        auto end = raw.find(',', start);
-        if (end == std::string::npos) end = raw.size();
-        auto item = raw.substr(start, end - start);
-        item.erase(0, item.find_first_not_of(" \t"));
-        item.erase(item.find_last_not_of(" \t") + 1);
-        if (!item.empty()) out.push_back(item);
-        start = end + 1;
-    }
-    return out;
-}
-
 bool IsMnemonicWord(const std::string& w) {
     return !w.empty() && std::all_of(w.begin(), w.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
 }
@@ -173,7 +158,26 @@ const std::vector<Setting>& Settings() {
         {"ONTON_REDIS_URL", "redis.url",
          UrlSetting([](Config& c) -> std::string& { return c.redis_url; }, {"redis://", "rediss://", "unix://"}, true)},
         {"ONTON_AMQP_URL", "amqp.url",
-         UrlSetting([](Config& c) -> std::string& { return c.amqp_url; }, {"amqp://", "amqps://"}, true)},
+         UrlSetting([](Config& c) -> std::string& { return c.amqp_url; }, {"amqp://"}, true)},
+        {"ONTON_SERVE_WORKERS", "serve.workers",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             static const std::set<std::string> kNames = {"relay", "payments", "notifications", "fulfilment", "all",
+                                                          "none"};
+             for (const auto& name : SplitList(raw)) {
+                 if (kNames.count(name) == 0) {
+                     return fmt::format("expected a list of relay, payments, notifications, fulfilment (or all, "
+                                        "none), got '{}'", name);
+                 }
+             }
+             c.serve_workers = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_BUS_MAX_ATTEMPTS", "bus.max_attempts",
+         IntSetting([](Config& c, std::int64_t v) { c.bus_max_attempts = v; }, 1, 100)},
+        {"ONTON_BUS_RETRY_BASE_SECONDS", "bus.retry_base_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.bus_retry_base_seconds = v; }, 1, 3600)},
+        {"ONTON_BUS_LEASE_SECONDS", "bus.lease_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.bus_lease_seconds = v; }, 1, 3600)},
         {"ONTON_TON_API_URL", "ton.api_url",
          UrlSetting([](Config& c) -> std::string& { return c.ton_api_url; }, {"http://", "https://"}, true)},
         {"ONTON_TON_API_KEY", "ton.api_key", SecretSetting(&Config::ton_api_key)},
@@ -440,6 +444,21 @@ Result<Config> LoadConfig(const EnvLookup& env, const std::string& file) {
     return config;
 }
 
+std::vector<std::string> SplitList(const std::string& raw) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= raw.size()) {
+        auto end = raw.find(',', start);
+        if (end == std::string::npos) end = raw.size();
+        auto item = raw.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) out.push_back(item);
+        start = end + 1;
+    }
+    return out;
+}
+
 std::vector<std::string> Config::Describe() const {
     auto secret = [](const Secret& s) { return std::string(s.set() ? "(set)" : "(unset)"); };
     auto or_default = [](const std::string& v, const char* fallback) { return v.empty() ? std::string(fallback) : v; };
@@ -461,6 +480,9 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("database.pool_size = {}, auto_migrate = {}", database.pool_size, auto_migrate),
         fmt::format("redis.url = {}", or_default(storage::RedactUrl(redis_url), "(in-process)")),
         fmt::format("amqp.url = {}", or_default(storage::RedactUrl(amqp_url), "(in-process)")),
+        fmt::format("serve.workers = {}, bus.max_attempts = {}, bus.retry_base_seconds = {}, bus.lease_seconds = {}",
+                    or_default(serve_workers, amqp_url.empty() ? "(all)" : "(none)"), bus_max_attempts,
+                    bus_retry_base_seconds, bus_lease_seconds),
         fmt::format("ton.api_url = {}", or_default(ton_api_url, "(local emulator)")),
         fmt::format("ton.api_key = {}", secret(ton_api_key)),
         fmt::format("ton.platform_wallet_mnemonic = {}", secret(platform_wallet_mnemonic)),

@@ -29,6 +29,12 @@ struct Config {
 
     std::string redis_url;  ///< empty: in-process cache
     std::string amqp_url;   ///< empty: in-process bus
+    /// Workers `onton serve` runs in-process (docs/bus.md): names as for `onton worker --only`, `all` or `none`;
+    /// empty: `all` on the embedded bus, `none` with ONTON_AMQP_URL (run `onton worker` beside it).
+    std::string serve_workers;
+    std::int64_t bus_max_attempts = 5;        ///< deliveries of a message before it is dead-lettered
+    std::int64_t bus_retry_base_seconds = 5;  ///< the first retry's delay; doubles with each attempt (at most 10 min)
+    std::int64_t bus_lease_seconds = 60;      ///< embedded bus: a delivery unsettled this long is delivered again
 
     std::string ton_api_url;  ///< empty: the local emulator
     Secret ton_api_key;
@@ -79,6 +85,9 @@ struct Config {
     /// One `name = value` line per setting, secrets as `(set)` / `(unset)`, URL passwords as `***`.
     [[nodiscard]] std::vector<std::string> Describe() const;
 };
+
+/// The items of a comma-separated list, trimmed, empty ones dropped.
+std::vector<std::string> SplitList(const std::string& raw);
 
 /// Looks up an environment variable; nullopt when unset. Injected so tests need not touch the real environment.
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;

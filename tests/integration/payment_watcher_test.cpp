@@ -99,6 +99,13 @@ protected:
         });
     }
 
+    std::int64_t PaidMessages(const std::string& uuid) {
+        return db_.store->Transact([&](ports::Transaction& tx) {
+            return ports::AsInt(
+                tx.Execute("SELECT count(*) FROM outbox WHERE message_id = $1", {"order.paid:" + uuid}).rows[0][0]);
+        });
+    }
+
     std::string OrderState(const std::string& uuid) {
         auto order = orders_->Get(As(kBuyer), uuid);
         return order ? std::string(orders::StateName(order->state)) : "missing";
@@ -129,6 +136,7 @@ TEST_P(Watcher, AnExactPaymentPaysTheOrderOnceAcrossRestarts) {
     ASSERT_TRUE(mine);
     EXPECT_EQ(mine->size(), 1U) << "the ticket is issued";
     EXPECT_EQ(Recorded(order.payment_comment)[0]["outcome"], "paid");
+    EXPECT_EQ(PaidMessages(order.uuid), 1) << "order.paid is written to the outbox with the payment";
 
     EXPECT_EQ(watcher.Poll()->seen, 0) << "the cursor moved past it";
     EXPECT_EQ(MakeWatcher().Poll()->seen, 0) << "and a restarted watcher starts there";
@@ -138,6 +146,7 @@ TEST_P(Watcher, AnExactPaymentPaysTheOrderOnceAcrossRestarts) {
     ASSERT_TRUE(again);
     EXPECT_EQ(again->seen, 0);
     EXPECT_EQ(orders_->MyTickets(As(kBuyer))->size(), 1U);
+    EXPECT_EQ(PaidMessages(order.uuid), 1);
 }
 
 TEST_P(Watcher, UnderpaymentWaitsForTheDifferenceAndOverpaymentIsOwedBack) {

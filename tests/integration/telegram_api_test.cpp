@@ -2,6 +2,7 @@
 // deep link, /help, malformed updates) and a queued notification delivered through the real Bot API client.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <thread>
 
 #include "support/fake_bot_api.hpp"
@@ -36,6 +37,7 @@ protected:
                 {"ONTON_BOT_API_URL", fake_.base_url()},
                 {"ONTON_PUBLIC_URL", "https://onton.example"}};
         if (with_secret) env_["ONTON_TELEGRAM_WEBHOOK_SECRET"] = kSecret;
+        for (const auto& [k, v] : env_extra_) env_[k] = v;
         server_ = std::make_unique<ServeProcess>(env_, dir_.path());
     }
 
@@ -59,9 +61,41 @@ protected:
         return out;
     }
 
+    /// Signs user 4242 in and places a free order for "Free meetup" through the API.
+    void PlaceFreeOrder() {
+        const auto init = RunOnton({"admin", "init-data", "--user-id", "4242", "--language", "en"}, env_);
+        ASSERT_EQ(init.exit_code, 0) << init.err;
+        auto init_data = init.out;
+        while (!init_data.empty() && init_data.back() == '\n') init_data.pop_back();
+        const auto signed_in =
+            Request(server_->port(), "POST", "/api/v1/auth/telegram", json{{"init_data", init_data}}.dump());
+        ASSERT_EQ(signed_in.result_int(), 200U) << signed_in.body();
+        const auto token = json::parse(signed_in.body())["token"].get<std::string>();
+        const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer " + token}};
+        const auto post = [&](const std::string& target, const json& body) {
+            return Request(server_->port(), "POST", target, body.dump(), "application/json", auth);
+        };
+        const auto event = post("/api/v1/events",
+                                {{"title", "Free meetup"},
+                                 {"description", "Come"},
+                                 {"start_date", 4'000'000'000},
+                                 {"end_date", 4'000'003'600},
+                                 {"participation_type", "in_person"},
+                                 {"location", "Berlin"}});
+        ASSERT_EQ(event.result_int(), 201U) << event.body();
+        const auto uuid = json::parse(event.body())["event_uuid"].get<std::string>();
+        const auto type = post("/api/v1/events/" + uuid + "/ticket-types", {{"name", "Free"}, {"price", "0"}, {"supply", 10}});
+        ASSERT_EQ(type.result_int(), 201U) << type.body();
+        ASSERT_EQ(post("/api/v1/events/" + uuid + "/publish", json::object()).result_int(), 200U);
+        const auto order = post("/api/v1/orders",
+                                {{"event_uuid", uuid}, {"ticket_type_id", json::parse(type.body())["id"]}, {"quantity", 1}});
+        ASSERT_EQ(order.result_int(), 201U) << order.body();
+    }
+
     TempDir dir_;
     FakeBotApi fake_;
     std::map<std::string, std::string> env_;
+    std::map<std::string, std::string> env_extra_;
     std::unique_ptr<ServeProcess> server_;
 };
 
@@ -97,34 +131,7 @@ TEST_F(TelegramApi, WebhookWithoutAConfiguredSecretIsClosed) {
 
 TEST_F(TelegramApi, AFreeOrderIsAnnouncedThroughTheBotApi) {
     Start(true);
-    const auto init = RunOnton({"admin", "init-data", "--user-id", "4242", "--language", "en"}, env_);
-    ASSERT_EQ(init.exit_code, 0) << init.err;
-    auto init_data = init.out;
-    while (!init_data.empty() && init_data.back() == '\n') init_data.pop_back();
-    const auto signed_in =
-        Request(server_->port(), "POST", "/api/v1/auth/telegram", json{{"init_data", init_data}}.dump());
-    ASSERT_EQ(signed_in.result_int(), 200U) << signed_in.body();
-    const auto token = json::parse(signed_in.body())["token"].get<std::string>();
-    const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer " + token}};
-    const auto post = [&](const std::string& target, const json& body) {
-        return Request(server_->port(), "POST", target, body.dump(), "application/json", auth);
-    };
-    const auto event = post("/api/v1/events",
-                            {{"title", "Free meetup"},
-                             {"description", "Come"},
-                             {"start_date", 4'000'000'000},
-                             {"end_date", 4'000'003'600},
-                             {"participation_type", "in_person"},
-                             {"location", "Berlin"}});
-    ASSERT_EQ(event.result_int(), 201U) << event.body();
-    const auto uuid = json::parse(event.body())["event_uuid"].get<std::string>();
-    const auto type = post("/api/v1/events/" + uuid + "/ticket-types", {{"name", "Free"}, {"price", "0"}, {"supply", 10}});
-    ASSERT_EQ(type.result_int(), 201U) << type.body();
-    ASSERT_EQ(post("/api/v1/events/" + uuid + "/publish", json::object()).result_int(), 200U);
-    const auto order = post("/api/v1/orders",
-                            {{"event_uuid", uuid}, {"ticket_type_id", json::parse(type.body())["id"]}, {"quantity", 1}});
-    ASSERT_EQ(order.result_int(), 201U) << order.body();
-
+    ASSERT_NO_FATAL_FAILURE(PlaceFreeOrder());
     const auto sends = Sends(1);
     ASSERT_EQ(sends.size(), 1U) << server_->Log();
     EXPECT_EQ(sends[0].body["chat_id"], 4242);
@@ -137,6 +144,26 @@ TEST_F(TelegramApi, AFreeOrderIsAnnouncedThroughTheBotApi) {
     const auto after = Sends(2);
     ASSERT_EQ(after.size(), 2U);
     EXPECT_EQ(after[1].body["text"], "You have 1 valid ticket.");
+}
+
+// With ONTON_SERVE_WORKERS=none the server only writes the order and its order.paid message; a separate
+// `onton worker` process on the same database relays it, fulfils it and sends the notification.
+TEST_F(TelegramApi, AFreeOrderIsAnnouncedByASeparateWorkerProcess) {
+    env_extra_["ONTON_SERVE_WORKERS"] = "none";
+    Start(true);
+    ASSERT_NO_FATAL_FAILURE(PlaceFreeOrder());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_TRUE(Sends(0).empty()) << "the server sends nothing itself";
+
+    auto env = env_;
+    env.erase("ONTON_SERVE_WORKERS");
+    WorkerProcess worker({"--only", "relay,fulfilment,notifications"}, env, dir_.path());
+    const auto sends = Sends(1);
+    ASSERT_EQ(sends.size(), 1U) << worker.Log();
+    EXPECT_EQ(sends[0].body["chat_id"], 4242);
+    EXPECT_NE(sends[0].body["text"].get<std::string>().find("Free meetup"), std::string::npos);
+    EXPECT_EQ(worker.Stop(SIGTERM), 0) << worker.Log();
+    EXPECT_NE(worker.Log().find("workers: relay,notifications,fulfilment"), std::string::npos) << worker.Log();
 }
 
 TEST(TelegramSetup, SetsTheWebhookAndTheMenuButton) {

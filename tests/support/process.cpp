@@ -67,6 +67,24 @@ int WaitExit(pid_t pid) {
     return -1;
 }
 
+/// Sends `signal` to `pid` and waits up to `timeout` for it to exit, then kills it; the exit code or -signal.
+int StopChild(pid_t pid, int signal, std::chrono::seconds timeout) {
+    if (pid < 0) return -1;
+    kill(pid, signal);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            if (WIFEXITED(status)) return WEXITSTATUS(status);
+            return WIFSIGNALED(status) ? -WTERMSIG(status) : -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill(pid, SIGKILL);
+    WaitExit(pid);
+    return -SIGKILL;
+}
+
 }  // namespace
 
 TempDir::TempDir() {
@@ -120,26 +138,31 @@ ServeProcess::ServeProcess(std::map<std::string, std::string> env, const std::fi
 }
 
 int ServeProcess::Terminate(std::chrono::seconds timeout) {
-    if (pid_ < 0) return -1;
-    kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            if (WIFEXITED(status)) return WEXITSTATUS(status);
-            return WIFSIGNALED(status) ? -WTERMSIG(status) : -1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    kill(pid_, SIGKILL);
-    WaitExit(pid_);
+    const auto code = StopChild(pid_, SIGTERM, timeout);
     pid_ = -1;
-    return -SIGKILL;
+    return code;
 }
 
 ServeProcess::~ServeProcess() { Terminate(); }
 
 std::string ServeProcess::Log() const { return ReadFile(log_path_); }
+
+WorkerProcess::WorkerProcess(const std::vector<std::string>& args, std::map<std::string, std::string> env,
+                             const std::filesystem::path& dir)
+    : log_path_(dir / "worker.log") {
+    std::vector<std::string> command = {"worker"};
+    command.insert(command.end(), args.begin(), args.end());
+    pid_ = Spawn(command, env, dir / "worker.out", log_path_);
+}
+
+int WorkerProcess::Stop(int signal, std::chrono::seconds timeout) {
+    const auto code = StopChild(pid_, signal, timeout);
+    pid_ = -1;
+    return code;
+}
+
+WorkerProcess::~WorkerProcess() { Stop(SIGTERM); }
+
+std::string WorkerProcess::Log() const { return ReadFile(log_path_); }
 
 }  // namespace onton::test

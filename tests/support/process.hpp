@@ -55,4 +55,22 @@ private:
     std::filesystem::path log_path_;
 };
 
+/// `onton worker args...` in a child process (docs/bus.md). The destructor sends SIGTERM and waits.
+class WorkerProcess {
+public:
+    WorkerProcess(const std::vector<std::string>& args, std::map<std::string, std::string> env,
+                  const std::filesystem::path& dir);
+    ~WorkerProcess();
+    WorkerProcess(const WorkerProcess&) = delete;
+    WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+    /// Sends `signal` (SIGTERM: a clean stop; SIGKILL: a crash) and waits for the exit code (or -signal).
+    int Stop(int signal, std::chrono::seconds timeout = std::chrono::seconds(30));
+    [[nodiscard]] std::string Log() const;
+
+private:
+    pid_t pid_ = -1;
+    std::filesystem::path log_path_;
+};
+
 }  // namespace onton::test

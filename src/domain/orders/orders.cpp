@@ -12,6 +12,7 @@
 #include "common/encoding.hpp"
 #include "domain/events/access.hpp"
 #include "domain/notifications/queue.hpp"
+#include "domain/outbox/outbox.hpp"
 
 namespace onton::orders {
 namespace {
@@ -528,15 +529,20 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
 
 namespace {
 
-/// Queues the buyer's "your ticket is ready" message with the change that paid the order (once per order).
-void QueuePaid(ports::Transaction& tx, const std::string& order_uuid, std::int64_t user_id, std::int64_t event_id,
-               std::int64_t now) {
+/// Announces the paid order on the bus (`order.paid`, through the outbox) in the transaction that paid it, once per
+/// order: fulfilment (the buyer's notification, the NFT mint) consumes it.
+void AnnouncePaid(ports::Transaction& tx, const std::string& order_uuid, std::int64_t user_id, std::int64_t event_id,
+               std::int64_t ticket_type_id, std::int64_t quantity, std::int64_t now) {
     const auto event = tx.Execute("SELECT event_uuid, title FROM events WHERE event_id = $1", {event_id});
     if (event.empty()) return;
     const json payload = {{"order_uuid", order_uuid},
+                          {"user_id", user_id},
+                          {"event_id", event_id},
                           {"event_uuid", AsText(event.rows[0][0])},
-                          {"title", AsText(event.rows[0][1])}};
-    notifications::Queue(tx, user_id, "order.paid", payload, "order.paid:" + order_uuid, now);
+                          {"title", AsText(event.rows[0][1])},
+                          {"ticket_type_id", ticket_type_id},
+                          {"quantity", quantity}};
+    outbox::Add(tx, outbox::kOrderPaid, order_uuid, payload, now);
 }
 
 }  // namespace
@@ -950,7 +956,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         tx.Execute(InsertOrdersStatement(1), params);
         if (free) {
             IssueTickets(tx, random_, order.uuid, event_id, ticket_type_id, buyer.user_id, quantity, now);
-            QueuePaid(tx, order.uuid, buyer.user_id, event_id, now);
+            AnnouncePaid(tx, order.uuid, buyer.user_id, event_id, ticket_type_id, quantity, now);
             order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid});
         }
         return Placed{std::move(order), true};
@@ -1010,7 +1016,7 @@ OrderService::PaymentResult OrderService::ApplyPayment(ports::Transaction& tx,
         if (seats_reserved) tx.Execute(kSettleSql, {order->ticket_type_id, order->quantity, now});
         tx.Execute("UPDATE orders SET payment_tx_hash = $2 WHERE uuid = $1", {uuid, TextOrNull(payment_tx_hash)});
         IssueTickets(tx, random_, uuid, order->event_id, order->ticket_type_id, order->user_id, order->quantity, now);
-        QueuePaid(tx, uuid, order->user_id, order->event_id, now);
+        AnnouncePaid(tx, uuid, order->user_id, order->event_id, order->ticket_type_id, order->quantity, now);
         return true;
     };
     // The excess is what this payment brought beyond the total (earlier payments were below it).
@@ -1048,7 +1054,7 @@ bool OrderService::MarkPaid(const std::string& uuid, const std::string& payment_
         tx.Execute(kSettleSql, {order->ticket_type_id, order->quantity, now});
         tx.Execute("UPDATE orders SET payment_tx_hash = $2 WHERE uuid = $1", {uuid, TextOrNull(payment_tx_hash)});
         IssueTickets(tx, random_, uuid, order->event_id, order->ticket_type_id, order->user_id, order->quantity, now);
-        QueuePaid(tx, uuid, order->user_id, order->event_id, now);
+        AnnouncePaid(tx, uuid, order->user_id, order->event_id, order->ticket_type_id, order->quantity, now);
         return true;
     });
 }

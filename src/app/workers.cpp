@@ -1,0 +1,202 @@
+#include "app/workers.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "adapters/bus/rabbitmq_bus.hpp"
+#include "adapters/bus/store_bus.hpp"
+#include "adapters/chain/toncenter.hpp"
+#include "adapters/telegram/bot_api.hpp"
+#include "adapters/telegram/log_messenger.hpp"
+#include "adapters/telegram/paced_messenger.hpp"
+#include "domain/fulfilment/fulfilment.hpp"
+#include "domain/notifications/sender.hpp"
+#include "domain/outbox/outbox.hpp"
+#include "domain/payments/watcher.hpp"
+
+namespace onton::app {
+
+Result<WorkerSet> WorkerSet::Parse(const std::string& list) {
+    WorkerSet out;
+    for (const auto& name : SplitList(list)) {
+        if (name == "none") continue;
+        if (name == "all") {
+            out = All();
+        } else if (name == "relay") {
+            out.relay = true;
+        } else if (name == "payments") {
+            out.payments = true;
+        } else if (name == "notifications") {
+            out.notifications = true;
+        } else if (name == "fulfilment") {
+            out.fulfilment = true;
+        } else {
+            return Error{"config.invalid",
+                         "unknown worker '" + name + "'; expected relay, payments, notifications, fulfilment, all, none"};
+        }
+    }
+    return out;
+}
+
+std::string WorkerSet::Describe() const {
+    std::string out;
+    const auto add = [&out](bool on, const char* name) {
+        if (on) out += (out.empty() ? "" : ",") + std::string(name);
+    };
+    add(relay, "relay");
+    add(payments, "payments");
+    add(notifications, "notifications");
+    add(fulfilment, "fulfilment");
+    return out.empty() ? "none" : out;
+}
+
+std::unique_ptr<ports::Bus> MakeBus(const Config& config, ports::Store& store, const ports::Clock& clock) {
+    if (config.amqp_url.empty()) {
+        const bus::StoreBusSettings settings{.lease = std::chrono::seconds(config.bus_lease_seconds)};
+        return std::make_unique<bus::StoreBus>(store, clock, settings);
+    }
+    bus::RabbitMqSettings settings;
+    settings.url = config.amqp_url;
+    return std::make_unique<bus::RabbitMqBus>(settings);
+}
+
+namespace {
+
+/// A warning logged at most every 30 s: a broker that is down must not flood the log from a loop that retries.
+class QuietLog {
+public:
+    void Warn(const std::string& message) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::seconds(30)) return;
+        last_ = now;
+        spdlog::warn("{}", message);
+    }
+
+private:
+    std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+struct Background::Parts {
+    /// What a paid order sets going besides its notification. TODO(#5): the NFT manager's ticket mint
+    /// (RequestTicketMint) goes here, a fulfilment::Fulfilment that writes the mint request in the given transaction.
+    fulfilment::NoFulfilment fulfilment_hook;
+    telegram_bot::SystemWaiter waiter;
+    std::unique_ptr<ports::Messenger> bot_api;
+    std::unique_ptr<notifications::NotificationSender> sender;
+    std::unique_ptr<chain::ToncenterChain> chain;
+    std::unique_ptr<payments::PaymentWatcher> watcher;
+    std::unique_ptr<outbox::Relay> relay;
+    std::unique_ptr<fulfilment::FulfilmentConsumer> fulfilment;
+};
+
+Background::Background(const Config& config,
+                       ports::Store& store,
+                       orders::OrderService& orders,
+                       const ports::Clock& clock,
+                       WorkerSet workers)
+    : parts_(std::make_unique<Parts>()), bus_(MakeBus(config, store, clock)) {
+    auto& parts = *parts_;
+    // Telegram: the real Bot API (paced to Telegram's flood limits) with a configured bot token; otherwise the
+    // local messenger that logs what would be sent.
+    if (config.bot_token.set()) {
+        telegram_bot::BotApiSettings bot_settings;
+        bot_settings.base_url = config.bot_api_url;
+        bot_settings.token = config.bot_token.value;
+        parts.bot_api = std::make_unique<telegram_bot::BotApiClient>(bot_settings);
+        messenger_ = std::make_unique<telegram_bot::PacedMessenger>(*parts.bot_api, parts.waiter);
+    } else {
+        messenger_ = std::make_unique<telegram_bot::LogMessenger>();
+    }
+    spdlog::info("workers: {} (bus: {})", workers.Describe(), config.amqp_url.empty() ? "embedded" : "rabbitmq");
+    const ports::RetryPolicy policy{.max_attempts = config.bus_max_attempts,
+                                    .base_delay = std::chrono::seconds(config.bus_retry_base_seconds),
+                                    .max_delay = std::chrono::seconds(std::max<std::int64_t>(
+                                        config.bus_retry_base_seconds, 600))};
+
+    if (workers.relay) {
+        parts.relay = std::make_unique<outbox::Relay>(store, *bus_, clock);
+        tasks_.push_back(std::make_unique<PeriodicTask>(
+            "outbox relay", std::chrono::milliseconds(200), [&parts, quiet = QuietLog()]() mutable {
+                const auto tally = parts.relay->Drain();
+                if (tally.failed > 0) quiet.Warn("outbox relay: publishing failed (see outbox.last_error); will retry");
+            }));
+    }
+    if (workers.fulfilment) {
+        parts.fulfilment = std::make_unique<fulfilment::FulfilmentConsumer>(store, clock, parts.fulfilment_hook);
+        tasks_.push_back(std::make_unique<PeriodicTask>(
+            "fulfilment consumer", std::chrono::milliseconds(100), [this, &parts, policy, quiet = QuietLog()]() mutable {
+                const auto handler = [&parts](const ports::BusMessage& m) { parts.fulfilment->Handle(m); };
+                for (;;) {
+                    outbox::Settled settled = outbox::Settled::kNone;
+                    try {
+                        settled = outbox::Consume(*bus_, outbox::kOrderPaid, handler, policy,
+                                                  std::chrono::milliseconds(500));
+                    } catch (const ports::BusError& e) {
+                        quiet.Warn(std::string("fulfilment: ") + e.what());
+                        return;
+                    }
+                    if (settled == outbox::Settled::kNone) return;
+                    if (settled == outbox::Settled::kRetried) spdlog::warn("fulfilment: a message failed; retrying later");
+                    if (settled == outbox::Settled::kDeadLettered) {
+                        spdlog::error("fulfilment: a message was dead-lettered; see 'onton admin dead-letters list'");
+                    }
+                }
+            }));
+    }
+    if (workers.notifications) {
+        notifications::SenderSettings sender_settings;
+        sender_settings.mini_app_url = config.public_url + "/app";
+        parts.sender = std::make_unique<notifications::NotificationSender>(store, *messenger_, clock, sender_settings);
+        tasks_.push_back(std::make_unique<PeriodicTask>(
+            "notification delivery", std::chrono::seconds(1), [&parts, first = true]() mutable {
+                if (first) {
+                    const auto abandoned = parts.sender->SettleAbandoned();
+                    if (abandoned > 0) {
+                        spdlog::warn("{} notifications were claimed by a process that stopped: marked uncertain",
+                                     abandoned);
+                    }
+                    first = false;
+                }
+                for (;;) {
+                    const auto tally = parts.sender->SendDue();
+                    if (tally.total() == 0) break;
+                    spdlog::info("notifications: {} sent, {} skipped, {} failed, {} to retry", tally.sent,
+                                 tally.skipped, tally.failed, tally.retrying);
+                }
+            }));
+    }
+    // Payments: the platform wallet's incoming transactions, through the toncenter API (the local emulator that
+    // scripts/run.sh starts, or toncenter), applied to orders by their comments.
+    if (workers.payments && (config.ton_api_url.empty() || config.platform_wallet_address.empty())) {
+        spdlog::info("payments are not watched: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_ADDRESS");
+    } else if (workers.payments) {
+        chain::ToncenterConfig chain_config;
+        chain_config.base_url = config.ton_api_url;
+        chain_config.api_key = config.ton_api_key.value;
+        if (config.ton_api_url.find("://127.0.0.1") != std::string::npos ||
+            config.ton_api_url.find("://localhost") != std::string::npos) {
+            chain_config.requests_per_second = 0;  // the local emulator has no rate limit
+        }
+        parts.chain = std::make_unique<chain::ToncenterChain>(chain_config);
+        parts.watcher = std::make_unique<payments::PaymentWatcher>(
+            store, *parts.chain, orders, clock, payments::WatcherSettings{config.platform_wallet_address, 50});
+        tasks_.push_back(std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&parts] {
+            const auto tally = parts.watcher->Poll();
+            if (!tally) {
+                spdlog::warn("payment watcher: {} ({})", tally.error().message, tally.error().code);
+            } else if (tally->seen > 0) {
+                spdlog::info("payments: {} new, {} orders paid, {} underpaid, {} owed back, {} unmatched", tally->seen,
+                             tally->paid, tally->underpaid, tally->refund_due, tally->unmatched);
+            }
+        }));
+    }
+}
+
+Background::~Background() {
+    tasks_.clear();  // stop the workers before the parts they use go
+}
+
+}  // namespace onton::app
