@@ -361,6 +361,44 @@ TEST_P(NftEmulator, PaidNftTicketShowsItsMintedNft) {
     EXPECT_EQ(AsInt(rows.rows[0][0]), 2);
 }
 
+TEST_P(NftEmulator, RewardSbtIsMintedToTheParticipantOnce) {
+    const auto platform = NewPlatformWallet("v5r1");
+    Start(*toncenter_, platform);
+    const auto carol = Participant();
+    (void)SeedTickets({{31, carol}});
+    const auto event_id = AsInt(db_.store->Transact([](ports::Transaction& tx) {
+        return tx.Execute("SELECT event_id FROM events");
+    }).rows.at(0)[0]);
+    const auto requested = manager_->RequestSbtMint(31, event_id);
+    ASSERT_TRUE(requested.ok()) << requested.error().message;
+    Drive(8);
+    const auto view = manager_->RequestSbtMint(31, event_id);  // asking again returns the same item
+    ASSERT_TRUE(view.ok()) << view.error().message;
+    EXPECT_EQ(view->state, "minted");
+    EXPECT_EQ(AsInt(db_.store->Transact([](ports::Transaction& tx) {
+                  return tx.Execute("SELECT count(*) FROM nft_items i JOIN nft_collections c ON "
+                                    "c.collection_id = i.collection_id WHERE c.kind = 'sbt'");
+              }).rows.at(0)[0]),
+              1);
+    const auto sbt_collection = AsText(db_.store->Transact([](ports::Transaction& tx) {
+        return tx.Execute("SELECT address FROM nft_collections WHERE kind = 'sbt'");
+    }).rows.at(0)[0]);
+    auto item = toncenter_->RunGetMethod(view->address, "get_nft_data", {});
+    ASSERT_TRUE(item.ok());
+    auto nft = ton::ParseNftData(StackJson(item->stack));
+    ASSERT_TRUE(nft.ok()) << nft.error().message;
+    EXPECT_TRUE(nft->initialized);
+    EXPECT_EQ(nft->owner, Addr(carol));
+    EXPECT_EQ(nft->collection, Addr(sbt_collection));
+    // TEP-85: a soulbound item names the authority that may revoke it: the platform wallet.
+    auto authority = toncenter_->RunGetMethod(view->address, "get_authority_address", {});
+    ASSERT_TRUE(authority.ok());
+    ASSERT_EQ(authority->exit_code, 0);
+    const auto entries = ton::ParseStack(StackJson(authority->stack));
+    ASSERT_TRUE(entries.ok() && !entries->empty());
+    EXPECT_EQ(*ton::ParseAddressEntry(entries->front()), platform.address);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, NftEmulator, ::testing::Values("sqlite", "postgres"));
 INSTANTIATE_TEST_SUITE_P(Stores, WalletTransfer, ::testing::Values("sqlite", "postgres"));
 
