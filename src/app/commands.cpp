@@ -31,6 +31,7 @@
 #include "domain/wallet/platform_wallet.hpp"
 #include "domain/wallet/sender.hpp"
 #include "domain/registrations/registrations.hpp"
+#include "domain/rewards/rewards.hpp"
 #include "http/handlers/system.hpp"
 #include "telegram/init_data.hpp"
 #include "telegram/login_widget.hpp"
@@ -413,6 +414,22 @@ int RunServe(const std::vector<std::string>& args) {
         spdlog::info("NFTs are not minted: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_MNEMONIC (or _KEY_FILE)");
     }
 
+    // Rewards after events: points for checked-in participants, and their SBTs through the NFT manager.
+    rewards::RewardService rewards(*store, clock);
+    PeriodicTask rewarding("rewards", std::chrono::seconds(30), [&rewards, &nft_manager] {
+        const auto granted = rewards.GrantDue();
+        if (granted > 0) spdlog::info("rewarded {} participants", granted);
+        if (!nft_manager) return;
+        const auto tally = rewards.AdvanceSbts([&nft_manager](std::int64_t user, std::int64_t event) -> Result<std::string> {
+            auto view = nft_manager->RequestSbtMint(user, event);
+            if (!view) return view.error();
+            return view->state;
+        });
+        if (tally.sbts_minted + tally.sbts_failed > 0) {
+            spdlog::info("reward SBTs: {} minted, {} failed", tally.sbts_minted, tally.sbts_failed);
+        }
+    });
+
     identity::WalletLinkSettings wallet_settings;
     wallet_settings.policy.allowed_domains = identity::TonProofDomains(config->public_url, config->ton_proof_domains);
     wallet_settings.policy.max_age = std::chrono::seconds(config->ton_proof_max_age_seconds);
@@ -454,7 +471,8 @@ int RunServe(const std::vector<std::string>& args) {
                   .telegram_webhook_secret = config->telegram_webhook_secret.value,
                   .bot_username = config->bot_username,
                   .web_dir = config->web_dir,
-                  .nft = nft_manager.get()});
+                  .nft = nft_manager.get(),
+                  .rewards = &rewards});
 
     http::Server server(config->http, router, metrics);
     try {

@@ -10,6 +10,7 @@
 #include "domain/identity/wallet_link.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/registrations/registrations.hpp"
+#include "domain/rewards/rewards.hpp"
 #include "domain/bot/bot.hpp"
 #include "domain/nft/manager.hpp"
 #include "http/handlers/system.hpp"
@@ -34,7 +35,8 @@ struct RouteServices {
     std::string telegram_webhook_secret;
     std::string bot_username;
     std::string web_dir;  ///< the built web apps; empty: no static files and no event pages
-    nft::NftManager* nft = nullptr;  ///< null without a platform wallet: the NFT metadata routes answer 404
+    nft::NftManager* nft = nullptr;
+    rewards::RewardService* rewards = nullptr;  ///< null: no /api/v1/me/rewards  ///< null without a platform wallet: the NFT metadata routes answer 404
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);

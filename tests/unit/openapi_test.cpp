@@ -38,6 +38,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     telegram_bot::LogMessenger messenger;
     bot::BotService bot(*store, messenger, clock, {});
     live::OrderFeed feed(*store, orders);
+    rewards::RewardService rewards(*store, clock);
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -53,7 +54,8 @@ TEST(OpenApi, DocumentsEveryRoute) {
                   .bot = &bot,
                   .telegram_webhook_secret = "",
                   .bot_username = "",
-                  .web_dir = "web/dist"});
+                  .web_dir = "web/dist",
+                  .rewards = &rewards});
     ASSERT_GT(router.routes().size(), 15U);
     for (const auto& route : router.routes()) {
         const auto block = PathBlock(doc, route.pattern);

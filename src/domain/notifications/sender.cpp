@@ -92,6 +92,15 @@ Rendered Render(std::string_view kind, const json& payload, std::string_view lan
         if (!reason.empty()) out.text += ru ? "\nПричина: " + reason : "\nReason: " + reason;
         button = ru ? "Открыть событие" : "Open the event";
         page = "events/" + event_uuid;
+    } else if (kind == "reward.granted") {
+        const auto points = payload.value("points", std::int64_t{0});
+        const bool sbt = payload.value("sbt", false);
+        out.text = ru ? "Спасибо, что были на «" + title + "»! Начислено баллов: " + std::to_string(points) + "." +
+                            (sbt ? " Памятный SBT будет отправлен на ваш кошелёк." : "")
+                      : "Thanks for coming to \"" + title + "\"! You earned " + std::to_string(points) + " points." +
+                            (sbt ? " A soulbound token is on its way to your wallet." : "");
+        button = ru ? "Мои награды" : "My rewards";
+        page = "rewards";
     } else if (kind == "ticket.checked_in") {
         out.text = ru ? "Добро пожаловать на «" + title + "»! Вход отмечен."
                       : "Welcome to \"" + title + "\"! You are checked in.";
