@@ -28,6 +28,7 @@
 #include "domain/nft/manager.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/outbox/outbox.hpp"
+#include "domain/payments/refunds.hpp"
 #include "domain/wallet/platform_wallet.hpp"
 #include "domain/wallet/sender.hpp"
 #include "domain/registrations/registrations.hpp"
@@ -414,6 +415,19 @@ int RunServe(const std::vector<std::string>& args) {
         spdlog::info("NFTs are not minted: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_MNEMONIC (or _KEY_FILE)");
     }
 
+    // Refunds: money due back from payments, orders refunded by admins, paid orders of canceled events; sent by the
+    // platform wallet's sender (pumped by the NFT task above) once a wallet is configured, recorded until then.
+    payments::Refunds refunds(*store, clock, wallet_sender.get());
+    PeriodicTask refunding("refunds", std::chrono::seconds(5), [&refunds] {
+        const auto canceled = refunds.RefundCanceledEvents();
+        if (canceled > 0) spdlog::info("refunded {} paid orders of canceled events", canceled);
+        const auto tally = refunds.Step();
+        if (tally.recorded + tally.queued + tally.sent + tally.failed > 0) {
+            spdlog::info("refunds: {} recorded, {} queued, {} sent, {} failed", tally.recorded, tally.queued,
+                         tally.sent, tally.failed);
+        }
+    });
+
     // Rewards after events: points for checked-in participants, and their SBTs through the NFT manager.
     rewards::RewardService rewards(*store, clock);
     PeriodicTask rewarding("rewards", std::chrono::seconds(30), [&rewards, &nft_manager] {
@@ -472,7 +486,8 @@ int RunServe(const std::vector<std::string>& args) {
                   .bot_username = config->bot_username,
                   .web_dir = config->web_dir,
                   .nft = nft_manager.get(),
-                  .rewards = &rewards});
+                  .rewards = &rewards,
+                  .refunds = &refunds});
 
     http::Server server(config->http, router, metrics);
     try {

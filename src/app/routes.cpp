@@ -7,6 +7,7 @@
 #include "http/handlers/nft.hpp"
 #include "http/handlers/orders.hpp"
 #include "http/handlers/registrations.hpp"
+#include "http/handlers/refunds.hpp"
 #include "http/handlers/rewards.hpp"
 #include "http/handlers/telegram.hpp"
 #include "http/handlers/web.hpp"
@@ -24,6 +25,9 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
                           .identity = services.identity,
                           .public_url = services.public_url,
                           .max_image_bytes = services.max_image_bytes});
+    if (services.refunds != nullptr) {
+        http::AddRefundRoutes(router, *services.refunds, services.orders, services.identity);
+    }
     if (services.rewards != nullptr) http::AddRewardRoutes(router, *services.rewards, services.identity);
     if (services.live != nullptr) http::AddLiveRoutes(router, *services.live, services.identity);
     if (services.bot != nullptr) {

@@ -9,6 +9,7 @@
 #include "domain/live/order_feed.hpp"
 #include "domain/identity/wallet_link.hpp"
 #include "domain/orders/orders.hpp"
+#include "domain/payments/refunds.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/rewards/rewards.hpp"
 #include "domain/bot/bot.hpp"
@@ -36,7 +37,8 @@ struct RouteServices {
     std::string bot_username;
     std::string web_dir;  ///< the built web apps; empty: no static files and no event pages
     nft::NftManager* nft = nullptr;
-    rewards::RewardService* rewards = nullptr;  ///< null: no /api/v1/me/rewards  ///< null without a platform wallet: the NFT metadata routes answer 404
+    rewards::RewardService* rewards = nullptr;  ///< null: no /api/v1/me/rewards
+    payments::Refunds* refunds = nullptr;       ///< null: no admin refund route  ///< null without a platform wallet: the NFT metadata routes answer 404
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);

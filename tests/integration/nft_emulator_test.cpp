@@ -12,6 +12,7 @@
 #include "domain/events/events.hpp"
 #include "domain/nft/manager.hpp"
 #include "domain/orders/orders.hpp"
+#include "domain/payments/refunds.hpp"
 #include "domain/payments/watcher.hpp"
 #include "domain/wallet/sender.hpp"
 #include "support/emulator_control.hpp"
@@ -397,6 +398,51 @@ TEST_P(NftEmulator, RewardSbtIsMintedToTheParticipantOnce) {
     const auto entries = ton::ParseStack(StackJson(authority->stack));
     ASSERT_TRUE(entries.ok() && !entries->empty());
     EXPECT_EQ(*ton::ParseAddressEntry(entries->front()), platform.address);
+}
+
+TEST_P(NftEmulator, RefundIsSentOnceFromThePlatformWallet) {
+    const auto platform = NewPlatformWallet("v4r2");
+    Start(*toncenter_, platform);
+    const auto payer = Participant();
+    // A payment the watcher recorded with 0.3 TON of it due back (an overpayment).
+    db_.store->Transact([&](ports::Transaction& tx) {
+        tx.Execute("INSERT INTO transactions (hash, lt, account, counterparty, value, type, direction, comment, utime, "
+                   "created_at, outcome, refund_due) VALUES ('pay-1', 1, $1, $2, 1300000000, 'paid', 'in', 'c', 1, 1, "
+                   "'paid', 300000000)",
+                   {platform.address.ToRaw(), payer});
+    });
+    payments::Refunds refunds(*db_.store, clock_, sender_.get());
+    const auto before = toncenter_->GetAccountState(payer);
+    const auto seqno_before = toncenter_->GetWalletInfo(platform.address.ToRaw())->seqno;
+    auto tally = refunds.Step();
+    EXPECT_EQ(tally.recorded, 1);
+    EXPECT_EQ(tally.queued, 1);
+    std::string state;
+    for (int i = 0; i < 10 && state != "sent"; ++i) {
+        ASSERT_TRUE(sender_->Pump().ok());
+        (void)refunds.Step();
+        clock_.Advance(5);
+        state = AsText(db_.store->Transact([](ports::Transaction& tx) {
+            return tx.Execute("SELECT state FROM refunds WHERE tx_hash = 'pay-1'");
+        }).rows.at(0)[0]);
+    }
+    ASSERT_EQ(state, "sent");
+    // The payer received exactly the amount due (the platform pays the fees), with a comment saying why.
+    ports::TransactionsQuery q;
+    q.address = payer;
+    q.limit = 1;
+    const auto received = toncenter_->GetTransactions(q);
+    ASSERT_TRUE(received.ok() && !received->empty());
+    EXPECT_EQ(received->front().in_msg->value_nanotons, 300'000'000u);
+    EXPECT_EQ(Addr(received->front().in_msg->source), platform.address);
+    EXPECT_EQ(received->front().in_msg->comment.value_or(""), "Onton refund");
+    EXPECT_GT(toncenter_->GetAccountState(payer)->balance_nanotons, before->balance_nanotons);
+    // Nothing more goes out, however often the jobs run.
+    for (int i = 0; i < 3; ++i) {
+        (void)refunds.Step();
+        ASSERT_TRUE(sender_->Pump().ok());
+    }
+    EXPECT_EQ(toncenter_->GetWalletInfo(platform.address.ToRaw())->seqno, seqno_before + 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, NftEmulator, ::testing::Values("sqlite", "postgres"));

@@ -39,6 +39,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     bot::BotService bot(*store, messenger, clock, {});
     live::OrderFeed feed(*store, orders);
     rewards::RewardService rewards(*store, clock);
+    payments::Refunds refunds(*store, clock, nullptr);
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -55,7 +56,8 @@ TEST(OpenApi, DocumentsEveryRoute) {
                   .telegram_webhook_secret = "",
                   .bot_username = "",
                   .web_dir = "web/dist",
-                  .rewards = &rewards});
+                  .rewards = &rewards,
+                  .refunds = &refunds});
     ASSERT_GT(router.routes().size(), 15U);
     for (const auto& route : router.routes()) {
         const auto block = PathBlock(doc, route.pattern);

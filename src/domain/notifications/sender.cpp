@@ -92,6 +92,11 @@ Rendered Render(std::string_view kind, const json& payload, std::string_view lan
         if (!reason.empty()) out.text += ru ? "\nПричина: " + reason : "\nReason: " + reason;
         button = ru ? "Открыть событие" : "Open the event";
         page = "events/" + event_uuid;
+    } else if (kind == "order.refunded") {
+        out.text = ru ? "Ваш заказ на «" + title + "» отменён, оплата возвращается на кошелёк, с которого вы платили."
+                      : "Your order for \"" + title + "\" was refunded: the payment is on its way back to the wallet you paid from.";
+        button = ru ? "Мои заказы" : "My orders";
+        page = "orders";
     } else if (kind == "reward.granted") {
         const auto points = payload.value("points", std::int64_t{0});
         const bool sbt = payload.value("sbt", false);

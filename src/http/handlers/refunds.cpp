@@ -1,0 +1,22 @@
+#include "http/handlers/refunds.hpp"
+
+#include "http/handlers/identity.hpp"
+
+namespace onton::http {
+
+void AddRefundRoutes(Router& router,
+                     payments::Refunds& refunds,
+                     orders::OrderService& orders,
+                     identity::IdentityService& identity) {
+    router.Add(Verb::post, "/api/v1/admin/orders/{uuid}/refund", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        const std::string uuid(req.Param("uuid"));
+        if (auto refunded = refunds.RefundOrder(*caller, uuid); !refunded) return Fail(refunded.error(), req);
+        auto order = orders.Get(*caller, uuid);
+        if (!order) return Fail(order.error(), req);
+        return Response::Json(Status::ok, orders::ToJson(*order, orders.settings()));
+    });
+}
+
+}  // namespace onton::http
