@@ -19,9 +19,26 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$root/src")
 sources=("$root"/src/ton/*.cpp "$root"/src/ton/generated/*.cpp)
 
+# The library is compiled once (coverage-instrumented, in parallel), then each target links it with its own driver.
+objdir="$out/obj"
+mkdir -p "$objdir"
+lib_flags=("${flags[@]}")
+lib_flags[3]=-fsanitize=fuzzer-no-link,address,undefined
+objects=()
+pids=()
+echo "== building the ton library for fuzzing"
+for src in "${sources[@]}"; do
+    obj="$objdir/$(basename "$(dirname "$src")")_$(basename "${src%.cpp}").o"
+    objects+=("$obj")
+    "$cxx" "${lib_flags[@]}" -c "$src" -o "$obj" &
+    pids+=($!)
+    while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do sleep 0.2; done
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+
 for t in "${targets[@]}"; do
     echo "== building ${t}_fuzz"
-    "$cxx" "${flags[@]}" "$root/fuzz/${t}_fuzz.cpp" "${sources[@]}" -lcrypto -lsodium -o "$out/${t}_fuzz"
+    "$cxx" "${flags[@]}" "$root/fuzz/${t}_fuzz.cpp" "${objects[@]}" -lcrypto -lsodium -o "$out/${t}_fuzz"
 done
 
 for t in "${targets[@]}"; do
