@@ -53,14 +53,14 @@ struct Config {
 
     std::int64_t order_ttl_seconds = 15 * 60;  ///< how long an unpaid order holds its seats
     std::int64_t expiry_sweep_seconds = 5;     ///< how often `serve` expires unpaid orders
-    std::int64_t ws_poll_ms = 1000;
+    std::int64_t ws_poll_ms = 1000;            ///< how often the live feed (/api/v1/ws) looks for order changes
     /// Moderation rules for event texts (comma-separated lists; see docs/moderation.md).
     std::string moderation_banned_words;
     std::string moderation_blocked_domains;
-    std::int64_t moderation_max_links = 5;            ///< how often the live feed (/api/v1/ws) looks for order changes
-    std::int64_t order_max_batch = 256;
+    std::int64_t moderation_max_links = 5;
+    std::int64_t order_max_batch = 256;  ///< concurrent orders of one ticket type per transaction; 1: off
     std::int64_t order_sold_out_hint_ms = 500;
-    std::int64_t waitlist_offer_seconds = 30 * 60;  ///< how long a freed seat is held for the next in line        ///< concurrent orders of one ticket type per transaction; 1: off
+    std::int64_t waitlist_offer_seconds = 30 * 60;  ///< how long a freed seat is held for the next in line
     /// Optional with a mnemonic or key file (then it must be the derived wallet's address); without them, where
     /// participants pay (payments watched, nothing sent). Empty and no mnemonic: payments are not shown.
     std::string platform_wallet_address;
