@@ -18,6 +18,6 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { "/api": "http://127.0.0.1:8080", "/media": "http://127.0.0.1:8080" } },
+  server: { proxy: { "/api": { target: "http://127.0.0.1:8080", ws: true }, "/media": "http://127.0.0.1:8080" } },
   test: { include: ["src/**/*.test.ts"], environment: "node" },
 });

@@ -175,6 +175,8 @@ async function main() {
   await emulator("/transfer", { from: 1, to: address, amount_nano: "1500000000", comment });
   await app.getByText("Paid! Your tickets are ready.").waitFor({ timeout: 60_000 });
   await shot(app, "08-app-paid");
+  // The payment screen followed the order on the live socket (docs/live.md), not only by asking.
+  if (!/websocket open .*route=\/api\/v1\/ws/.test(server.log())) throw new Error("the payment screen opened no /api/v1/ws socket");
   await app.getByRole("link", { name: "Show my tickets" }).click();
   await app.getByRole("img", { name: "QR VIP" }).waitFor();
   const code = (await app.getByTestId("check-in-code").textContent()).trim();

@@ -139,6 +139,10 @@ export class Api {
   get signedIn(): boolean {
     return this.token !== null;
   }
+  /** The session token, for the live-update socket's first message (browsers cannot set its headers). */
+  get sessionToken(): string | null {
+    return this.token;
+  }
   setToken(token: string | null): void {
     this.token = token;
     if (token) sessionStorage.setItem(this.storageKey, token);
