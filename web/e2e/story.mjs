@@ -85,7 +85,9 @@ async function shot(page, name) {
 }
 
 async function main() {
-  const platform = await emulator("/wallets", { version: "v5r1", balance_nano: "1000000000" });
+  // The platform wallet signs NFT deploys and mints, so the server gets its mnemonic (and checks the address).
+  const platform = await emulator("/wallets", { version: "v5r1", balance_nano: "5000000000" });
+  const mnemonic = Array.isArray(platform.mnemonic) ? platform.mnemonic.join(" ") : String(platform.mnemonic);
   const chosenPort = await freePort();
   const env = {
     ONTON_DATABASE_URL: `sqlite://${join(work, "onton.db")}`,
@@ -96,6 +98,8 @@ async function main() {
     ONTON_WEB_DIR: webDir,
     ONTON_TON_API_URL: tonUrl,
     ONTON_PLATFORM_WALLET_ADDRESS: platform.address,
+    ONTON_PLATFORM_WALLET_MNEMONIC: mnemonic,
+    ONTON_PLATFORM_WALLET_VERSION: "v5r1",
     ONTON_LOG_LEVEL: "info",
   };
   // The database exists before any admin command so that they and the server share one local bot token.
@@ -187,6 +191,16 @@ async function main() {
   // The bot's "My tickets" button opens /app#/tickets.
   await app.goto(`${base}/app#/tickets`);
   await app.getByRole("heading", { name: "My tickets" }).waitFor();
+  // The VIP type is an NFT type: once the NFT manager has taken the paid ticket (it sweeps every 2 s), the ticket
+  // says its NFT waits for a linked wallet (the participant has linked none).
+  for (let i = 0; i < 30 && (await app.getByTestId("ticket-nft").count()) === 0; i++) {
+    await app.waitForTimeout(1000);
+    await app.reload();
+    await app.getByRole("heading", { name: "My tickets" }).waitFor();
+  }
+  const nft = app.getByTestId("ticket-nft");
+  if ((await nft.getAttribute("data-nft-state")) !== "created") throw new Error("the NFT ticket shows no NFT waiting for a wallet");
+  await app.getByText("NFT: minted to your wallet once you link one").waitFor();
 
   // The same Mini App as Telegram opens it, for a Russian-speaking user: the bridge sets up Telegram's main button
   // with the Russian label, and pressing it (an event from the client) places the order.

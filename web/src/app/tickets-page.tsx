@@ -66,7 +66,12 @@ export function TicketsPage() {
               </p>
             </>
           )}
-          <p className="muted">{t("nftPending")}</p>
+          {ticket.nft && (
+            <p className="muted" data-testid="ticket-nft" data-nft-state={ticket.nft.state}>
+              {t(`nft_${ticket.nft.state}`, { index: ticket.nft.index ?? "" })}
+              {ticket.nft.state === "minted" && ticket.nft.address && <span className="mono"> {ticket.nft.address}</span>}
+            </p>
+          )}
           <div className="row">
             <a className="button secondary" href={`/api/v1/events/${ticket.event_uuid}/calendar.ics`} download>
               {t("addToCalendar")}

@@ -94,6 +94,8 @@ export type Ticket = {
   qr_payload?: string;
   checked_in_at?: number | null;
   created_at?: number;
+  /** The ticket's NFT item, for NFT ticket types once paid (docs/nft.md). */
+  nft?: { state: "created" | "mint_request" | "minted" | "failed"; index?: number | null; address?: string | null } | null;
 };
 
 export type Order = {
