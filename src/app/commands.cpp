@@ -378,20 +378,10 @@ int RunServe(const std::vector<std::string>& args) {
 
     // The toncenter client of this process: wallet linking reads deployed wallets' keys through it (get_public_key),
     // and the NFT manager sends and observes through it. (The payment watcher is a worker: see Background.)
-    std::unique_ptr<chain::ToncenterChain> chain;
+    const std::unique_ptr<chain::ToncenterChain> chain = config->ton_api_url.empty() ? nullptr : MakeChain(*config);
     std::unique_ptr<wallet::WalletSender> wallet_sender;
     std::unique_ptr<nft::NftManager> nft_manager;
     std::unique_ptr<PeriodicTask> minting;
-    if (!config->ton_api_url.empty()) {
-        chain::ToncenterConfig chain_config;
-        chain_config.base_url = config->ton_api_url;
-        chain_config.api_key = config->ton_api_key.value;
-        if (config->ton_api_url.find("://127.0.0.1") != std::string::npos ||
-            config->ton_api_url.find("://localhost") != std::string::npos) {
-            chain_config.requests_per_second = 0;  // the local emulator has no rate limit
-        }
-        chain = std::make_unique<chain::ToncenterChain>(chain_config);
-    }
     // NFT tickets and reward SBTs: the platform wallet sends, one seqno at a time, what the NFT manager asks.
     if (chain && platform_wallet) {
         wallet_sender = std::make_unique<wallet::WalletSender>(*store, *chain, clock, *platform_wallet);

@@ -51,6 +51,17 @@ std::string WorkerSet::Describe() const {
     return out.empty() ? "none" : out;
 }
 
+std::unique_ptr<chain::ToncenterChain> MakeChain(const Config& config) {
+    chain::ToncenterConfig chain_config;
+    chain_config.base_url = config.ton_api_url;
+    chain_config.api_key = config.ton_api_key.value;
+    if (config.ton_api_url.find("://127.0.0.1") != std::string::npos ||
+        config.ton_api_url.find("://localhost") != std::string::npos) {
+        chain_config.requests_per_second = 0;  // the local emulator has no rate limit
+    }
+    return std::make_unique<chain::ToncenterChain>(chain_config);
+}
+
 std::unique_ptr<ports::Bus> MakeBus(const Config& config, ports::Store& store, const ports::Clock& clock) {
     if (config.amqp_url.empty()) {
         const bus::StoreBusSettings settings{.lease = std::chrono::seconds(config.bus_lease_seconds)};
@@ -173,14 +184,7 @@ Background::Background(const Config& config,
     if (workers.payments && (config.ton_api_url.empty() || config.platform_wallet_address.empty())) {
         spdlog::info("payments are not watched: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_ADDRESS");
     } else if (workers.payments) {
-        chain::ToncenterConfig chain_config;
-        chain_config.base_url = config.ton_api_url;
-        chain_config.api_key = config.ton_api_key.value;
-        if (config.ton_api_url.find("://127.0.0.1") != std::string::npos ||
-            config.ton_api_url.find("://localhost") != std::string::npos) {
-            chain_config.requests_per_second = 0;  // the local emulator has no rate limit
-        }
-        parts.chain = std::make_unique<chain::ToncenterChain>(chain_config);
+        parts.chain = MakeChain(config);
         parts.watcher = std::make_unique<payments::PaymentWatcher>(
             store, *parts.chain, orders, clock, payments::WatcherSettings{config.platform_wallet_address, 50});
         tasks_.push_back(std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&parts] {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/chain/toncenter.hpp"
 #include "app/config.hpp"
 #include "app/periodic.hpp"
 #include "common/result.hpp"
@@ -31,6 +32,9 @@ struct WorkerSet {
     [[nodiscard]] bool any() const noexcept { return relay || payments || notifications || fulfilment; }
     [[nodiscard]] std::string Describe() const;
 };
+
+/// The toncenter client of ONTON_TON_API_URL (with its API key; no rate limit toward a loopback emulator).
+std::unique_ptr<chain::ToncenterChain> MakeChain(const Config& config);
 
 /// The Bus the configuration asks for: RabbitMQ when ONTON_AMQP_URL is set, else the store-backed embedded bus.
 std::unique_ptr<ports::Bus> MakeBus(const Config& config, ports::Store& store, const ports::Clock& clock);
