@@ -250,16 +250,28 @@ std::string TicketSigningSeed(const Config& config,
     return {seed->begin(), seed->end()};
 }
 
-orders::OrderSettings MakeOrderSettings(const Config& config,
-                                        ports::Store& store,
-                                        ports::Random& random,
-                                        const ports::Clock& clock) {
-    return {.order_ttl_seconds = config.order_ttl_seconds,
-            .platform_wallet_address = config.platform_wallet_address,
-            .waitlist_offer_seconds = config.waitlist_offer_seconds,
-            .max_batch = config.order_max_batch,
-            .sold_out_hint_ms = config.order_sold_out_hint_ms,
-            .ticket_signing_seed = TicketSigningSeed(config, store, random, clock)};
+/// The order settings of the configuration; nullopt (logged) when the ticket signing key cannot be read (the
+/// database is down at start and ONTON_TICKET_SIGNING_KEY is not set).
+std::optional<orders::OrderSettings> MakeOrderSettings(const Config& config,
+                                                       ports::Store& store,
+                                                       ports::Random& random,
+                                                       const ports::Clock& clock) {
+    std::string seed;
+    try {
+        seed = TicketSigningSeed(config, store, random, clock);
+    } catch (const std::exception& e) {
+        spdlog::critical(
+            "cannot read the ticket signing key from the database (set ONTON_TICKET_SIGNING_KEY to "
+            "start without it): {}",
+            e.what());
+        return std::nullopt;
+    }
+    return orders::OrderSettings{.order_ttl_seconds = config.order_ttl_seconds,
+                                 .platform_wallet_address = config.platform_wallet_address,
+                                 .waitlist_offer_seconds = config.waitlist_offer_seconds,
+                                 .max_batch = config.order_max_batch,
+                                 .sold_out_hint_ms = config.order_sold_out_hint_ms,
+                                 .ticket_signing_seed = std::move(seed)};
 }
 
 void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
@@ -358,7 +370,9 @@ int RunServe(const std::vector<std::string>& args) {
                                 {.banned_words = moderation::ParseList(config->moderation_banned_words),
                                  .blocked_domains = moderation::ParseList(config->moderation_blocked_domains),
                                  .max_links = static_cast<std::size_t>(config->moderation_max_links)});
-    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config, *store, random, clock));
+    auto order_settings = MakeOrderSettings(*config, *store, random, clock);
+    if (!order_settings) return 1;
+    orders::OrderService orders(*store, clock, random, *std::move(order_settings));
     metrics.AddCollector([&orders](std::string& out) {
         out += "# HELP onton_order_batches_total Reservation transactions committed by the order batcher.\n";
         out += "# TYPE onton_order_batches_total counter\n";
@@ -558,7 +572,9 @@ int RunWorker(const std::vector<std::string>& args) {
     if (!store) return 1;
     system::SystemClock clock;
     system::SystemRandom random;
-    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config, *store, random, clock));
+    auto order_settings = MakeOrderSettings(*config, *store, random, clock);
+    if (!order_settings) return 1;
+    orders::OrderService orders(*store, clock, random, *std::move(order_settings));
     {
         auto background = StartBackground(*config, *store, orders, clock, *workers);
         if (!background) return 1;

@@ -293,7 +293,9 @@ TEST(ServeStartup, ReadinessFailsWhenTheDatabaseIsDown) {
     // ready.
     env["ONTON_DATABASE_URL"] = "postgres://onton@127.0.0.1:1/onton?connect_timeout=2";
     env["ONTON_DATABASE_ACQUIRE_TIMEOUT_MS"] = "2000";
-    env["ONTON_BOT_TOKEN"] = "42:configured-token";  // as in production: nothing to read from the database at start
+    // As in production: nothing to read from the database at start.
+    env["ONTON_BOT_TOKEN"] = "42:configured-token";
+    env["ONTON_TICKET_SIGNING_KEY"] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     ServeProcess server(env, dir.path());
     EXPECT_EQ(Request(server.port(), "GET", "/healthz").result_int(), 200U);
     const auto ready = Request(server.port(), "GET", "/readyz");

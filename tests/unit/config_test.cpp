@@ -82,47 +82,58 @@ TEST_P(ConfigRejects, NamesTheSetting) {
     EXPECT_NE(c.error().message.find(GetParam().name), std::string::npos) << c.error().message;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Values,
-    ConfigRejects,
-    ::testing::Values(BadValue{"ONTON_HTTP_PORT", "80a"},
-                      BadValue{"ONTON_HTTP_PORT", "65536"},
-                      BadValue{"ONTON_HTTP_PORT", "-1"},
-                      BadValue{"ONTON_HTTP_PORT", ""},
-                      BadValue{"ONTON_HTTP_HOST", "localhost:80"},
-                      BadValue{"ONTON_HTTP_IO_THREADS", "0"},
-                      BadValue{"ONTON_HTTP_ACCESS_LOG", "maybe"},
-                      BadValue{"ONTON_CORS_ORIGINS", "https://a.example/path"},
-                      BadValue{"ONTON_DATABASE_URL", "mysql://x"},
-                      BadValue{"ONTON_DATABASE_POOL_SIZE", "0"},
-                      BadValue{"ONTON_REDIS_URL", "http://x"},
-                      BadValue{"ONTON_AMQP_URL", "redis://x"},
-                      BadValue{"ONTON_TON_API_URL", "ftp://x"},
-                      BadValue{"ONTON_PLATFORM_WALLET_MNEMONIC", "too few words"},
-                      BadValue{"ONTON_PLATFORM_WALLET_VERSION", "v3r2"},
-                      BadValue{"ONTON_NFT_SWEEP_SECONDS", "0"},
-                      BadValue{"ONTON_BOT_TOKEN", "no-colon"},
-                      BadValue{"ONTON_PUBLIC_URL", "localhost"},
-                      BadValue{"ONTON_LOG_LEVEL", "loud"}),
-    [](const auto& param_info) { return param_info.param.name + "_" + std::to_string(param_info.index); });
+INSTANTIATE_TEST_SUITE_P(Values,
+                         ConfigRejects,
+                         ::testing::Values(BadValue{"ONTON_HTTP_PORT", "80a"},
+                                           BadValue{"ONTON_HTTP_PORT", "65536"},
+                                           BadValue{"ONTON_HTTP_PORT", "-1"},
+                                           BadValue{"ONTON_HTTP_PORT", ""},
+                                           BadValue{"ONTON_HTTP_HOST", "localhost:80"},
+                                           BadValue{"ONTON_HTTP_IO_THREADS", "0"},
+                                           BadValue{"ONTON_HTTP_ACCESS_LOG", "maybe"},
+                                           BadValue{"ONTON_CORS_ORIGINS", "https://a.example/path"},
+                                           BadValue{"ONTON_DATABASE_URL", "mysql://x"},
+                                           BadValue{"ONTON_DATABASE_POOL_SIZE", "0"},
+                                           BadValue{"ONTON_REDIS_URL", "http://x"},
+                                           BadValue{"ONTON_AMQP_URL", "redis://x"},
+                                           BadValue{"ONTON_TON_API_URL", "ftp://x"},
+                                           BadValue{"ONTON_PLATFORM_WALLET_MNEMONIC", "too few words"},
+                                           BadValue{"ONTON_PLATFORM_WALLET_VERSION", "v3r2"},
+                                           BadValue{"ONTON_NFT_SWEEP_SECONDS", "0"},
+                                           BadValue{"ONTON_BOT_TOKEN", "no-colon"},
+                                           BadValue{"ONTON_TICKET_SIGNING_KEY", "c2hvcnQ="},
+                                           BadValue{"ONTON_TICKET_SIGNING_KEY", "not base64!"},
+                                           BadValue{"ONTON_PUBLIC_URL", "localhost"},
+                                           BadValue{"ONTON_LOG_LEVEL", "loud"}),
+                         [](const auto& param_info) {
+                             return param_info.param.name + "_" + std::to_string(param_info.index);
+                         });
 
 TEST(Config, SecretsAreNeverDescribed) {
     const std::string mnemonic =
         "abandon ability able about above absent absorb abstract absurd abuse access accident account accuse "
         "achieve acid acoustic acquire across act action actor actress actual";
-    const auto c = LoadConfig(Env({{"ONTON_BOT_TOKEN", "123456:SECRET-token-value"},
-                                   {"ONTON_TON_API_KEY", "tonkey-secret"},
-                                   {"ONTON_PLATFORM_WALLET_MNEMONIC", mnemonic},
-                                   {"ONTON_DATABASE_URL", "postgres://user:hunter2@db:5432/onton"},
-                                   {"ONTON_AMQP_URL", "amqp://guest:rabbitpw@127.0.0.1:5672/"}}));
+    const auto c =
+        LoadConfig(Env({{"ONTON_BOT_TOKEN", "123456:SECRET-token-value"},
+                        {"ONTON_TON_API_KEY", "tonkey-secret"},
+                        {"ONTON_PLATFORM_WALLET_MNEMONIC", mnemonic},
+                        {"ONTON_DATABASE_URL", "postgres://user:hunter2@db:5432/onton"},
+                        {"ONTON_AMQP_URL", "amqp://guest:rabbitpw@127.0.0.1:5672/"},
+                        {"ONTON_TICKET_SIGNING_KEY", "U0VDUkVUU0VFRHNlY3JldHNlZWRTRUNSRVRTRUVEISE="}}));
     ASSERT_TRUE(c) << c.error().message;
     EXPECT_EQ(c->bot_token.value, "123456:SECRET-token-value");
     const auto text = Joined(*c);
-    for (const auto* secret : {"SECRET-token-value", "tonkey-secret", "abandon", "hunter2", "rabbitpw"}) {
+    for (const auto* secret : {"SECRET-token-value",
+                               "tonkey-secret",
+                               "abandon",
+                               "hunter2",
+                               "rabbitpw",
+                               "U0VDUkVUU0VFRHNlY3JldHNlZWRTRUNSRVRTRUVEISE"}) {
         EXPECT_EQ(text.find(secret), std::string::npos) << secret << " leaked in:\n" << text;
     }
     EXPECT_NE(text.find("telegram.bot_token = (set)"), std::string::npos);
     EXPECT_NE(text.find("ton.api_key = (set)"), std::string::npos);
+    EXPECT_NE(text.find("orders.ticket_signing_key = (set)"), std::string::npos);
 }
 
 TEST(Config, MnemonicErrorDoesNotEchoTheWords) {
