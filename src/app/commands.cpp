@@ -455,6 +455,7 @@ int RunServe(const std::vector<std::string>& args) {
     live::OrderFeed feed(*store, orders);
     PeriodicTask live_poll("live order feed", std::chrono::milliseconds(config->ws_poll_ms), [&feed] { feed.Poll(); });
 
+    orders::SalesReports sales(*store);
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -475,6 +476,9 @@ int RunServe(const std::vector<std::string>& args) {
                   .telegram_webhook_secret = config->telegram_webhook_secret.value,
                   .bot_username = config->bot_username,
                   .web_dir = config->web_dir,
+                  .tonconnect_manifest_url = config->tonconnect_manifest_url,
+                  .tonconnect_wallets_url = config->tonconnect_wallets_url,
+                  .sales = &sales,
                   .nft = nft_manager.get(),
                   .rewards = &rewards,
                   .refunds = &refunds});

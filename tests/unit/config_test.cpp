@@ -103,6 +103,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"ONTON_NFT_SWEEP_SECONDS", "0"},
                       BadValue{"ONTON_BOT_TOKEN", "no-colon"},
                       BadValue{"ONTON_PUBLIC_URL", "localhost"},
+                      BadValue{"ONTON_TONCONNECT_WALLETS_URL", "wallets.json"},
+                      BadValue{"ONTON_TONCONNECT_WALLETS_URL", "//other.host/wallets.json"},
+                      BadValue{"ONTON_TONCONNECT_MANIFEST_URL", "javascript:alert(1)"},
                       BadValue{"ONTON_LOG_LEVEL", "loud"}),
     [](const auto& param_info) { return param_info.param.name + "_" + std::to_string(param_info.index); });
 
@@ -182,6 +185,19 @@ TEST(Config, TomlErrorsNameFileAndKey) {
         ASSERT_FALSE(c);
         EXPECT_NE(c.error().message.find("/nonexistent/onton.toml"), std::string::npos) << c.error().message;
     }
+}
+
+TEST(Config, TonConnectUrls) {
+    const auto defaults = LoadConfig(Env({}));
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->tonconnect_wallets_url, "");
+    EXPECT_EQ(defaults->tonconnect_manifest_url, "");
+    const auto c = LoadConfig(Env({{"ONTON_TONCONNECT_WALLETS_URL", "https://cdn.example/wallets-v2.json"},
+                                   {"ONTON_TONCONNECT_MANIFEST_URL", "/tonconnect-manifest.json"}}));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->tonconnect_wallets_url, "https://cdn.example/wallets-v2.json");
+    EXPECT_EQ(c->tonconnect_manifest_url, "/tonconnect-manifest.json");
+    EXPECT_NE(Joined(*c).find("tonconnect_wallets_url = https://cdn.example/wallets-v2.json"), std::string::npos);
 }
 
 TEST(Config, MnemonicAndKeyFileAreExclusive) {
