@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, fieldErrors, toApiError } from "./api";
+import { ApiError, fieldErrors, toApiError } from "./api-client";
 
 describe("API errors", () => {
   it("reads the error body", () => {

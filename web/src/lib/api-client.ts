@@ -1,5 +1,7 @@
-// The HTTP client every app uses: JSON in and out, the bearer token, and the API's error body
-// {"error": {"code", "message", "details"}} turned into an ApiError a form can show next to its fields.
+// The HTTP client every app uses: JSON in and out, the bearer token, every answer checked against its zod schema
+// (src/lib/schemas.ts and the features' api/ folders), and the API's error body {"error": {"code", "message",
+// "details"}} turned into an ApiError a form can show next to its fields.
+import type { z } from "zod";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -36,98 +38,6 @@ export function fieldErrors(error: unknown): Record<string, string> {
   return { [field]: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message };
 }
 
-export type Session = { token: string; user: User };
-
-export type User = {
-  user_id: number;
-  username?: string | null;
-  first_name: string;
-  last_name?: string | null;
-  language_code?: string | null;
-  role: "user" | "organizer" | "admin";
-};
-
-export type TicketType = {
-  id: number;
-  name: string;
-  description?: string | null;
-  price: string;
-  currency: "TON";
-  supply?: number | null;
-  per_user_limit?: number | null;
-  is_nft?: boolean;
-  transferable?: boolean;
-  sold: number;
-  reserved: number;
-  available?: number | null;
-};
-
-export type EventInfo = {
-  event_uuid: string;
-  title: string;
-  subtitle?: string | null;
-  description?: string;
-  image_url?: string | null;
-  location?: string | null;
-  online_link?: string | null;
-  start_date: number;
-  end_date: number;
-  timezone?: string;
-  participation_type: "in_person" | "online";
-  visibility?: "public" | "unlisted";
-  status: string;
-  category?: string | null;
-  ticket_types?: TicketType[];
-};
-
-export type Ticket = {
-  id: number;
-  order_uuid: string;
-  event_uuid: string;
-  event_title: string;
-  event_start: number;
-  ticket_type_id: number;
-  ticket_type_name: string;
-  holder_id: number;
-  status: "valid" | "used" | "refunded" | "transferred" | "canceled";
-  check_in_code?: string;
-  qr_payload?: string;
-  checked_in_at?: number | null;
-  created_at?: number;
-  /** The ticket's NFT item, for NFT ticket types once paid (docs/nft.md). */
-  nft?: { state: "created" | "mint_request" | "minted" | "failed"; index?: number | null; address?: string | null } | null;
-};
-
-export type Order = {
-  uuid: string;
-  state: "created" | "paid" | "expired" | "canceled" | "failed" | "refunded";
-  event_uuid: string;
-  ticket_type_id: number;
-  quantity: number;
-  total_price: string;
-  expires_at?: number | null;
-  paid_at?: number | null;
-  created_at: number;
-  tickets?: Ticket[];
-  payment?: { address?: string | null; amount: string; comment: string; expires_at: number; link?: string | null };
-};
-
-export type CheckInResult = {
-  result: "admitted" | "already_used" | "invalid" | "undone" | "not_checked_in";
-  ticket?: Ticket | null;
-  guest?: { user_id: number; name: string };
-  checked_in_at?: number;
-};
-
-export type Guest = Ticket & { holder?: { user_id: number; username?: string | null; first_name: string; last_name?: string | null } };
-
-export type Stats = {
-  ticket_types: { ticket_type_id: number; name: string; supply?: number | null; sold: number; reserved: number; revenue: string; checked_in: number }[];
-  totals: { sold: number; reserved: number; revenue: string; checked_in: number };
-};
-
-export type Role = { user_id: number; role: string; username?: string | null; first_name?: string };
-
 type Options = { method?: string; body?: unknown; headers?: Record<string, string>; raw?: BodyInit; contentType?: string };
 
 /** A client bound to one storage key for its session token (the Mini App and the panel keep separate sessions). */
@@ -151,7 +61,18 @@ export class Api {
     else sessionStorage.removeItem(this.storageKey);
   }
 
-  async call<T>(path: string, options: Options = {}): Promise<T> {
+  /** The answer parsed by `schema`; an answer of another shape is an ApiError `response.invalid`. */
+  async request<S extends z.ZodType>(schema: S, path: string, options: Options = {}): Promise<z.output<S>> {
+    const body = await this.call(path, options);
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new ApiError(0, "response.invalid", `unexpected answer from ${path}: ${parsed.error.message}`, parsed.error.issues);
+    }
+    return parsed.data;
+  }
+
+  /** The raw JSON answer (or null for an empty one). */
+  async call(path: string, options: Options = {}): Promise<unknown> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     let body: BodyInit | undefined = options.raw;
@@ -173,7 +94,7 @@ export class Api {
       if (res.status === 401) this.setToken(null);
       throw toApiError(res.status, parsed);
     }
-    return parsed as T;
+    return parsed;
   }
 
   /** A file the API serves behind the bearer token (CSV exports), as a Blob to hand to the browser. */
@@ -181,18 +102,6 @@ export class Api {
     const res = await fetch(path, { headers: this.token ? { Authorization: `Bearer ${this.token}` } : {} });
     if (!res.ok) throw toApiError(res.status, await res.json().catch(() => null));
     return res.blob();
-  }
-
-  async signInWithInitData(initData: string): Promise<Session> {
-    const s = await this.call<Session>("/api/v1/auth/telegram", { method: "POST", body: { init_data: initData } });
-    this.setToken(s.token);
-    return s;
-  }
-
-  async signInWithWidget(payload: Record<string, string | number>): Promise<Session> {
-    const s = await this.call<Session>("/api/v1/auth/telegram-login", { method: "POST", body: payload });
-    this.setToken(s.token);
-    return s;
   }
 }
 

@@ -1,9 +1,14 @@
-import { StrictMode, useEffect, useState } from "react";
+// The public site at /: the upcoming public events and a shareable page per event (its Open Graph tags come from
+// `onton serve`), each with a button that opens the Mini App.
+import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Link, Route, Routes, useParams } from "react-router-dom";
-import { Api, type EventInfo } from "@/lib/api";
+import { useEvent, useEvents } from "@/features/events/api/events";
+import { Api } from "@/lib/api-client";
+import { ApiProvider } from "@/lib/api-context";
 import { miniAppLink } from "@/lib/links";
-import { formatTon } from "@/lib/ton";
+import { formatAmount } from "@/lib/money";
+import type { EventInfo } from "@/lib/schemas";
 import "@/styles.css";
 
 const api = new Api("onton.site.session");
@@ -14,10 +19,7 @@ function when(e: EventInfo): string {
 }
 
 function Landing() {
-  const [events, setEvents] = useState<EventInfo[] | null>(null);
-  useEffect(() => {
-    api.call<{ items: EventInfo[] }>("/api/v1/events?when=upcoming&limit=30").then((r) => setEvents(r.items), () => setEvents([]));
-  }, []);
+  const events = useEvents({ when: "upcoming", limit: 30 }).data?.items;
   return (
     <main>
       <section className="hero">
@@ -34,7 +36,7 @@ function Landing() {
       {events?.length === 0 && <p className="muted">No upcoming events yet.</p>}
       <div className="grid">
         {events?.map((e) => (
-          <Link key={e.event_uuid} to={`/events/${e.event_uuid}`} className="card" style={{ color: "inherit", textDecoration: "none" }}>
+          <Link key={e.event_uuid} to={`/events/${e.event_uuid}`} className="card plain-link">
             {e.image_url && <img className="event-image" src={e.image_url} alt="" />}
             <h3>{e.title}</h3>
             <div className="muted">{when(e)}</div>
@@ -47,14 +49,17 @@ function Landing() {
 
 function EventPage() {
   const { uuid = "" } = useParams();
-  const [event, setEvent] = useState<EventInfo | null>(null);
-  const [missing, setMissing] = useState(false);
-  useEffect(() => {
-    api.call<EventInfo>(`/api/v1/events/${encodeURIComponent(uuid)}`).then(setEvent, () => setMissing(true));
-  }, [uuid]);
-  if (missing) return <main><h1>Event not found</h1><Link to="/">All events</Link></main>;
+  const query = useEvent(uuid);
+  const event = query.data;
+  if (query.isError)
+    return (
+      <main>
+        <h1>Event not found</h1>
+        <Link to="/">All events</Link>
+      </main>
+    );
   if (!event) return <main>Loading…</main>;
-  const prices = (event.ticket_types ?? []).map((t) => (t.price === "0" ? "free" : `${formatTon(t.price)} TON`));
+  const prices = (event.ticket_types ?? []).map((t) => (t.price === "0" ? "free" : formatAmount(t.price, t.currency)));
   return (
     <main>
       <p>
@@ -66,7 +71,7 @@ function EventPage() {
       <p className="muted">
         {when(event)} · {event.participation_type === "online" ? "Online" : event.location}
       </p>
-      <p style={{ whiteSpace: "pre-wrap" }}>{event.description}</p>
+      <p className="pre-wrap">{event.description}</p>
       {prices.length > 0 && <p>Tickets: {prices.join(", ")}</p>}
       <a className="button" href={miniAppLink(event.event_uuid, bot)}>
         Get tickets in the Mini App
@@ -80,21 +85,23 @@ function EventPage() {
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <BrowserRouter>
-      <header className="bar">
-        <Link className="brand" to="/">
-          Onton
-        </Link>
-        <nav aria-label="Main">
-          <a href="/app">Mini App</a>
-          <a href="/panel">Organizers</a>
-        </nav>
-      </header>
-      <Routes>
-        <Route path="/" element={<Landing />} />
-        <Route path="/events/:uuid" element={<EventPage />} />
-        <Route path="*" element={<Landing />} />
-      </Routes>
-    </BrowserRouter>
+    <ApiProvider api={api}>
+      <BrowserRouter>
+        <header className="bar">
+          <Link className="brand" to="/">
+            Onton
+          </Link>
+          <nav aria-label="Main">
+            <a href="/app">Mini App</a>
+            <a href="/panel">Organizers</a>
+          </nav>
+        </header>
+        <Routes>
+          <Route path="/" element={<Landing />} />
+          <Route path="/events/:uuid" element={<EventPage />} />
+          <Route path="*" element={<Landing />} />
+        </Routes>
+      </BrowserRouter>
+    </ApiProvider>
   </StrictMode>,
 );

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import type { Api, Order } from "./api";
+import type { Api } from "@/lib/api-client";
+import type { Order } from "@/lib/schemas";
 import { liveUrl, watchOrder } from "./order-updates";
 
 /** A stand-in for the browser's WebSocket that records what the page sends and lets the test push messages. */
@@ -22,7 +23,16 @@ class FakeSocket {
   }
 }
 
-const order = (state: Order["state"]) => ({ uuid: "o-1", state }) as Order;
+const order = (state: Order["state"]): Order => ({
+  uuid: "o-1",
+  state,
+  event_uuid: "e-1",
+  ticket_type_id: 1,
+  quantity: 1,
+  total_price: "1",
+  currency: "TON",
+  created_at: 1,
+});
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -41,7 +51,7 @@ describe("watchOrder", () => {
     vi.useFakeTimers();
     vi.stubGlobal("WebSocket", FakeSocket);
     vi.stubGlobal("window", { location: { protocol: "http:", host: "h:1" } });
-    const api = { sessionToken: "tok", call: vi.fn(async () => order("created")) } as unknown as Api;
+    const api = { sessionToken: "tok", request: vi.fn(async () => order("created")) } as unknown as Api;
     const states: string[] = [];
     watchOrder(api, "o-1", (o) => states.push(o.state));
     const socket = FakeSocket.last!;

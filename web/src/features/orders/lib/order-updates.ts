@@ -1,7 +1,9 @@
 // Live order state for the payment screen: the WebSocket /api/v1/ws (docs/live.md) pushes each change of the order;
 // GET /api/v1/orders/{uuid} is asked at once and then, as a backstop, every few seconds (every 1.5 s while the
 // socket is down), so a proxy that drops WebSockets only makes updates slower.
-import type { Api, Order } from "./api";
+import type { Api } from "@/lib/api-client";
+import { orderSchema, type Order } from "@/lib/schemas";
+import { getOrder } from "../api/orders";
 
 export const finalStates: ReadonlySet<Order["state"]> = new Set(["paid", "expired", "canceled", "failed", "refunded"]);
 
@@ -27,7 +29,7 @@ export function watchOrder(api: Api, uuid: string, onUpdate: (order: Order) => v
   };
   const tick = async () => {
     try {
-      seen(await api.call<Order>(`/api/v1/orders/${encodeURIComponent(uuid)}`));
+      seen(await getOrder(api, uuid));
     } catch {
       // a network blip: try again on the next tick
     }
@@ -48,8 +50,9 @@ export function watchOrder(api: Api, uuid: string, onUpdate: (order: Order) => v
     };
     socket.onmessage = (event: MessageEvent) => {
       try {
-        const message = JSON.parse(String(event.data)) as { type?: string; order?: Order };
-        if (message.type === "order" && message.order) seen(message.order);
+        const message = JSON.parse(String(event.data)) as { type?: string; order?: unknown };
+        const parsed = message.type === "order" ? orderSchema.safeParse(message.order) : null;
+        if (parsed?.success) seen(parsed.data);
       } catch {
         // not ours to understand: the poll still runs
       }
