@@ -42,6 +42,16 @@ JOIN orders o ON o.uuid = r.order_uuid
 WHERE o.event_id = $1
 ORDER BY r.refund_id)";
 
+/// The event's id when the caller manages it; not_found or auth.forbidden otherwise.
+Result<std::int64_t> ManagedEventId(ports::Transaction& tx,
+                                    const identity::Principal& caller,
+                                    const std::string& event_uuid) {
+    const auto access = events::AccessTo(tx, caller, event_uuid);
+    if (!access) return Error{"not_found", "no such event"};
+    if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
+    return access->event_id;
+}
+
 std::string OptionalText(const ports::SqlValue& value) { return ports::AsOptionalText(value).value_or(""); }
 
 }  // namespace
@@ -109,11 +119,10 @@ Result<std::vector<SalesDay>> SalesReports::Daily(const identity::Principal& cal
                                                   const std::string& event_uuid) {
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<SalesDay>> {
-            const auto access = events::AccessTo(tx, caller, event_uuid);
-            if (!access) return Error{"not_found", "no such event"};
-            if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
+            const auto event_id = ManagedEventId(tx, caller, event_uuid);
+            if (!event_id) return event_id.error();
             std::vector<SalesDay> out;
-            for (const auto& r : tx.Execute(kDailySql, {access->event_id}).rows) {
+            for (const auto& r : tx.Execute(kDailySql, {*event_id}).rows) {
                 out.push_back({.start = ports::AsInt(r[0]) * kDaySeconds,
                                .orders = ports::AsInt(r[1]),
                                .tickets = ports::AsInt(r[2]),
@@ -129,12 +138,11 @@ Result<std::vector<EventOrder>> SalesReports::Orders(const identity::Principal& 
                                                      const std::string& event_uuid) {
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<EventOrder>> {
-            const auto access = events::AccessTo(tx, caller, event_uuid);
-            if (!access) return Error{"not_found", "no such event"};
-            if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
+            const auto event_id = ManagedEventId(tx, caller, event_uuid);
+            if (!event_id) return event_id.error();
             std::vector<EventOrder> out;
             std::map<std::string, std::size_t> index;
-            for (const auto& r : tx.Execute(kOrdersSql, {access->event_id, kMaxOrders}).rows) {
+            for (const auto& r : tx.Execute(kOrdersSql, {*event_id, kMaxOrders}).rows) {
                 index[ports::AsText(r[0])] = out.size();
                 out.push_back({.uuid = ports::AsText(r[0]),
                                .state = ports::AsText(r[1]),
@@ -150,7 +158,7 @@ Result<std::vector<EventOrder>> SalesReports::Orders(const identity::Principal& 
                                .paid_at = ports::AsOptionalInt(r[11]),
                                .refunds = {}});
             }
-            for (const auto& r : tx.Execute(kRefundsSql, {access->event_id}).rows) {
+            for (const auto& r : tx.Execute(kRefundsSql, {*event_id}).rows) {
                 const auto it = index.find(ports::AsText(r[0]));
                 if (it == index.end()) continue;
                 out[it->second].refunds.push_back({.reason = ports::AsText(r[1]),

@@ -18,9 +18,11 @@ export function ColumnChart(props: { title: string; columns: { label: string; va
           <svg className="chart" role="img" aria-label={props.title} viewBox={`0 0 ${width} ${height}`} width="100%">
             {props.columns.map((c, i) => {
               const h = ((height - bottom - 8) * c.value) / max;
+              // A few days' columns stay columns, not slabs.
+              const w = Math.max(Math.min(step * 0.7, 36), 1);
               return (
                 <g key={`${c.label}-${i}`}>
-                  <rect x={i * step + step * 0.15} y={height - bottom - h} width={Math.max(step * 0.7, 1)} height={Math.max(h, 1)} rx={2} fill="var(--accent)">
+                  <rect x={i * step + (step - w) / 2} y={height - bottom - h} width={w} height={Math.max(h, 1)} rx={2} fill="var(--accent)">
                     <title>{c.text}</title>
                   </rect>
                   {i % labelEvery === 0 && (

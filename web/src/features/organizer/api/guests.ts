@@ -8,8 +8,11 @@ import { conforms, type ApiAnswer } from "@/lib/openapi";
 import { queryKeys } from "@/lib/query-keys";
 import { amountSchema, currencySchema, listOf, orderSchema, ticketSchema } from "@/lib/schemas";
 
+/** A guest or buyer as the panel lists them. */
+const personSchema = z.object({ user_id: z.number().int(), username: z.string().nullish(), first_name: z.string(), last_name: z.string().nullish() });
+
 export const guestSchema = ticketSchema.extend({
-  holder: z.object({ user_id: z.number().int(), username: z.string().nullish(), first_name: z.string(), last_name: z.string().nullish() }).optional(),
+  holder: personSchema.optional(),
 });
 export type Guest = z.output<typeof guestSchema>;
 conforms<{ items: Guest[] }, ApiAnswer<"listGuests">>(true);
@@ -26,7 +29,7 @@ export const eventOrderSchema = z.object({
   uuid: z.string(),
   state: z.enum(["paid", "refunded"]),
   user_id: z.number().int(),
-  buyer: z.object({ user_id: z.number().int(), username: z.string().nullish(), first_name: z.string(), last_name: z.string().nullish() }).optional(),
+  buyer: personSchema.optional(),
   ticket_type_id: z.number().int(),
   ticket_type_name: z.string().optional(),
   quantity: z.number().int(),
