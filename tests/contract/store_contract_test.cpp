@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
@@ -782,6 +783,89 @@ TEST(OpenStore, SqliteRelativePathCreatesParentAndNftFile) {
     std::filesystem::current_path(previous);
     EXPECT_TRUE(std::filesystem::exists(directory / "var" / "onton.db"));
     EXPECT_TRUE(std::filesystem::exists(directory / "var" / "onton-nft.db"));
+    std::filesystem::remove_all(directory);
+}
+
+// A migration that rebuilds tables (kForeignKeysOffDirective) over a database in use: the rows, their keys
+// and the children that point at them survive, foreign keys are enforced again afterwards, and the widened
+// constraint takes effect.
+TEST(SqliteMigrations, ATableRebuildKeepsRowsKeysAndChildren) {
+    const auto directory = std::filesystem::temp_directory_path() / ("onton-rebuild-" + RandomSuffix());
+    std::filesystem::create_directories(directory);
+    const auto core = directory / "onton.db";
+    const auto migrations = LoadMigrations("sqlite", "core");
+    const auto rebuild = std::find_if(migrations.begin(), migrations.end(), [](const Migration& m) {
+        return m.sql.starts_with(kForeignKeysOffDirective);
+    });
+    ASSERT_NE(rebuild, migrations.end()) << "no core migration rebuilds a table";
+    {
+        // The database as it was before the rebuild, applied by hand and recorded as the migrator would.
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(core.c_str(), &db), SQLITE_OK);
+        const auto exec = [db](const std::string& sql) {
+            char* error = nullptr;
+            const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+            const std::string message = error != nullptr ? error : "";
+            sqlite3_free(error);
+            ASSERT_EQ(rc, SQLITE_OK) << message << "\n" << sql.substr(0, 200);
+        };
+        exec("PRAGMA foreign_keys = ON; " + std::string(kCreateSchemaMigrationsSql));
+        for (auto m = migrations.begin(); m != rebuild; ++m) {
+            exec("BEGIN; " + std::string(m->sql) + "; INSERT INTO schema_migrations VALUES (" +
+                 std::to_string(m->version) + ", '" + m->name + "', '" + m->checksum + "', 1); COMMIT");
+        }
+        exec(
+            "INSERT INTO users (user_id, first_name, role, created_at, updated_at) VALUES (1, 'A', 'user', "
+            "1, 1);"
+            "INSERT INTO events (event_uuid, owner_id, title, start_date, end_date, participation_type, "
+            "created_at, "
+            "updated_at) VALUES ('e-1', 1, 'T', 10, 20, 'in_person', 1, 1);"
+            "INSERT INTO ticket_types (event_id, name, price, supply, sold, created_at, updated_at) "
+            "VALUES (1, 'General', 5, 10, 1, 1, 1);"
+            "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, "
+            "type, "
+            "payment_comment, created_at, updated_at) VALUES ('o-1', 1, 1, 1, 1, 5, 'paid', 'ticket', 'c-1', "
+            "1, 1);"
+            "INSERT INTO tickets (order_uuid, event_id, ticket_type_id, holder_id, check_in_code, "
+            "created_at, "
+            "updated_at) VALUES ('o-1', 1, 1, 1, 'code-1', 1, 1);"
+            "INSERT INTO waitlist (ticket_type_id, user_id, status, created_at, updated_at) "
+            "VALUES (1, 1, 'waiting', 1, 1)");
+        sqlite3_close(db);
+    }
+    StoreSettings settings;
+    settings.url = "sqlite://" + core.string();
+    auto store = OpenStore(settings);
+    const auto applied = store->Migrate();
+    ASSERT_FALSE(applied.empty());
+    EXPECT_EQ(applied.front().version, rebuild->version);
+    store->InTransaction([](Transaction& tx) {
+        EXPECT_EQ(ScalarInt(tx, "SELECT COUNT(*) FROM tickets WHERE order_uuid = 'o-1'"), 1) << "no cascade";
+        EXPECT_EQ(ScalarInt(tx, "SELECT COUNT(*) FROM waitlist"), 1) << "no cascade";
+        EXPECT_EQ(ScalarInt(tx, "SELECT sold FROM ticket_types WHERE ticket_type_id = 1"), 1);
+        EXPECT_EQ(AsText(tx.Execute("SELECT currency FROM orders WHERE uuid = 'o-1'").rows.at(0).at(0)),
+                  "TON");
+        // The widened constraint: a USDT ticket type and order are accepted now, a made-up currency is not.
+        tx.Execute(
+            "INSERT INTO ticket_types (event_id, name, price, currency, created_at, updated_at) "
+            "VALUES (1, 'Tether', 5, 'USDT', 1, 1)");
+    });
+    EXPECT_THROW(store->InTransaction([](Transaction& tx) {
+        tx.Execute(
+            "INSERT INTO ticket_types (event_id, name, price, currency, created_at, updated_at) "
+            "VALUES (1, 'Euro', 5, 'EUR', 1, 1)");
+    }),
+                 ports::StoreError);
+    // Foreign keys are enforced again on the store's connections.
+    EXPECT_THROW(store->InTransaction([](Transaction& tx) {
+        tx.Execute(
+            "INSERT INTO tickets (order_uuid, event_id, ticket_type_id, holder_id, check_in_code, "
+            "created_at, "
+            "updated_at) VALUES ('no-such-order', 1, 1, 1, 'code-2', 1, 1)");
+    }),
+                 ports::StoreError);
+    EXPECT_TRUE(store->Migrate().empty());
+    store.reset();
     std::filesystem::remove_all(directory);
 }
 

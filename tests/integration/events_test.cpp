@@ -171,7 +171,9 @@ TEST_P(Events, TicketTypeValidationAndMoney) {
                                       {"per_user_limit", 2},
                                       {"is_nft", true}});
     ASSERT_TRUE(t) << t.error().message;
-    EXPECT_EQ(t->price.value, INT64_MAX) << "nanotons are exact integers";
+    EXPECT_EQ(t->price.units, INT64_MAX) << "nanotons are exact integers";
+    EXPECT_EQ(t->price.currency, money::Currency::kTon) << "TON unless the organizer says otherwise";
+    EXPECT_EQ(ToJson(*t)["currency"], "TON");
     EXPECT_EQ(ToJson(*t)["price"], "9223372036854775807");
     EXPECT_EQ(ToJson(*t)["available"], 50);
 
@@ -198,6 +200,50 @@ TEST_P(Events, TicketTypeValidationAndMoney) {
     auto duplicate = service_->AddTicketType(As(kOwner), e->event_uuid, {{"name", "VIP"}, {"price", "0"}});
     ASSERT_FALSE(duplicate);
     EXPECT_EQ(duplicate.error().code, "conflict");
+}
+
+TEST_P(Events, TicketTypesArePricedInTheCurrenciesThePlatformTakes) {
+    auto e = service_->Create(As(kOwner), Body());
+    ASSERT_TRUE(e);
+    // Only TON until the platform is set up for more: another currency is refused by name, not stored.
+    auto refused = service_->AddTicketType(
+        As(kOwner), e->event_uuid, {{"name", "A"}, {"price", "1"}, {"currency", "USDT"}});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().details["field"], "currency");
+    EXPECT_EQ(refused.error().message, "currency: expected TON");
+
+    EventService all(*store_,
+                     clock_,
+                     random_,
+                     {},
+                     {money::Currency::kTon, money::Currency::kUsdt, money::Currency::kStars});
+    auto usdt = all.AddTicketType(
+        As(kOwner), e->event_uuid, {{"name", "Tether"}, {"price", "2500000"}, {"currency", "USDT"}});
+    ASSERT_TRUE(usdt) << usdt.error().message;
+    auto stars = all.AddTicketType(
+        As(kOwner), e->event_uuid, {{"name", "Stars"}, {"price", "250"}, {"currency", "XTR"}});
+    ASSERT_TRUE(stars) << stars.error().message;
+    EXPECT_EQ(ToJson(*usdt)["currency"], "USDT");
+    EXPECT_EQ(ToJson(*usdt)["price"], "2500000");
+
+    // What was stored is what comes back, currency and all.
+    auto read = service_->Get(As(kOwner), e->event_uuid);
+    ASSERT_TRUE(read);
+    ASSERT_EQ(read->ticket_types.size(), 2U);
+    EXPECT_EQ(read->ticket_types[0].price, (money::Money{2500000, money::Currency::kUsdt}));
+    EXPECT_EQ(read->ticket_types[1].price, (money::Money{250, money::Currency::kStars}));
+
+    for (const json& currency : {json("EUR"), json("usdt"), json(1), json(nullptr)}) {
+        auto bad = all.AddTicketType(
+            As(kOwner), e->event_uuid, {{"name", "B"}, {"price", "1"}, {"currency", currency}});
+        ASSERT_FALSE(bad) << currency.dump();
+        EXPECT_EQ(bad.error().details["field"], "currency") << currency.dump();
+        EXPECT_EQ(bad.error().message, "currency: expected TON, USDT or XTR");
+    }
+    auto fraction =
+        all.AddTicketType(As(kOwner), e->event_uuid, {{"name", "C"}, {"price", "2.5"}, {"currency", "XTR"}});
+    ASSERT_FALSE(fraction);
+    EXPECT_NE(fraction.error().message.find("whole Stars"), std::string::npos) << fraction.error().message;
 }
 
 TEST_P(Events, AuthorizationMatrix) {
@@ -343,21 +389,11 @@ TEST_P(Events, CloneCopiesTicketTypesWithFreshCounters) {
     EXPECT_EQ(copy->title, source.title);
     ASSERT_EQ(copy->ticket_types.size(), 1U);
     EXPECT_EQ(copy->ticket_types[0].sold, 0);
-    EXPECT_EQ(copy->ticket_types[0].price.value, 1000000000);
+    EXPECT_EQ(copy->ticket_types[0].price.units, 1000000000);
     EXPECT_EQ(service_->Clone(As(kStranger), source.event_uuid).error().code, "auth.forbidden");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, Events, ::testing::Values("sqlite", "postgres"));
-
-TEST(Nanotons, ParsesOnlyCanonicalDecimalIntegers) {
-    EXPECT_EQ(ParseNanotons("0")->value, 0);
-    EXPECT_EQ(ParseNanotons("1500000000")->value, 1500000000);
-    EXPECT_EQ(ParseNanotons("9223372036854775807")->value, INT64_MAX);
-    for (const auto* bad : {"", "-1", "+1", "1.0", "1e9", "00", "01", " 1", "1 ", "9223372036854775808",
-                            "99999999999999999999", "0x10"}) {
-        EXPECT_FALSE(ParseNanotons(bad)) << bad;
-    }
-}
 
 }  // namespace
 }  // namespace onton::events

@@ -205,6 +205,35 @@ TEST_P(Watcher, LatePaymentsAndUnknownCommentsAreRecorded) {
     EXPECT_EQ(Recorded(missed.payment_comment)[0]["refund_due"], kPrice);
 }
 
+TEST_P(Watcher, ToncoinForAnOrderInAnotherCurrencyPaysNothingAndGoesBack) {
+    events::EventService usdt_events(
+        *db_.store, clock_, random_, {}, {money::Currency::kTon, money::Currency::kUsdt});
+    const auto type = usdt_events.AddTicketType(
+        As(kOwner), event_uuid_, {{"name", "Tether"}, {"price", "5000000"}, {"currency", "USDT"}});
+    ASSERT_TRUE(type) << type.error().message;
+    auto placed =
+        orders_->Place(As(kBuyer), {{"event_uuid", event_uuid_}, {"ticket_type_id", type->id}}, "usdt");
+    ASSERT_TRUE(placed) << placed.error().message;
+    const auto& order = placed->order;
+    EXPECT_EQ(order.currency, money::Currency::kUsdt);
+    EXPECT_EQ(order.total_price, 5'000'000) << "micro-USDT, not nanotons";
+    const auto body = orders::ToJson(order, orders_->settings());
+    EXPECT_EQ(body["currency"], "USDT");
+    EXPECT_FALSE(body.contains("payment")) << "no Toncoin payment instructions for a USDT order";
+
+    // 5 TON is far more than 5 USDT's units: still nothing is paid, and all of it is owed back.
+    Pay(5'000'000'000, order.payment_comment);
+    auto watcher = MakeWatcher();
+    const auto tally = watcher.Poll();
+    ASSERT_TRUE(tally) << tally.error().message;
+    EXPECT_EQ(tally->paid, 0);
+    EXPECT_EQ(tally->refund_due, 1);
+    EXPECT_EQ(OrderState(order.uuid), "created");
+    EXPECT_EQ(Recorded(order.payment_comment)[0]["outcome"], "wrong_currency");
+    EXPECT_EQ(Recorded(order.payment_comment)[0]["refund_due"], 5'000'000'000);
+    EXPECT_EQ(PaidMessages(order.uuid), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores,
                          Watcher,
                          ::testing::Values("sqlite", "postgres"),

@@ -27,6 +27,10 @@ std::vector<Migration> LoadMigrations(std::string_view dialect, std::string_view
 /// Hex FNV-1a 64 of the file's bytes: detects a migration edited after it was applied (not an adversary).
 std::string MigrationChecksum(std::string_view sql);
 
+/// The first line of a SQLite migration that rebuilds tables: it runs with foreign keys off and must leave
+/// `PRAGMA foreign_key_check` empty (SQLite's "other kinds of table schema changes" procedure).
+inline constexpr std::string_view kForeignKeysOffDirective = "-- onton: foreign_keys off";
+
 /// DDL of the bookkeeping table every database has; unqualified, valid on both dialects.
 inline constexpr std::string_view kCreateSchemaMigrationsSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -49,12 +49,12 @@ constexpr std::string_view kPromoteOrganizerSql =
 
 constexpr std::string_view kTicketTypeColumns =
     "ticket_type_id, event_id, name, description, price, supply, sold, reserved, per_user_limit, sale_start, "
-    "sale_end, is_nft, created_at, updated_at, transferable";
+    "sale_end, is_nft, created_at, updated_at, transferable, currency";
 
 constexpr std::string_view kInsertTicketTypeSql = R"(
 INSERT INTO ticket_types (event_id, name, description, price, supply, per_user_limit, sale_start, sale_end, is_nft,
-                          created_at, updated_at, transferable)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
+                          created_at, updated_at, transferable, currency)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
 RETURNING ticket_type_id)";
 
 constexpr std::string_view kMarkPaidEventSql = "UPDATE events SET has_payment = $2 WHERE event_id = $1";
@@ -235,7 +235,8 @@ TicketType TicketTypeFromRow(const std::vector<SqlValue>& r) {
     t.event_id = AsInt(r[1]);
     t.name = AsText(r[2]);
     t.description = AsOptionalText(r[3]).value_or("");
-    t.price = Nanotons{AsInt(r[4])};
+    // A currency this build does not know cannot be in the table (CHECK constraint): TON is never a guess.
+    t.price = {AsInt(r[4]), money::ParseCurrency(AsText(r[15])).value()};
     t.supply = AsOptionalInt(r[5]);
     t.sold = AsInt(r[6]);
     t.reserved = AsInt(r[7]);
@@ -316,23 +317,34 @@ std::int64_t InsertTicketType(ports::Transaction& tx, const TicketType& t, std::
                                {t.event_id,
                                 t.name,
                                 TextOrNull(t.description),
-                                t.price.value,
+                                t.price.units,
                                 IntOrNull(t.supply),
                                 IntOrNull(t.per_user_limit),
                                 IntOrNull(t.sale_start),
                                 IntOrNull(t.sale_end),
                                 std::int64_t{t.is_nft ? 1 : 0},
                                 now,
-                                std::int64_t{t.transferable ? 1 : 0}});
-    if (t.price.value > 0) tx.Execute(kMarkPaidEventSql, {t.event_id, std::int64_t{1}});
+                                std::int64_t{t.transferable ? 1 : 0},
+                                std::string(money::Code(t.price.currency))});
+    if (t.price.units > 0) tx.Execute(kMarkPaidEventSql, {t.event_id, std::int64_t{1}});
     return AsInt(rs.rows.at(0).at(0));
 }
 
-Result<TicketType> ParseTicketType(const json& body) {
+/// "TON, USDT or XTR" for the currencies accepted.
+std::string CurrencyList(const std::vector<money::Currency>& currencies) {
+    std::string out;
+    for (std::size_t i = 0; i < currencies.size(); ++i) {
+        if (i > 0) out += i + 1 == currencies.size() ? " or " : ", ";
+        out += money::Code(currencies[i]);
+    }
+    return out;
+}
+
+Result<TicketType> ParseTicketType(const json& body, const std::vector<money::Currency>& currencies) {
     if (!body.is_object()) return ValidationError("body", "expected a JSON object");
     TicketType t;
     bool has_name = false;
-    bool has_price = false;
+    std::optional<std::string> price_text;
     for (const auto& [key, value] : body.items()) {
         auto optional_int = [&](std::int64_t min, std::int64_t max) -> Result<std::optional<std::int64_t>> {
             if (value.is_null()) return std::optional<std::int64_t>{};
@@ -355,10 +367,16 @@ Result<TicketType> ParseTicketType(const json& body) {
             }
             t.description = value.is_null() ? "" : value.get<std::string>();
         } else if (key == "price") {
-            const auto parsed = value.is_string() ? ParseNanotons(value.get<std::string>()) : std::nullopt;
-            if (!parsed) return ValidationError(key, "expected nanotons as a decimal string, e.g. \"1500000000\" for 1.5 TON");
-            t.price = *parsed;
-            has_price = true;
+            if (!value.is_string())
+                return ValidationError(key, "expected a decimal string of the currency's smallest unit");
+            price_text = value.get<std::string>();
+        } else if (key == "currency") {
+            const auto currency =
+                value.is_string() ? money::ParseCurrency(value.get<std::string>()) : std::nullopt;
+            if (!currency || std::find(currencies.begin(), currencies.end(), *currency) == currencies.end()) {
+                return ValidationError(key, "expected " + CurrencyList(currencies));
+            }
+            t.price.currency = *currency;
         } else if (key == "supply") {
             auto v = optional_int(0, kMaxSupply);
             if (!v) return v.error();
@@ -386,7 +404,17 @@ Result<TicketType> ParseTicketType(const json& body) {
         }
     }
     if (!has_name) return ValidationError("name", "required");
-    if (!has_price) return ValidationError("price", "required (\"0\" for a free ticket)");
+    if (!price_text) return ValidationError("price", "required (\"0\" for a free ticket)");
+    const auto units = money::ParseUnits(*price_text);
+    if (!units) {
+        static constexpr std::string_view kExamples[] = {"nanotons, e.g. \"1500000000\" for 1.5 TON",
+                                                         "micro-USDT, e.g. \"2500000\" for 2.5 USDT",
+                                                         "whole Stars, e.g. \"250\""};
+        return ValidationError("price",
+                               "expected a decimal string of " +
+                                   std::string(kExamples[static_cast<std::size_t>(t.price.currency)]));
+    }
+    t.price.units = *units;
     if (t.sale_start && t.sale_end && *t.sale_end < *t.sale_start) {
         return ValidationError("sale_end", "must not be before sale_start");
     }
@@ -425,28 +453,18 @@ std::optional<std::pair<std::int64_t, std::int64_t>> DecodeCursor(const std::str
 
 }  // namespace
 
-std::optional<Nanotons> ParseNanotons(std::string_view text) {
-    if (text.empty() || text.size() > 19) return std::nullopt;
-    if (text.size() > 1 && text.front() == '0') return std::nullopt;
-    if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
-    std::int64_t v = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc{} || ptr != end) return std::nullopt;
-    return Nanotons{v};
-}
-
 json ToJson(const TicketType& t) {
     auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
     json out = {{"id", t.id},
                 {"name", t.name},
                 {"description", t.description.empty() ? json(nullptr) : json(t.description)},
-                {"price", std::to_string(t.price.value)},
-                {"currency", "TON"},
+                {"price", std::to_string(t.price.units)},
+                {"currency", money::Code(t.price.currency)},
                 {"supply", opt(t.supply)},
                 {"sold", t.sold},
                 {"reserved", t.reserved},
-                {"available", t.supply ? json(std::max<std::int64_t>(0, *t.supply - t.sold - t.reserved)) : json(nullptr)},
+                {"available",
+                 t.supply ? json(std::max<std::int64_t>(0, *t.supply - t.sold - t.reserved)) : json(nullptr)},
                 {"per_user_limit", opt(t.per_user_limit)},
                 {"sale_start", opt(t.sale_start)},
                 {"sale_end", opt(t.sale_end)},
@@ -484,7 +502,7 @@ json ToJson(const Event& e, bool include_private) {
                 {"updated_at", e.updated_at},
                 {"ticket_types", types}};
     out["has_payment"] = std::any_of(
-        e.ticket_types.begin(), e.ticket_types.end(), [](const TicketType& t) { return t.price.value > 0; });
+        e.ticket_types.begin(), e.ticket_types.end(), [](const TicketType& t) { return t.price.units > 0; });
     if (include_private) out["online_link"] = text(e.online_link);
     return out;
 }
@@ -492,8 +510,13 @@ json ToJson(const Event& e, bool include_private) {
 EventService::EventService(ports::Store& store,
                            const ports::Clock& clock,
                            ports::Random& random,
-                           moderation::Rules moderation)
-    : store_(store), clock_(clock), random_(random), moderation_(std::move(moderation)) {}
+                           moderation::Rules moderation,
+                           std::vector<money::Currency> currencies)
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      moderation_(std::move(moderation)),
+      currencies_(std::move(currencies)) {}
 
 nlohmann::json ToJson(const ModerationItem& item) {
     return {{"report_id", item.report_id}, {"event_uuid", item.event_uuid}, {"title", item.title},
@@ -804,7 +827,7 @@ Result<Page> EventService::List(const std::optional<identity::Principal>& caller
 Result<TicketType> EventService::AddTicketType(const identity::Principal& caller,
                                                const std::string& event_uuid,
                                                const json& body) {
-    auto parsed = ParseTicketType(body);
+    auto parsed = ParseTicketType(body, currencies_);
     if (!parsed) return parsed.error();
     const auto now = clock_.NowUnix();
     try {

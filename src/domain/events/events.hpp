@@ -11,24 +11,19 @@
 #include "common/result.hpp"
 #include "domain/identity/identity.hpp"
 #include "domain/moderation/rules.hpp"
+#include "domain/money/money.hpp"
 #include "ports/clock.hpp"
 #include "ports/ids.hpp"
 #include "ports/store.hpp"
 
 namespace onton::events {
 
-/// Nanotons: integer money, never floating point. Serialised as a decimal string.
-struct Nanotons {
-    std::int64_t value = 0;
-    friend bool operator==(Nanotons, Nanotons) = default;
-};
-
 struct TicketType {
     std::int64_t id = 0;
     std::int64_t event_id = 0;
     std::string name;
     std::string description;
-    Nanotons price;
+    money::Money price;  ///< in the smallest unit of its currency (nanotons, micro-USDT, Stars); 0: free
     std::optional<std::int64_t> supply;  ///< nullopt: unlimited
     std::int64_t sold = 0;
     std::int64_t reserved = 0;
@@ -101,51 +96,63 @@ nlohmann::json ToJson(const ModerationItem& item);
 
 class EventService {
 public:
-    /// `moderation`: the rules an event's texts pass when it is published or its published texts change; an event
-    /// that fails them waits in `pending_moderation` for an admin (admins' own events are not held).
-    EventService(ports::Store& store, const ports::Clock& clock, ports::Random& random, moderation::Rules moderation = {});
+ /// `moderation`: the rules an event's texts pass when it is published or its published texts change; an
+ /// event that fails them waits in `pending_moderation` for an admin (admins' own events are not held).
+ /// `currencies`: what ticket types may be priced in (TON always; USDT and Stars when the platform can take
+ /// them); another currency is a validation error naming the accepted ones.
+ EventService(ports::Store& store,
+              const ports::Clock& clock,
+              ports::Random& random,
+              moderation::Rules moderation = {},
+              std::vector<money::Currency> currencies = {money::Currency::kTon});
 
-    [[nodiscard]] Result<Event> Create(const identity::Principal& caller, const nlohmann::json& body);
-    [[nodiscard]] Result<Event> Update(const identity::Principal& caller,
+ [[nodiscard]] Result<Event> Create(const identity::Principal& caller, const nlohmann::json& body);
+ [[nodiscard]] Result<Event> Update(const identity::Principal& caller,
+                                    const std::string& event_uuid,
+                                    const nlohmann::json& patch);
+ /// Published events (public or unlisted) for anyone; others only for their managers. Includes ticket types.
+ [[nodiscard]] Result<Event> Get(const std::optional<identity::Principal>& caller,
+                                 const std::string& event_uuid);
+ /// draft or rejected → published, or → pending_moderation when the texts fail the moderation rules. Needs at
+ /// least one ticket type and a start in the future.
+ [[nodiscard]] Result<Event> Publish(const identity::Principal& caller, const std::string& event_uuid);
+ [[nodiscard]] Result<Event> Cancel(const identity::Principal& caller, const std::string& event_uuid);
+ /// A new draft with the same fields and ticket types (counters reset), owned by the caller.
+ [[nodiscard]] Result<Event> Clone(const identity::Principal& caller, const std::string& event_uuid);
+ [[nodiscard]] Result<Page> List(const std::optional<identity::Principal>& caller, const ListQuery& query);
+
+ [[nodiscard]] Result<TicketType> AddTicketType(const identity::Principal& caller,
+                                                const std::string& event_uuid,
+                                                const nlohmann::json& body);
+
+ /// Co-organizers and check-in staff, granted and revoked by the owner (or an admin).
+ [[nodiscard]] Result<void> GrantRole(const identity::Principal& caller,
+                                      const std::string& event_uuid,
+                                      std::int64_t user_id,
+                                      const std::string& role);
+ [[nodiscard]] Result<void> RevokeRole(const identity::Principal& caller,
                                        const std::string& event_uuid,
-                                       const nlohmann::json& patch);
-    /// Published events (public or unlisted) for anyone; others only for their managers. Includes ticket types.
-    [[nodiscard]] Result<Event> Get(const std::optional<identity::Principal>& caller, const std::string& event_uuid);
-    /// draft or rejected → published, or → pending_moderation when the texts fail the moderation rules. Needs at
-    /// least one ticket type and a start in the future.
-    [[nodiscard]] Result<Event> Publish(const identity::Principal& caller, const std::string& event_uuid);
-    [[nodiscard]] Result<Event> Cancel(const identity::Principal& caller, const std::string& event_uuid);
-    /// A new draft with the same fields and ticket types (counters reset), owned by the caller.
-    [[nodiscard]] Result<Event> Clone(const identity::Principal& caller, const std::string& event_uuid);
-    [[nodiscard]] Result<Page> List(const std::optional<identity::Principal>& caller, const ListQuery& query);
+                                       std::int64_t user_id,
+                                       const std::string& role);
+ [[nodiscard]] Result<nlohmann::json> ListRoles(const identity::Principal& caller,
+                                                const std::string& event_uuid);
 
-    [[nodiscard]] Result<TicketType> AddTicketType(const identity::Principal& caller,
-                                                   const std::string& event_uuid,
-                                                   const nlohmann::json& body);
+ /// Admins: the events waiting for moderation, oldest first.
+ [[nodiscard]] Result<std::vector<ModerationItem>> PendingModeration(const identity::Principal& caller);
+ /// Admins: pending_moderation → published (approve) or rejected (with a reason the owner is told).
+ [[nodiscard]] Result<Event> Moderate(const identity::Principal& caller,
+                                      const std::string& event_uuid,
+                                      bool approve,
+                                      const std::string& reason);
 
-    /// Co-organizers and check-in staff, granted and revoked by the owner (or an admin).
-    [[nodiscard]] Result<void> GrantRole(const identity::Principal& caller,
-                                         const std::string& event_uuid,
-                                         std::int64_t user_id,
-                                         const std::string& role);
-    [[nodiscard]] Result<void> RevokeRole(const identity::Principal& caller,
-                                          const std::string& event_uuid,
-                                          std::int64_t user_id,
-                                          const std::string& role);
-    [[nodiscard]] Result<nlohmann::json> ListRoles(const identity::Principal& caller, const std::string& event_uuid);
-
-    /// Admins: the events waiting for moderation, oldest first.
-    [[nodiscard]] Result<std::vector<ModerationItem>> PendingModeration(const identity::Principal& caller);
-    /// Admins: pending_moderation → published (approve) or rejected (with a reason the owner is told).
-    [[nodiscard]] Result<Event> Moderate(const identity::Principal& caller,
-                                         const std::string& event_uuid,
-                                         bool approve,
-                                         const std::string& reason);
-
-    /// Owner, co-organizer or admin: may edit, publish, see guests.
-    [[nodiscard]] static bool CanManage(ports::Transaction& tx, const identity::Principal& caller, const Event& e);
-    /// CanManage or check-in staff.
-    [[nodiscard]] static bool CanCheckIn(ports::Transaction& tx, const identity::Principal& caller, const Event& e);
+ /// Owner, co-organizer or admin: may edit, publish, see guests.
+ [[nodiscard]] static bool CanManage(ports::Transaction& tx,
+                                     const identity::Principal& caller,
+                                     const Event& e);
+ /// CanManage or check-in staff.
+ [[nodiscard]] static bool CanCheckIn(ports::Transaction& tx,
+                                      const identity::Principal& caller,
+                                      const Event& e);
 
 private:
     /// The row-lock clause for read-modify-write lookups on this store.
@@ -158,9 +165,7 @@ private:
     const ports::Clock& clock_;
     ports::Random& random_;
     moderation::Rules moderation_;
+    std::vector<money::Currency> currencies_;
 };
-
-/// Parses a decimal nanoton string ("1500000000"); rejects signs, fractions, leading zeros and overflow.
-std::optional<Nanotons> ParseNanotons(std::string_view text);
 
 }  // namespace onton::events

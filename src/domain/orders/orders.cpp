@@ -30,7 +30,7 @@ constexpr std::string_view kFindIdempotentSql =
 
 constexpr std::string_view kLoadOfferSql = R"(
 SELECT e.event_id, e.status, e.end_date, e.capacity, t.price, t.supply, t.per_user_limit, t.sale_start, t.sale_end,
-       t.sold, t.reserved, e.requires_approval
+       t.sold, t.reserved, e.requires_approval, t.currency
 FROM events e JOIN ticket_types t ON t.event_id = e.event_id
 WHERE e.event_uuid = $1 AND t.ticket_type_id = $2)";
 
@@ -54,7 +54,7 @@ constexpr std::string_view kUnguardedSetReservedSql =
 
 constexpr std::string_view kOrderColumns =
     "o.uuid, o.user_id, o.event_id, e.event_uuid, o.ticket_type_id, o.quantity, o.total_price, o.state, "
-    "o.payment_comment, o.expires_at, o.paid_at, o.created_at, o.updated_at";
+    "o.payment_comment, o.expires_at, o.paid_at, o.created_at, o.updated_at, o.currency";
 
 constexpr std::string_view kInsertTicketSql = R"(
 INSERT INTO tickets (order_uuid, event_id, ticket_type_id, holder_id, status, check_in_code, created_at, updated_at)
@@ -87,7 +87,7 @@ UPDATE tickets SET status = 'valid', check_in_status = 'not_checked_in', checked
 WHERE check_in_code = $1 AND event_id = $2 AND status = 'used')";
 
 constexpr std::string_view kStatsSql = R"(
-SELECT tt.ticket_type_id, tt.name, tt.supply, tt.sold, tt.reserved,
+SELECT tt.ticket_type_id, tt.name, tt.supply, tt.sold, tt.reserved, tt.currency,
        (SELECT COALESCE(SUM(o.total_price), 0) FROM orders o
         WHERE o.ticket_type_id = tt.ticket_type_id AND o.state = 'paid'),
        (SELECT COUNT(*) FROM tickets t WHERE t.ticket_type_id = tt.ticket_type_id AND t.status = 'used')
@@ -132,7 +132,7 @@ struct RollbackWith {
 
 constexpr std::string_view kPromoColumns =
     "promo_code_id, code, discount_percent, discount_amount, max_uses, used_count, valid_from, valid_until, "
-    "ticket_type_id";
+    "ticket_type_id, currency";
 constexpr std::string_view kConsumePromoSql = R"(
 UPDATE promo_codes SET used_count = used_count + 1
 WHERE promo_code_id = $1 AND (max_uses IS NULL OR used_count < max_uses))";
@@ -152,6 +152,7 @@ PromoCode PromoFromRow(const std::vector<SqlValue>& r) {
     p.valid_from = AsOptionalInt(r[6]);
     p.valid_until = AsOptionalInt(r[7]);
     p.ticket_type_id = AsOptionalInt(r[8]);
+    if (const auto currency = AsOptionalText(r[9])) p.currency = money::ParseCurrency(*currency).value();
     return p;
 }
 
@@ -191,6 +192,7 @@ Order OrderFromRow(const std::vector<SqlValue>& r) {
     o.paid_at = AsOptionalInt(r[10]);
     o.created_at = AsInt(r[11]);
     o.updated_at = AsInt(r[12]);
+    o.currency = money::ParseCurrency(AsText(r[13])).value();
     return o;
 }
 
@@ -285,22 +287,24 @@ json ToJson(const Order& o, const OrderSettings& settings) {
                 {"ticket_type_id", o.ticket_type_id},
                 {"quantity", o.quantity},
                 {"total_price", std::to_string(o.total_price)},
-                {"currency", "TON"},
+                {"currency", money::Code(o.currency)},
                 {"expires_at", opt(o.expires_at)},
                 {"paid_at", opt(o.paid_at)},
                 {"created_at", o.created_at},
                 {"updated_at", o.updated_at},
                 {"tickets", tickets}};
-    if (o.state == OrderState::kCreated && o.total_price > 0) {
+    if (o.state == OrderState::kCreated && o.total_price > 0 && o.currency == money::Currency::kTon) {
         const auto& address = settings.platform_wallet_address;
         out["payment"] = {
+            {"method", "ton_transfer"},
             {"address", address.empty() ? json(nullptr) : json(address)},
             {"amount", std::to_string(o.total_price)},
             {"comment", o.payment_comment},
             {"expires_at", opt(o.expires_at)},
-            {"link", address.empty() ? json(nullptr)
-                                     : json("ton://transfer/" + address + "?amount=" + std::to_string(o.total_price) +
-                                            "&text=" + UrlEncode(o.payment_comment))}};
+            {"link",
+             address.empty() ? json(nullptr)
+                             : json("ton://transfer/" + address + "?amount=" + std::to_string(o.total_price) +
+                                    "&text=" + UrlEncode(o.payment_comment))}};
     }
     return out;
 }
@@ -323,6 +327,7 @@ json ToJson(const PromoCode& p) {
             {"code", p.code},
             {"discount_percent", opt(p.discount_percent)},
             {"discount_amount", p.discount_amount ? json(std::to_string(*p.discount_amount)) : json(nullptr)},
+            {"currency", p.currency ? json(money::Code(*p.currency)) : json(nullptr)},
             {"max_uses", opt(p.max_uses)},
             {"used_count", p.used_count},
             {"valid_from", opt(p.valid_from)},
@@ -347,6 +352,7 @@ json ToJson(const TicketTypeStats& s) {
             {"supply", s.supply ? json(*s.supply) : json(nullptr)},
             {"sold", s.sold},
             {"reserved", s.reserved},
+            {"currency", money::Code(s.currency)},
             {"revenue", std::to_string(s.revenue)},
             {"checked_in", s.checked_in}};
 }
@@ -426,21 +432,23 @@ struct OrderService::BatchWrites {
 
 namespace {
 
-constexpr std::size_t kInsertOrderParams = 14;
+constexpr std::size_t kInsertOrderParams = 15;
 
 /// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders, kInsertOrderParams parameters per row in the
 /// order of AppendOrderParams.
 std::string InsertOrdersSql(std::size_t rows) {
     std::string sql =
         "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, "
-        "payment_comment, expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at, promo_code_id) "
+        "payment_comment, expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at, "
+        "promo_code_id, "
+        "currency) "
         "VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
         const auto p = [&](std::size_t i) { return "$" + std::to_string(r * kInsertOrderParams + i); };
         if (r > 0) sql += ", ";
-        sql += "(" + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) +
-               ", 'ticket', " + p(8) + ", " + p(9) + ", " + p(10) + ", " + p(11) + ", " + p(12) + ", " + p(13) +
-               ", " + p(13) + ", " + p(14) + ")";
+        sql += "(" + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " +
+               p(7) + ", 'ticket', " + p(8) + ", " + p(9) + ", " + p(10) + ", " + p(11) + ", " + p(12) +
+               ", " + p(13) + ", " + p(13) + ", " + p(14) + ", " + p(15) + ")";
     }
     return sql;
 }
@@ -475,6 +483,7 @@ void AppendOrderParams(ports::SqlParams& params,
     params.emplace_back(ports::IntOrNull(order.paid_at));
     params.emplace_back(order.created_at);
     params.emplace_back(ports::IntOrNull(promo_code_id));
+    params.emplace_back(std::string(money::Code(order.currency)));
 }
 
 }  // namespace
@@ -828,6 +837,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         const auto per_user_limit = AsOptionalInt(r[6]);
         const auto sale_start = AsOptionalInt(r[7]);
         const auto sale_end = AsOptionalInt(r[8]);
+        const auto currency = money::ParseCurrency(AsText(r[12])).value();
         if (status != "published") {
             return Error{"ticket.sale_closed", "this event is not on sale", {{"reason", "event_" + status}}};
         }
@@ -861,6 +871,13 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             }
             if (promo->ticket_type_id && *promo->ticket_type_id != ticket_type_id) {
                 return Error{"promo.invalid", "this promo code is for another ticket type", {{"field", "promo_code"}}};
+            }
+            if (promo->currency && *promo->currency != currency) {
+                return Error{"promo.invalid",
+                             "this promo code takes an amount of " +
+                                 std::string(money::Code(*promo->currency)) +
+                                 " off; this ticket is priced in " + std::string(money::Code(currency)),
+                             {{"field", "promo_code"}}};
             }
             total = DiscountedTotal(total, *promo);
         }
@@ -936,6 +953,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         order.ticket_type_id = ticket_type_id;
         order.quantity = quantity;
         order.total_price = total;
+        order.currency = currency;
         order.state = free ? OrderState::kPaid : OrderState::kCreated;
         order.created_at = now;
         order.updated_at = now;
@@ -1142,8 +1160,14 @@ Result<std::vector<TicketTypeStats>> OrderService::Stats(const identity::Princip
             if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
             std::vector<TicketTypeStats> out;
             for (const auto& r : tx.Execute(kStatsSql, {access->event_id}).rows) {
-                out.push_back(TicketTypeStats{AsInt(r[0]), AsText(r[1]), AsOptionalInt(r[2]), AsInt(r[3]), AsInt(r[4]),
-                                              AsInt(r[5]), AsInt(r[6])});
+                out.push_back(TicketTypeStats{AsInt(r[0]),
+                                              AsText(r[1]),
+                                              AsOptionalInt(r[2]),
+                                              AsInt(r[3]),
+                                              AsInt(r[4]),
+                                              money::ParseCurrency(AsText(r[5])).value(),
+                                              AsInt(r[6]),
+                                              AsInt(r[7])});
             }
             return out;
         },
@@ -1335,9 +1359,15 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
                 const auto [ptr, ec] = std::from_chars(text.data(), end, amount);
                 if (text.empty() || ec != std::errc{} || ptr != end || amount <= 0 || text.front() == '0' ||
                     text.front() == '+') {
-                    return ValidationError(key, "expected nanotons as a decimal string");
+                    return ValidationError(key, "expected a decimal string of the currency's smallest unit");
                 }
                 p.discount_amount = amount;
+            }
+        } else if (key == "currency") {
+            if (!value.is_null()) {
+                p.currency =
+                    value.is_string() ? money::ParseCurrency(value.get<std::string>()) : std::nullopt;
+                if (!p.currency) return ValidationError(key, "expected TON, USDT or XTR");
             }
         } else if (key == "max_uses") {
             auto v = optional_int(1, 1'000'000'000);
@@ -1366,25 +1396,46 @@ Result<PromoCode> OrderService::CreatePromoCode(const identity::Principal& calle
     if (p.valid_from && p.valid_until && *p.valid_until <= *p.valid_from) {
         return ValidationError("valid_until", "must be after valid_from");
     }
+    if (p.currency && !p.discount_amount) {
+        return ValidationError("currency",
+                               "only a discount_amount has a currency; a percentage fits every one");
+    }
     const auto now = clock_.NowUnix();
     try {
         return store_.Transact([&](ports::Transaction& tx) -> Result<PromoCode> {
             const auto access = events::AccessTo(tx, caller, event_uuid);
             if (!access) return Error{"not_found", "no such event"};
             if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
-            if (p.ticket_type_id &&
-                tx.Execute("SELECT 1 FROM ticket_types WHERE ticket_type_id = $1 AND event_id = $2",
-                           {*p.ticket_type_id, access->event_id})
-                    .empty()) {
-                return ValidationError("ticket_type_id", "not a ticket type of this event");
+            if (p.ticket_type_id) {
+                const auto type = tx.Execute(
+                    "SELECT currency FROM ticket_types WHERE ticket_type_id = $1 AND event_id = $2",
+                    {*p.ticket_type_id, access->event_id});
+                if (type.empty()) return ValidationError("ticket_type_id", "not a ticket type of this event");
+                const auto type_currency = money::ParseCurrency(AsText(type.rows[0][0])).value();
+                // A fixed amount off one ticket type is in that type's currency unless the organizer said so.
+                if (p.discount_amount && !p.currency) p.currency = type_currency;
+                if (p.discount_amount && *p.currency != type_currency) {
+                    return ValidationError("currency",
+                                           "ticket type " + std::to_string(*p.ticket_type_id) +
+                                               " is priced in " + std::string(money::Code(type_currency)));
+                }
             }
-            const auto rs = tx.Execute(R"(
+            if (p.discount_amount && !p.currency) p.currency = money::Currency::kTon;
+            const auto rs =
+                tx.Execute(R"(
 INSERT INTO promo_codes (event_id, code, discount_percent, discount_amount, max_uses, valid_from, valid_until,
-                         ticket_type_id, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING promo_code_id)",
-                                       {access->event_id, p.code, ports::IntOrNull(p.discount_percent), ports::IntOrNull(p.discount_amount),
-                                        ports::IntOrNull(p.max_uses), ports::IntOrNull(p.valid_from), ports::IntOrNull(p.valid_until), ports::IntOrNull(p.ticket_type_id),
-                                        now});
+                         ticket_type_id, created_at, currency)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING promo_code_id)",
+                           {access->event_id,
+                            p.code,
+                            ports::IntOrNull(p.discount_percent),
+                            ports::IntOrNull(p.discount_amount),
+                            ports::IntOrNull(p.max_uses),
+                            ports::IntOrNull(p.valid_from),
+                            ports::IntOrNull(p.valid_until),
+                            ports::IntOrNull(p.ticket_type_id),
+                            now,
+                            p.currency ? SqlValue(std::string(money::Code(*p.currency))) : SqlValue()});
             p.id = AsInt(rs.rows.at(0).at(0));
             return p;
         });

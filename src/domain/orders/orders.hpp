@@ -5,19 +5,20 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <functional>
-#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/money/money.hpp"
 #include "domain/orders/state_machine.hpp"
 #include "ports/clock.hpp"
 #include "ports/ids.hpp"
@@ -56,7 +57,8 @@ struct Order {
     std::string event_uuid;
     std::int64_t ticket_type_id = 0;
     std::int64_t quantity = 0;
-    std::int64_t total_price = 0;  ///< nanotons
+    std::int64_t total_price = 0;                      ///< in the smallest unit of `currency`
+    money::Currency currency = money::Currency::kTon;  ///< the ticket type's, fixed when the order is placed
     OrderState state = OrderState::kCreated;
     std::string payment_comment;
     std::optional<std::int64_t> expires_at;
@@ -84,8 +86,9 @@ struct OrderSettings {
     std::int64_t sold_out_hint_ms = 500;
 };
 
-/// The JSON of the API: money as decimal strings; for an unpaid paid-for order, `payment` with the platform
-/// wallet, exact amount, unique comment, expiry and a `ton://transfer` link.
+/// The JSON of the API: money as decimal strings of the currency's smallest unit; for an unpaid TON order,
+/// `payment` (method `ton_transfer`) with the platform wallet, exact amount, unique comment, expiry and a
+/// `ton://transfer` link.
 nlohmann::json ToJson(const Order& order, const OrderSettings& settings);
 nlohmann::json ToJson(const Ticket& ticket);
 
@@ -108,7 +111,8 @@ struct TicketTypeStats {
     std::optional<std::int64_t> supply;
     std::int64_t sold = 0;
     std::int64_t reserved = 0;
-    std::int64_t revenue = 0;  ///< nanotons of paid orders
+    money::Currency currency = money::Currency::kTon;
+    std::int64_t revenue = 0;  ///< of paid orders, in the smallest unit of `currency`
     std::int64_t checked_in = 0;
 };
 
@@ -121,7 +125,8 @@ struct PromoCode {
     std::int64_t id = 0;
     std::string code;
     std::optional<std::int64_t> discount_percent;  ///< 1..100
-    std::optional<std::int64_t> discount_amount;   ///< nanotons off the order total
+    std::optional<std::int64_t> discount_amount;  ///< off the order total, in the smallest unit of `currency`
+    std::optional<money::Currency> currency;      ///< of discount_amount; such a code fits only that currency
     std::optional<std::int64_t> max_uses;
     std::int64_t used_count = 0;
     std::optional<std::int64_t> valid_from;

@@ -12,18 +12,18 @@ using ports::AsText;
 
 /// Payments credited to the order, owed back in full (less what is already due back from them).
 constexpr std::string_view kOrderRefundsSql = R"(
-INSERT INTO refunds (tx_hash, reason, order_uuid, destination, amount, state, created_at, updated_at)
+INSERT INTO refunds (tx_hash, reason, order_uuid, destination, amount, state, created_at, updated_at, currency)
 SELECT hash, 'order_refunded', order_uuid, counterparty, value - refund_due, 'pending', CAST($2 AS BIGINT),
-       CAST($2 AS BIGINT)
+       CAST($2 AS BIGINT), currency
 FROM transactions
 WHERE order_uuid = $1 AND direction = 'in' AND counterparty IS NOT NULL AND value > refund_due
 ON CONFLICT (tx_hash, reason) DO NOTHING)";
 
 /// Payments the watcher left with money due back and no refund row yet.
 constexpr std::string_view kRecordDueSql = R"(
-INSERT INTO refunds (tx_hash, reason, order_uuid, destination, amount, state, created_at, updated_at)
+INSERT INTO refunds (tx_hash, reason, order_uuid, destination, amount, state, created_at, updated_at, currency)
 SELECT t.hash, 'payment_outcome', t.order_uuid, t.counterparty, t.refund_due, 'pending', CAST($1 AS BIGINT),
-       CAST($1 AS BIGINT)
+       CAST($1 AS BIGINT), t.currency
 FROM transactions t
 WHERE t.refund_due > 0 AND t.direction = 'in' AND t.counterparty IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.tx_hash = t.hash AND r.reason = 'payment_outcome')
@@ -99,9 +99,11 @@ RefundTally Refunds::Step(std::int64_t batch) {
 
     const auto pending = store_.Transact(
         [&](ports::Transaction& tx) {
-            return tx.Execute("SELECT refund_id, destination, amount, order_uuid FROM refunds WHERE state = 'pending' "
-                              "ORDER BY refund_id LIMIT $1",
-                              {batch});
+            // Toncoin leaves as a plain wallet message; other currencies have their own ways back.
+            return tx.Execute(
+                "SELECT refund_id, destination, amount, order_uuid FROM refunds WHERE state = 'pending' "
+                "AND currency = 'TON' ORDER BY refund_id LIMIT $1",
+                {batch});
         },
         {.read_only = true});
     for (const auto& row : pending.rows) {

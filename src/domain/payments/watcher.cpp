@@ -80,9 +80,14 @@ void PaymentWatcher::Apply(const ports::ChainTransaction& transaction, PollTally
             std::string type = "pending";
             std::int64_t refund_due = 0;
             std::optional<std::string> order_uuid;
+            bool ton_order = false;
             if (msg.comment) {
-                const auto order = tx.Execute("SELECT uuid FROM orders WHERE payment_comment = $1", {*msg.comment});
-                if (!order.empty()) order_uuid = ports::AsText(order.rows[0][0]);
+                const auto order = tx.Execute("SELECT uuid, currency FROM orders WHERE payment_comment = $1",
+                                              {*msg.comment});
+                if (!order.empty()) {
+                    order_uuid = ports::AsText(order.rows[0][0]);
+                    ton_order = ports::AsText(order.rows[0][1]) == money::Code(money::Currency::kTon);
+                }
             }
             const auto recorded = tx.Execute(
                 kRecordSql,
@@ -93,10 +98,21 @@ void PaymentWatcher::Apply(const ports::ChainTransaction& transaction, PollTally
                 ++local.seen;
                 if (!order_uuid) {
                     ++local.unmatched;
+                } else if (!ton_order) {
+                    // Toncoin sent with the comment of an order priced in another currency pays nothing: it
+                    // goes back in full.
+                    ++local.refund_due;
+                    tx.Execute(
+                        "UPDATE transactions SET outcome = 'wrong_currency', type = 'failed', refund_due = "
+                        "value "
+                        "WHERE hash = $1",
+                        {transaction.id.hash});
                 } else {
-                    const auto received = AsInt(
-                        tx.Execute("SELECT COALESCE(SUM(value), 0) FROM transactions WHERE order_uuid = $1", {*order_uuid})
-                            .rows.at(0)[0]);
+                    const auto received =
+                        AsInt(tx.Execute("SELECT COALESCE(SUM(value), 0) FROM transactions WHERE "
+                                         "order_uuid = $1 AND currency = 'TON'",
+                                         {*order_uuid})
+                                  .rows.at(0)[0]);
                     const auto result = orders_.ApplyPayment(tx, *order_uuid, value, received, transaction.id.hash, now);
                     using Outcome = orders::OrderService::PaymentOutcome;
                     refund_due = result.refund_due;
@@ -113,9 +129,11 @@ void PaymentWatcher::Apply(const ports::ChainTransaction& transaction, PollTally
                         case Outcome::kRefundDue:
                             outcome = "refund_due", type = "failed";
                             // Earlier partial payments of an order that can no longer be paid are owed back too.
-                            tx.Execute("UPDATE transactions SET outcome = 'refund_due', type = 'failed', refund_due = "
-                                       "value WHERE order_uuid = $1 AND outcome = 'underpaid'",
-                                       {*order_uuid});
+                            tx.Execute(
+                                "UPDATE transactions SET outcome = 'refund_due', type = 'failed', refund_due "
+                                "= "
+                                "value WHERE order_uuid = $1 AND outcome = 'underpaid' AND currency = 'TON'",
+                                {*order_uuid});
                             break;
                         case Outcome::kAlreadySettled:
                             outcome = "already_settled", type = "failed";

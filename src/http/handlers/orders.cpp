@@ -1,5 +1,6 @@
 #include "http/handlers/orders.hpp"
 
+#include <map>
 
 #include "http/handlers/identity.hpp"
 
@@ -152,21 +153,26 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
         json items = json::array();
         std::int64_t sold = 0;
         std::int64_t reserved = 0;
-        std::int64_t revenue = 0;
         std::int64_t checked_in = 0;
+        // Amounts of different currencies never add up: one total per currency that has a ticket type.
+        std::map<money::Currency, std::int64_t> revenue;
         for (const auto& s : *stats) {
             items.push_back(orders::ToJson(s));
             sold += s.sold;
             reserved += s.reserved;
-            revenue += s.revenue;
+            revenue[s.currency] += s.revenue;
             checked_in += s.checked_in;
         }
+        json by_currency = json::object();
+        for (const auto& [currency, units] : revenue)
+            by_currency[std::string(money::Code(currency))] = std::to_string(units);
         return Response::Json(Status::ok,
                               {{"ticket_types", items},
                                {"totals",
                                 {{"sold", sold},
                                  {"reserved", reserved},
-                                 {"revenue", std::to_string(revenue)},
+                                 {"revenue", std::to_string(revenue[money::Currency::kTon])},
+                                 {"revenue_by_currency", by_currency},
                                  {"checked_in", checked_in}}}});
     });
 

@@ -398,6 +398,21 @@ class SqliteStore final : public ports::Store {
             }
         });
         for (const auto& migration : LoadMigrations(kDialect, database)) {
+            // A migration that rebuilds a table (SQLite cannot alter a constraint in place) starts with
+            // kForeignKeysOffDirective: as SQLite's own procedure requires, foreign keys are off while it
+            // runs (else dropping the old table would cascade into its children) and checked before it
+            // commits.
+            const bool keys_off = migration.sql.starts_with(kForeignKeysOffDirective);
+            struct KeysBackOn {
+                Connection& connection;
+                bool active;
+                ~KeysBackOn() {
+                    if (active)
+                        sqlite3_exec(connection.db(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+                }
+            } keys_back_on{connection, keys_off};
+            if (keys_off)
+                connection.Exec("PRAGMA foreign_keys = OFF", "foreign keys off for a table rebuild");
             RunWithRetry(kMigrationAttempts, [&] {
                 // BEGIN IMMEDIATE serialises concurrent migrators (threads or processes): the second one
                 // waits, then sees the row the first one wrote.
@@ -417,6 +432,11 @@ class SqliteStore final : public ports::Store {
                     }
                     connection.Exec(std::string(migration.sql),
                                     "migration " + std::string(database) + "/" + migration.name);
+                    if (keys_off && !connection.Execute("PRAGMA foreign_key_check", {}).rows.empty()) {
+                        throw StoreError(Kind::kOther,
+                                         "migration " + std::string(database) + "/" + migration.name +
+                                             " would leave rows whose foreign keys point nowhere");
+                    }
                     connection.Execute(
                         "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, "
                         "$3, $4)",
