@@ -44,7 +44,12 @@ class SalesTest : public ::testing::TestWithParam<std::string> {
             }
         });
         clock_.Set(kMidnight - kDay);  // sales open the day before the first payment
-        events_ = std::make_unique<events::EventService>(*store_, clock_, random_);
+        events_ = std::make_unique<events::EventService>(
+            *store_,
+            clock_,
+            random_,
+            moderation::Rules{},
+            std::vector<money::Currency>{money::Currency::kTon, money::Currency::kStars});
         OrderSettings settings;
         settings.order_ttl_seconds = 10 * kDay;
         orders_ = std::make_unique<OrderService>(*store_, clock_, random_, settings);
@@ -59,9 +64,14 @@ class SalesTest : public ::testing::TestWithParam<std::string> {
 
     /// An order of `seats` by `buyer`, paid at `paid_at` (the watcher's payment row recorded too, as refunds
     /// need it).
-    std::string PaidOrder(std::int64_t buyer, std::int64_t seats, std::int64_t paid_at) {
+    std::string PaidOrder(std::int64_t buyer,
+                          std::int64_t seats,
+                          std::int64_t paid_at,
+                          std::int64_t type = 0) {
         auto placed = orders_->Place(
-            As(buyer), {{"event_uuid", event_}, {"ticket_type_id", type_}, {"quantity", seats}}, "");
+            As(buyer),
+            {{"event_uuid", event_}, {"ticket_type_id", type == 0 ? type_ : type}, {"quantity", seats}},
+            "");
         EXPECT_TRUE(placed);
         const auto uuid = placed->order.uuid;
         clock_.Set(paid_at);
@@ -114,6 +124,7 @@ TEST_P(SalesTest, PaidOrdersPerUtcDayWithRefundedOnesApart) {
     EXPECT_EQ((*days)[1].refunded_orders, 0);
     const auto json = ToJson((*days)[1]);
     EXPECT_EQ(json["day"], "2027-01-17");
+    EXPECT_EQ(json["currency"], "TON");
     EXPECT_EQ(json["revenue"], "3000");
 
     // The days add up to the stats' totals.
@@ -121,6 +132,28 @@ TEST_P(SalesTest, PaidOrdersPerUtcDayWithRefundedOnesApart) {
     ASSERT_TRUE(stats);
     EXPECT_EQ((*stats)[0].sold, (*days)[0].tickets + (*days)[1].tickets);
     EXPECT_EQ((*stats)[0].revenue, (*days)[0].revenue + (*days)[1].revenue);
+}
+
+TEST_P(SalesTest, EachCurrencyHasItsOwnRowsThatNeverAddUp) {
+    const auto stars =
+        events_->AddTicketType(As(kOwner), event_, {{"name", "Fan"}, {"price", "250"}, {"currency", "XTR"}});
+    ASSERT_TRUE(stars) << stars.error().message;
+    PaidOrder(kAnna, 1, kMidnight + 10);
+    PaidOrder(kBob, 2, kMidnight + 20, stars->id);
+    const auto days = sales_->Daily(As(kOwner), event_);
+    ASSERT_TRUE(days) << days.error().message;
+    ASSERT_EQ(days->size(), 2U) << "one day, two currencies";
+    EXPECT_EQ((*days)[0].currency, "TON");
+    EXPECT_EQ((*days)[0].revenue, 1000);
+    EXPECT_EQ((*days)[1].currency, "XTR");
+    EXPECT_EQ((*days)[1].revenue, 500);
+    EXPECT_EQ((*days)[1].tickets, 2);
+    EXPECT_EQ(ToJson((*days)[1])["currency"], "XTR");
+    const auto list = sales_->Orders(As(kOwner), event_);
+    ASSERT_TRUE(list);
+    EXPECT_EQ((*list)[0].currency, "XTR");
+    EXPECT_EQ(ToJson((*list)[0])["currency"], "XTR");
+    EXPECT_EQ(ToJson((*list)[1])["currency"], "TON");
 }
 
 TEST_P(SalesTest, TheEventsOrdersCarryTheirBuyersAndRefunds) {

@@ -15,19 +15,19 @@ constexpr std::int64_t kDaySeconds = 86400;
 // Integer division rounds towards zero in both dialects; payments are never before 1970, so that is the
 // floor.
 constexpr std::string_view kDailySql = R"(
-SELECT o.paid_at / 86400,
+SELECT o.paid_at / 86400, o.currency,
        SUM(CASE WHEN o.state = 'paid' THEN 1 ELSE 0 END),
        SUM(CASE WHEN o.state = 'paid' THEN o.quantity ELSE 0 END),
        SUM(CASE WHEN o.state = 'paid' THEN o.total_price ELSE 0 END),
        SUM(CASE WHEN o.state = 'refunded' THEN 1 ELSE 0 END)
 FROM orders o
 WHERE o.event_id = $1 AND o.state IN ('paid', 'refunded') AND o.paid_at IS NOT NULL
-GROUP BY o.paid_at / 86400
-ORDER BY 1)";
+GROUP BY o.paid_at / 86400, o.currency
+ORDER BY 1, 2)";
 
 constexpr std::string_view kOrdersSql = R"(
 SELECT o.uuid, o.state, o.user_id, u.username, u.first_name, u.last_name, o.ticket_type_id, tt.name, o.quantity,
-       o.total_price, o.created_at, o.paid_at
+       o.total_price, o.created_at, o.paid_at, o.currency
 FROM orders o
 JOIN users u ON u.user_id = o.user_id
 JOIN ticket_types tt ON tt.ticket_type_id = o.ticket_type_id
@@ -74,13 +74,12 @@ std::string UtcDate(std::int64_t unix_seconds) {
 }
 
 nlohmann::json ToJson(const SalesDay& day) {
-    // One currency today; a second one (issue #5) becomes one row per day and currency.
     return {{"day", UtcDate(day.start)},
             {"start", day.start},
             {"orders", day.orders},
             {"tickets", day.tickets},
             {"revenue", std::to_string(day.revenue)},
-            {"currency", "TON"},
+            {"currency", day.currency},
             {"refunded_orders", day.refunded_orders}};
 }
 
@@ -107,7 +106,7 @@ nlohmann::json ToJson(const EventOrder& order) {
             {"ticket_type_name", order.ticket_type_name},
             {"quantity", order.quantity},
             {"total_price", std::to_string(order.total_price)},
-            {"currency", "TON"},
+            {"currency", order.currency},
             {"created_at", order.created_at},
             {"paid_at", order.paid_at ? nlohmann::json(*order.paid_at) : nlohmann::json()},
             {"refunds", std::move(refunds)}};
@@ -124,10 +123,11 @@ Result<std::vector<SalesDay>> SalesReports::Daily(const identity::Principal& cal
             std::vector<SalesDay> out;
             for (const auto& r : tx.Execute(kDailySql, {*event_id}).rows) {
                 out.push_back({.start = ports::AsInt(r[0]) * kDaySeconds,
-                               .orders = ports::AsInt(r[1]),
-                               .tickets = ports::AsInt(r[2]),
-                               .revenue = ports::AsInt(r[3]),
-                               .refunded_orders = ports::AsInt(r[4])});
+                               .currency = ports::AsText(r[1]),
+                               .orders = ports::AsInt(r[2]),
+                               .tickets = ports::AsInt(r[3]),
+                               .revenue = ports::AsInt(r[4]),
+                               .refunded_orders = ports::AsInt(r[5])});
             }
             return out;
         },
@@ -156,6 +156,7 @@ Result<std::vector<EventOrder>> SalesReports::Orders(const identity::Principal& 
                                .total_price = ports::AsInt(r[9]),
                                .created_at = ports::AsInt(r[10]),
                                .paid_at = ports::AsOptionalInt(r[11]),
+                               .currency = ports::AsText(r[12]),
                                .refunds = {}});
             }
             for (const auto& r : tx.Execute(kRefundsSql, {*event_id}).rows) {

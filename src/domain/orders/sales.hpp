@@ -16,12 +16,14 @@
 
 namespace onton::orders {
 
-/// One UTC day on which orders of the event were paid.
+/// One UTC day on which orders of the event in one currency were paid (a day with sales in two currencies has
+/// a row for each: amounts of different currencies never add up).
 struct SalesDay {
     std::int64_t start = 0;            ///< unix seconds of 00:00 UTC
+    std::string currency;              ///< TON | USDT | XTR (money::Code)
     std::int64_t orders = 0;           ///< orders paid that day and still paid
     std::int64_t tickets = 0;          ///< their seats
-    std::int64_t revenue = 0;          ///< their totals, nanotons
+    std::int64_t revenue = 0;          ///< their totals, in the currency's smallest unit
     std::int64_t refunded_orders = 0;  ///< orders paid that day and refunded since
 };
 
@@ -43,9 +45,10 @@ struct EventOrder {
     std::int64_t ticket_type_id = 0;
     std::string ticket_type_name;
     std::int64_t quantity = 0;
-    std::int64_t total_price = 0;  ///< nanotons
+    std::int64_t total_price = 0;  ///< in the currency's smallest unit
     std::int64_t created_at = 0;
     std::optional<std::int64_t> paid_at;
+    std::string currency;  ///< the order's (money::Code)
     std::vector<OrderRefund> refunds;
 };
 
@@ -59,8 +62,8 @@ class SalesReports {
    public:
     explicit SalesReports(ports::Store& store);
 
-    /// The event's sales per UTC day of payment, oldest first, days without sales left out. Managers (and
-    /// admins) only: not_found, auth.forbidden.
+    /// The event's sales per UTC day of payment and currency, oldest first, days without sales left out.
+    /// Managers (and admins) only: not_found, auth.forbidden.
     [[nodiscard]] Result<std::vector<SalesDay>> Daily(const identity::Principal& caller,
                                                       const std::string& event_uuid);
 

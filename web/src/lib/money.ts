@@ -1,9 +1,11 @@
 // Amounts. The API speaks each currency's smallest unit as a decimal string (nanotons for TON: 1 TON = 10^9); the
 // UI shows and reads whole units. All arithmetic is on BigInt or strings, never floating point, so 0.1 TON is
-// exactly 100000000 nanotons. A new currency (USDT, Telegram Stars) is one entry in `currencies`.
+// exactly 100000000 nanotons. The codes and decimals are the server's (src/domain/money).
 
 export const currencies = {
   TON: { decimals: 9, symbol: "TON" },
+  USDT: { decimals: 6, symbol: "USDT" },
+  XTR: { decimals: 0, symbol: "Stars" },
 } as const;
 export type Currency = keyof typeof currencies;
 

@@ -7,8 +7,8 @@ import { conforms, type ApiSchema } from "./openapi";
 /** An amount in the currency's smallest unit (nanotons for TON), as a decimal string: never a float. */
 export const amountSchema = z.string().regex(/^(0|[1-9][0-9]*)$/, "an amount in the smallest unit");
 
-/** The currencies the API names. Adding one (USDT, Telegram Stars) is one entry here and one in lib/money.ts. */
-export const currencySchema = z.enum(["TON"]);
+/** The currencies the API names (TON, USDT on TON, Telegram Stars); each has an entry in lib/money.ts. */
+export const currencySchema = z.enum(["TON", "USDT", "XTR"]);
 
 export const userSchema = z.object({
   user_id: z.number().int(),

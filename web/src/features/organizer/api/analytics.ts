@@ -15,11 +15,18 @@ export const statsSchema = z.object({
       supply: z.number().int().nullish(),
       sold: z.number().int(),
       reserved: z.number().int(),
+      currency: currencySchema.default("TON"),
       revenue: amountSchema,
       checked_in: z.number().int(),
     }),
   ),
-  totals: z.object({ sold: z.number().int(), reserved: z.number().int(), revenue: amountSchema, checked_in: z.number().int() }),
+  totals: z.object({
+    sold: z.number().int(),
+    reserved: z.number().int(),
+    revenue: amountSchema,
+    revenue_by_currency: z.partialRecord(currencySchema, amountSchema).optional(),
+    checked_in: z.number().int(),
+  }),
 });
 export type Stats = z.output<typeof statsSchema>;
 conforms<Stats, ApiAnswer<"getEventStats">>(true);

@@ -1,9 +1,14 @@
 import { BarChart } from "@/components/bar-chart";
 import { ColumnChart } from "@/components/column-chart";
 import { FormError } from "@/components/field";
-import { formatAmount, formatTon } from "@/lib/money";
+import { currencies, formatAmount, type Currency } from "@/lib/money";
 import { useSales, useStats } from "../api/analytics";
-import { cumulative, fillDays, percent } from "../lib/stats";
+import { cumulative, currenciesIn, fillDays, percent } from "../lib/stats";
+
+/** A chart's bar length for an amount: whole units (bars need numbers; the text shows the exact amount). */
+function units(amount: string, currency: Currency): number {
+  return Number(BigInt(amount) / 10n ** BigInt(currencies[currency].decimals));
+}
 
 /** Sales over time, revenue, ticket types and check-in rate, as charts (each with its figures as text). */
 export function Analytics(props: { eventUuid: string }) {
@@ -11,7 +16,10 @@ export function Analytics(props: { eventUuid: string }) {
   const sales = useSales(props.eventUuid);
   const days = fillDays(sales.data?.days ?? []);
   const running = cumulative(days.map((d) => d.tickets));
+  const earned = currenciesIn(days);
   const s = stats.data;
+  // Amounts of different currencies never add up: the revenue figure lists each.
+  const totals = s ? Object.entries(s.totals.revenue_by_currency ?? { TON: s.totals.revenue }) : [];
   return (
     <>
       <FormError message={stats.error?.message ?? sales.error?.message} />
@@ -25,7 +33,7 @@ export function Analytics(props: { eventUuid: string }) {
             <div className="card">
               <div className="muted">Revenue</div>
               <strong className="figure" data-testid="revenue">
-                {formatAmount(s.totals.revenue)}
+                {totals.length === 0 ? "—" : totals.map(([c, a]) => formatAmount(a, c as Currency)).join(" · ")}
               </strong>
             </div>
             <div className="card">
@@ -37,23 +45,26 @@ export function Analytics(props: { eventUuid: string }) {
           </div>
           <ColumnChart
             title="Sales over time (tickets per day, UTC)"
-            columns={days.map((d, i) => ({
-              label: d.day.slice(5),
-              value: d.tickets,
-              text: `${d.day}: ${d.tickets} tickets, ${formatAmount(d.revenue)}; ${running[i]} in all`,
-            }))}
+            columns={days.map((d, i) => ({ label: d.day.slice(5), value: d.tickets, text: `${d.day}: ${d.tickets} tickets; ${running[i]} in all` }))}
           />
-          <ColumnChart
-            title="Revenue per day (TON)"
-            columns={days.map((d) => ({ label: d.day.slice(5), value: Number(BigInt(d.revenue) / 1_000_000n), text: `${d.day}: ${formatAmount(d.revenue)}` }))}
-          />
+          {earned.map((c) => (
+            <ColumnChart
+              key={c}
+              title={`Revenue per day (${currencies[c].symbol})`}
+              columns={days.map((d) => ({
+                label: d.day.slice(5),
+                value: units(d.revenue[c] ?? "0", c),
+                text: `${d.day}: ${formatAmount(d.revenue[c] ?? "0", c)}`,
+              }))}
+            />
+          ))}
           <BarChart
             title="Tickets sold by type"
             bars={s.ticket_types.map((t) => ({ label: t.name, value: t.sold, text: `${t.sold}${t.supply != null ? ` / ${t.supply}` : ""}` }))}
           />
           <BarChart
-            title="Revenue by type (TON)"
-            bars={s.ticket_types.map((t) => ({ label: t.name, value: Number(BigInt(t.revenue) / 1_000_000n), text: formatTon(t.revenue) }))}
+            title="Revenue by type"
+            bars={s.ticket_types.map((t) => ({ label: t.name, value: units(t.revenue, t.currency), text: formatAmount(t.revenue, t.currency) }))}
           />
           <BarChart
             title="Check-in rate by type (%)"
