@@ -294,13 +294,27 @@ async function main() {
   }
   await shot(app, "10d-app-ticket-nft-minted");
 
-  // The same Mini App as Telegram opens it, for a Russian-speaking user: the bridge sets up Telegram's main button
-  // with the Russian label, and pressing it (an event from the client) places the order.
+  // The same Mini App as Telegram opens it, for a Russian-speaking user: the SDK (@telegram-apps/sdk-react) tells
+  // the client it is ready, expands the viewport, follows the dark theme, shows the back button, sets up Telegram's
+  // main button with the Russian label, and pressing it (an event from the client) places the order. The stubbed
+  // client answers the viewport request as Telegram's do.
   step = "inside telegram";
   const telegram = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await telegram.addInitScript(() => {
     window.__posted = [];
-    window.TelegramWebviewProxy = { postEvent: (type, data) => window.__posted.push({ type, data: data === undefined ? null : JSON.parse(data) }) };
+    window.TelegramWebviewProxy = {
+      postEvent: (type, data) => {
+        window.__posted.push({ type, data: data === undefined ? null : JSON.parse(data) });
+        // What a Telegram client answers the SDK's requests with (the viewport's mount waits for all three).
+        const answers = {
+          web_app_request_viewport: ["viewport_changed", { height: 844, width: 390, is_expanded: false, is_state_stable: true }],
+          web_app_request_safe_area: ["safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 }],
+          web_app_request_content_safe_area: ["content_safe_area_changed", { top: 0, bottom: 0, left: 0, right: 0 }],
+        };
+        const answer = answers[type];
+        if (answer) setTimeout(() => window.Telegram.WebView.receiveEvent(answer[0], answer[1]), 10);
+      },
+    };
   });
   const tg = await telegram.newPage();
   // What the page says to its console (the SDK explains there why it would not start).
@@ -319,9 +333,24 @@ async function main() {
     window.__posted.some((e) => e.type === "web_app_setup_main_button" && e.data.is_visible && e.data.text === "Купить за 1.5 TON"),
   );
   if (await tg.getByRole("button", { name: "Купить за 1.5 TON" }).count()) throw new Error("the page drew its own buy button inside Telegram");
+  try {
+    await tg.waitForFunction(() => {
+      const posted = (type) => window.__posted.some((e) => e.type === type);
+      const back = window.__posted.filter((e) => e.type === "web_app_setup_back_button").pop();
+      return posted("web_app_ready") && posted("web_app_expand") && back?.data.is_visible === true && document.documentElement.dataset.theme === "dark";
+    });
+  } catch (e) {
+    const seen = await tg.evaluate(() => JSON.stringify({ posted: window.__posted.map((p) => p.type), theme: document.documentElement.dataset.theme }));
+    throw new Error(`the SDK did not set up the client as expected: ${seen}`, { cause: e });
+  }
+  // The theme's colours are the page's own variables now.
+  if ((await tg.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--bg").trim())) !== "#17212b")
+    throw new Error("Telegram's bg_color is not the page's --bg");
   await shot(tg, "11-telegram-event-ru-dark");
   await tg.evaluate(() => window.Telegram.WebView.receiveEvent("main_button_pressed", null));
   await tg.getByRole("heading", { name: "Оплата 1.5 TON" }).waitFor();
+  // The order was placed with a haptic "success" through the SDK.
+  await tg.waitForFunction(() => window.__posted.some((e) => e.type === "web_app_trigger_haptic_feedback" && e.data.notification_type === "success"));
   await shot(tg, "12-telegram-pay-ru");
   // This buyer pays from another emulator wallet (a plain transfer with the comment); the admin refunds it below.
   const ruComment = (await tg.getByTestId("pay-comment").textContent()).trim();

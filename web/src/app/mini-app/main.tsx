@@ -5,12 +5,12 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router-dom";
 import { Api } from "@/lib/api-client";
 import { ApiProvider } from "@/lib/api-context";
-import { applyTheme, startTelegram } from "@/lib/telegram";
+import { applyTheme, isInsideTelegram, startTelegram } from "@/lib/telegram";
 import "@/styles.css";
 import { MiniApp } from "./mini-app";
 
 const launch = startTelegram(window.location, window.history);
-if (!launch.initData || !launch.platform) applyTheme(launch.theme);
+if (!isInsideTelegram()) applyTheme(launch.theme);
 const api = new Api("onton.app.session");
 
 createRoot(document.getElementById("root")!).render(
