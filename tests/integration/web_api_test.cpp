@@ -54,10 +54,13 @@ TEST_F(WebApi, ServesFilesWithTypesAndCacheHeaders) {
     EXPECT_NE(site.body().find("site"), std::string::npos);
     EXPECT_NE(site.body().find(R"(<meta name="onton:bot" content="onton_test_bot">)"), std::string::npos);
     // TON Connect's manifest and wallets list come from this server unless configured otherwise.
-    EXPECT_NE(site.body().find(R"(<meta name="onton:tonconnect-manifest" content="https://tickets.example/tonconnect-manifest.json">)"),
-              std::string::npos);
-    EXPECT_NE(site.body().find(R"(<meta name="onton:tonconnect-wallets" content="/tonconnect-wallets.json">)"),
-              std::string::npos);
+    EXPECT_NE(
+        site.body().find(
+            R"(<meta name="onton:tonconnect-manifest" content="https://tickets.example/tonconnect-manifest.json">)"),
+        std::string::npos);
+    EXPECT_NE(
+        site.body().find(R"(<meta name="onton:tonconnect-wallets" content="/tonconnect-wallets.json">)"),
+        std::string::npos);
 
     const auto js = Get("/assets/main-Ab12.js");
     ASSERT_EQ(js.result_int(), 200U);
@@ -79,8 +82,10 @@ TEST_F(WebApi, PagesNameTheConfiguredTonConnectUrls) {
     env_["ONTON_TONCONNECT_MANIFEST_URL"] = "/custom-manifest.json";
     server_ = std::make_unique<ServeProcess>(env_, dir_.path());
     const auto app = Get("/app/events/abc");
-    EXPECT_NE(app.body().find(R"(<meta name="onton:tonconnect-wallets" content="http://127.0.0.1:9/wallets.json?a=1&amp;b=2">)"),
-              std::string::npos)
+    EXPECT_NE(
+        app.body().find(
+            R"(<meta name="onton:tonconnect-wallets" content="http://127.0.0.1:9/wallets.json?a=1&amp;b=2">)"),
+        std::string::npos)
         << app.body();
     EXPECT_NE(app.body().find(R"(<meta name="onton:tonconnect-manifest" content="/custom-manifest.json">)"),
               std::string::npos);

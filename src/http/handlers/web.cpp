@@ -184,11 +184,12 @@ std::string WithPageMeta(std::string html, const WebRoutesDeps& deps) {
     };
     // The bot opens the Mini App (the pages' "open in Telegram" links).
     if (!deps.bot_username.empty()) meta("onton:bot", deps.bot_username);
-    meta("onton:tonconnect-manifest", deps.tonconnect_manifest_url.empty()
-                                          ? deps.public_url + "/tonconnect-manifest.json"
-                                          : deps.tonconnect_manifest_url);
+    meta("onton:tonconnect-manifest",
+         deps.tonconnect_manifest_url.empty() ? deps.public_url + "/tonconnect-manifest.json"
+                                              : deps.tonconnect_manifest_url);
     meta("onton:tonconnect-wallets",
-         deps.tonconnect_wallets_url.empty() ? std::string("/tonconnect-wallets.json") : deps.tonconnect_wallets_url);
+         deps.tonconnect_wallets_url.empty() ? std::string("/tonconnect-wallets.json")
+                                             : deps.tonconnect_wallets_url);
     html.insert(head_end, tags);
     return html;
 }
