@@ -92,7 +92,19 @@ function onton(args, env) {
   return execFileSync(bin, args, { env: { ...process.env, ...env }, encoding: "utf8" }).trim();
 }
 
+/** Every form control the page shows has a name a screen reader reads (a <label>, aria-label or aria-labelledby). */
+async function assertLabelled(page, where) {
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll("input, select, textarea")]
+      .filter((el) => el.type !== "hidden" && el.getClientRects().length > 0 && !el.closest("#tc-widget-root"))
+      .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  if (unnamed.length) throw new Error(`${where}: controls without a label: ${unnamed.join(" | ")}`);
+}
+
 async function shot(page, name) {
+  await assertLabelled(page, name);
   const path = join(artifacts, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   shots.push(path);
@@ -389,8 +401,9 @@ async function main() {
     await desk.getByRole("button", { name: "Check in" }).click();
     await desk.locator('[data-verdict="already_used"]').waitFor();
     await shot(desk, "15-checkin-already-used");
+    // From the keyboard: type the code and press Enter.
     await desk.getByLabel("Ticket code").fill("not-a-real-code");
-    await desk.getByRole("button", { name: "Check in" }).click();
+    await desk.getByLabel("Ticket code").press("Enter");
     await desk.locator('[data-verdict="invalid"]').waitFor();
     await shot(desk, "16-checkin-invalid");
   } finally {
@@ -411,6 +424,8 @@ async function main() {
     .getByRole("button", { name: /Refund .*'s order/ })
     .click();
   await panel.getByRole("alertdialog").waitFor();
+  // The keyboard lands on the safe choice.
+  if ((await panel.evaluate(() => document.activeElement?.textContent)) !== "Keep") throw new Error("the refund confirmation does not focus Keep");
   await shot(panel, "17b-panel-refund-confirm");
   await panel.getByRole("alertdialog").getByRole("button", { name: "Refund 1.5 TON" }).click();
   // The refund is recorded at once and sent from the platform wallet by the server's refund job.
