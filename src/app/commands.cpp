@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -9,11 +10,9 @@
 #include <iostream>
 #include <optional>
 
-#include <pthread.h>
-
 #include "adapters/chain/toncenter.hpp"
-#include "adapters/storage/store_factory.hpp"
 #include "adapters/media/filesystem_media.hpp"
+#include "adapters/storage/store_factory.hpp"
 #include "adapters/system/system.hpp"
 #include "adapters/telegram/bot_api.hpp"
 #include "app/config.hpp"
@@ -29,15 +28,16 @@
 #include "domain/notifications/queue.hpp"
 #include "domain/outbox/outbox.hpp"
 #include "domain/payments/refunds.hpp"
-#include "domain/wallet/platform_wallet.hpp"
-#include "domain/wallet/sender.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/rewards/rewards.hpp"
+#include "domain/wallet/platform_wallet.hpp"
+#include "domain/wallet/sender.hpp"
 #include "http/handlers/system.hpp"
+#include "http/server.hpp"
 #include "telegram/crypto.hpp"
 #include "telegram/init_data.hpp"
 #include "telegram/login_widget.hpp"
-#include "http/server.hpp"
+#include "ton/codec.hpp"
 
 namespace onton::app {
 namespace {
@@ -238,12 +238,31 @@ std::optional<int> ResolvePlatformWallet(Config& config, std::optional<wallet::P
     return std::nullopt;
 }
 
-orders::OrderSettings MakeOrderSettings(const Config& config) {
+/// The seed that signs ticket QR codes: the configured one, else the one the first process on this database
+/// made (app_settings), so that every serve and worker process signs alike.
+std::string TicketSigningSeed(const Config& config,
+                              ports::Store& store,
+                              ports::Random& random,
+                              const ports::Clock& clock) {
+    std::string text = config.ticket_signing_key.value;
+    if (text.empty())
+        text = identity::KeepFirstSetting(store, clock, "ticket_signing_key", Base64Url(random.Bytes(32)));
+    const auto seed = ton::FromBase64(text);
+    if (!seed || seed->size() != 32)
+        throw std::runtime_error("the stored ticket signing key is not a 32-byte seed");
+    return {seed->begin(), seed->end()};
+}
+
+orders::OrderSettings MakeOrderSettings(const Config& config,
+                                        ports::Store& store,
+                                        ports::Random& random,
+                                        const ports::Clock& clock) {
     return {.order_ttl_seconds = config.order_ttl_seconds,
             .platform_wallet_address = config.platform_wallet_address,
             .waitlist_offer_seconds = config.waitlist_offer_seconds,
             .max_batch = config.order_max_batch,
-            .sold_out_hint_ms = config.order_sold_out_hint_ms};
+            .sold_out_hint_ms = config.order_sold_out_hint_ms,
+            .ticket_signing_seed = TicketSigningSeed(config, store, random, clock)};
 }
 
 void LogApplied(const std::vector<ports::AppliedMigration>& applied) {
@@ -342,7 +361,7 @@ int RunServe(const std::vector<std::string>& args) {
                                 {.banned_words = moderation::ParseList(config->moderation_banned_words),
                                  .blocked_domains = moderation::ParseList(config->moderation_blocked_domains),
                                  .max_links = static_cast<std::size_t>(config->moderation_max_links)});
-    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config));
+    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config, *store, random, clock));
     metrics.AddCollector([&orders](std::string& out) {
         out += "# HELP onton_order_batches_total Reservation transactions committed by the order batcher.\n";
         out += "# TYPE onton_order_batches_total counter\n";
@@ -546,7 +565,7 @@ int RunWorker(const std::vector<std::string>& args) {
     if (!store) return 1;
     system::SystemClock clock;
     system::SystemRandom random;
-    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config));
+    orders::OrderService orders(*store, clock, random, MakeOrderSettings(*config, *store, random, clock));
     {
         auto background = StartBackground(*config, *store, orders, clock, *workers);
         if (!background) return 1;

@@ -1,16 +1,17 @@
 #include "app/config.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <set>
-#include <toml++/toml.h>
 
 #include "domain/moderation/rules.hpp"
+#include "ton/codec.hpp"
 
 namespace onton::app {
 namespace {
@@ -121,7 +122,8 @@ bool IsMnemonicWord(const std::string& w) {
 
 const std::vector<Setting>& Settings() {
     static const std::vector<Setting> kSettings = {
-        {"ONTON_HTTP_HOST", "http.host",
+        {"ONTON_HTTP_HOST",
+         "http.host",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              unsigned char buf[sizeof(in6_addr)];
              if (inet_pton(AF_INET, raw.c_str(), buf) != 1 && inet_pton(AF_INET6, raw.c_str(), buf) != 1) {
@@ -130,25 +132,47 @@ const std::vector<Setting>& Settings() {
              c.http.host = raw;
              return std::nullopt;
          }},
-        {"ONTON_HTTP_PORT", "http.port",
-         IntSetting([](Config& c, std::int64_t v) { c.http.port = static_cast<std::uint16_t>(v); }, 0, 65535)},
-        {"ONTON_HTTP_IO_THREADS", "http.io_threads",
+        {"ONTON_HTTP_PORT",
+         "http.port",
+         IntSetting(
+             [](Config& c, std::int64_t v) { c.http.port = static_cast<std::uint16_t>(v); }, 0, 65535)},
+        {"ONTON_HTTP_IO_THREADS",
+         "http.io_threads",
          IntSetting([](Config& c, std::int64_t v) { c.http.io_threads = static_cast<int>(v); }, 1, 256)},
-        {"ONTON_HTTP_WORKER_THREADS", "http.worker_threads",
+        {"ONTON_HTTP_WORKER_THREADS",
+         "http.worker_threads",
          IntSetting([](Config& c, std::int64_t v) { c.http.worker_threads = static_cast<int>(v); }, 1, 1024)},
-        {"ONTON_HTTP_MAX_BODY_BYTES", "http.max_body_bytes",
+        {"ONTON_HTTP_MAX_BODY_BYTES",
+         "http.max_body_bytes",
          IntSetting([](Config& c, std::int64_t v) { c.http.max_body_bytes = static_cast<std::uint64_t>(v); },
-                    1024, 1LL << 30)},
-        {"ONTON_HTTP_MAX_HEADER_BYTES", "http.max_header_bytes",
-         IntSetting([](Config& c, std::int64_t v) { c.http.max_header_bytes = static_cast<std::uint32_t>(v); },
-                    1024, 1LL << 20)},
-        {"ONTON_HTTP_HEADER_TIMEOUT_MS", "http.header_timeout_ms", MillisSetting(&http::ServerSettings::header_timeout)},
-        {"ONTON_HTTP_BODY_TIMEOUT_MS", "http.body_timeout_ms", MillisSetting(&http::ServerSettings::body_timeout)},
-        {"ONTON_HTTP_IDLE_TIMEOUT_MS", "http.idle_timeout_ms", MillisSetting(&http::ServerSettings::idle_timeout)},
-        {"ONTON_HTTP_WRITE_TIMEOUT_MS", "http.write_timeout_ms", MillisSetting(&http::ServerSettings::write_timeout)},
-        {"ONTON_HTTP_DRAIN_TIMEOUT_MS", "http.drain_timeout_ms", MillisSetting(&http::ServerSettings::drain_timeout)},
-        {"ONTON_HTTP_ACCESS_LOG", "http.access_log", BoolSetting([](Config& c, bool v) { c.http.access_log = v; })},
-        {"ONTON_CORS_ORIGINS", "http.cors_origins",
+                    1024,
+                    1LL << 30)},
+        {"ONTON_HTTP_MAX_HEADER_BYTES",
+         "http.max_header_bytes",
+         IntSetting(
+             [](Config& c, std::int64_t v) { c.http.max_header_bytes = static_cast<std::uint32_t>(v); },
+             1024,
+             1LL << 20)},
+        {"ONTON_HTTP_HEADER_TIMEOUT_MS",
+         "http.header_timeout_ms",
+         MillisSetting(&http::ServerSettings::header_timeout)},
+        {"ONTON_HTTP_BODY_TIMEOUT_MS",
+         "http.body_timeout_ms",
+         MillisSetting(&http::ServerSettings::body_timeout)},
+        {"ONTON_HTTP_IDLE_TIMEOUT_MS",
+         "http.idle_timeout_ms",
+         MillisSetting(&http::ServerSettings::idle_timeout)},
+        {"ONTON_HTTP_WRITE_TIMEOUT_MS",
+         "http.write_timeout_ms",
+         MillisSetting(&http::ServerSettings::write_timeout)},
+        {"ONTON_HTTP_DRAIN_TIMEOUT_MS",
+         "http.drain_timeout_ms",
+         MillisSetting(&http::ServerSettings::drain_timeout)},
+        {"ONTON_HTTP_ACCESS_LOG", "http.access_log", BoolSetting([](Config& c, bool v) {
+             c.http.access_log = v;
+         })},
+        {"ONTON_CORS_ORIGINS",
+         "http.cors_origins",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              auto origins = SplitList(raw);
              for (const auto& o : origins) {
@@ -159,21 +183,33 @@ const std::vector<Setting>& Settings() {
              c.http.cors_origins = std::move(origins);
              return std::nullopt;
          }},
-        {"ONTON_DATABASE_URL", "database.url",
+        {"ONTON_DATABASE_URL",
+         "database.url",
          UrlSetting([](Config& c) -> std::string& { return c.database.url; },
-                    {"sqlite://", "sqlite::memory:", "postgres://", "postgresql://"}, false)},
-        {"ONTON_DATABASE_POOL_SIZE", "database.pool_size",
+                    {"sqlite://", "sqlite::memory:", "postgres://", "postgresql://"},
+                    false)},
+        {"ONTON_DATABASE_POOL_SIZE",
+         "database.pool_size",
          IntSetting([](Config& c, std::int64_t v) { c.database.pool_size = static_cast<int>(v); }, 1, 1000)},
-        {"ONTON_DATABASE_ACQUIRE_TIMEOUT_MS", "database.acquire_timeout_ms",
-         IntSetting([](Config& c, std::int64_t v) { c.database.acquire_timeout = std::chrono::milliseconds(v); },
-                    1, 600000)},
-        {"ONTON_DATABASE_AUTO_MIGRATE", "database.auto_migrate",
-         BoolSetting([](Config& c, bool v) { c.auto_migrate = v; })},
-        {"ONTON_REDIS_URL", "redis.url",
-         UrlSetting([](Config& c) -> std::string& { return c.redis_url; }, {"redis://", "rediss://", "unix://"}, true)},
-        {"ONTON_AMQP_URL", "amqp.url",
+        {"ONTON_DATABASE_ACQUIRE_TIMEOUT_MS",
+         "database.acquire_timeout_ms",
+         IntSetting(
+             [](Config& c, std::int64_t v) { c.database.acquire_timeout = std::chrono::milliseconds(v); },
+             1,
+             600000)},
+        {"ONTON_DATABASE_AUTO_MIGRATE", "database.auto_migrate", BoolSetting([](Config& c, bool v) {
+             c.auto_migrate = v;
+         })},
+        {"ONTON_REDIS_URL",
+         "redis.url",
+         UrlSetting([](Config& c) -> std::string& { return c.redis_url; },
+                    {"redis://", "rediss://", "unix://"},
+                    true)},
+        {"ONTON_AMQP_URL",
+         "amqp.url",
          UrlSetting([](Config& c) -> std::string& { return c.amqp_url; }, {"amqp://"}, true)},
-        {"ONTON_SERVE_WORKERS", "serve.workers",
+        {"ONTON_SERVE_WORKERS",
+         "serve.workers",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              static const std::set<std::string> kNames = {"relay", "payments", "notifications", "fulfilment", "all",
                                                           "none"};
@@ -186,26 +222,33 @@ const std::vector<Setting>& Settings() {
              c.serve_workers = raw;
              return std::nullopt;
          }},
-        {"ONTON_BUS_MAX_ATTEMPTS", "bus.max_attempts",
+        {"ONTON_BUS_MAX_ATTEMPTS",
+         "bus.max_attempts",
          IntSetting([](Config& c, std::int64_t v) { c.bus_max_attempts = v; }, 1, 100)},
-        {"ONTON_BUS_RETRY_BASE_SECONDS", "bus.retry_base_seconds",
+        {"ONTON_BUS_RETRY_BASE_SECONDS",
+         "bus.retry_base_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.bus_retry_base_seconds = v; }, 1, 3600)},
-        {"ONTON_BUS_LEASE_SECONDS", "bus.lease_seconds",
+        {"ONTON_BUS_LEASE_SECONDS",
+         "bus.lease_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.bus_lease_seconds = v; }, 1, 3600)},
-        {"ONTON_TON_API_URL", "ton.api_url",
+        {"ONTON_TON_API_URL",
+         "ton.api_url",
          UrlSetting([](Config& c) -> std::string& { return c.ton_api_url; }, {"http://", "https://"}, true)},
         {"ONTON_TON_API_KEY", "ton.api_key", SecretSetting(&Config::ton_api_key)},
-        {"ONTON_TELEGRAM_WEBHOOK_SECRET", "telegram.webhook_secret",
+        {"ONTON_TELEGRAM_WEBHOOK_SECRET",
+         "telegram.webhook_secret",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              const bool ok = !raw.empty() && raw.size() <= 256 &&
                              std::all_of(raw.begin(), raw.end(), [](char ch) {
                                  return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-';
                              });
-             if (!ok) return std::string("expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)");
+             if (!ok)
+                 return std::string("expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)");
              c.telegram_webhook_secret.value = raw;
              return std::nullopt;
          }},
-        {"ONTON_BOT_USERNAME", "telegram.bot_username",
+        {"ONTON_BOT_USERNAME",
+         "telegram.bot_username",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              std::string name = !raw.empty() && raw.front() == '@' ? raw.substr(1) : raw;
              const bool ok = name.size() >= 5 && name.size() <= 32 &&
@@ -216,7 +259,8 @@ const std::vector<Setting>& Settings() {
              c.bot_username = name;
              return std::nullopt;
          }},
-        {"ONTON_PLATFORM_WALLET_MNEMONIC", "ton.platform_wallet_mnemonic",
+        {"ONTON_PLATFORM_WALLET_MNEMONIC",
+         "ton.platform_wallet_mnemonic",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              std::vector<std::string> words;
              std::string word;
@@ -237,20 +281,24 @@ const std::vector<Setting>& Settings() {
              c.platform_wallet_mnemonic.value = joined;
              return std::nullopt;
          }},
-        {"ONTON_PLATFORM_WALLET_KEY_FILE", "ton.platform_wallet_key_file",
+        {"ONTON_PLATFORM_WALLET_KEY_FILE",
+         "ton.platform_wallet_key_file",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              c.platform_wallet_key_file = raw;
              return std::nullopt;
          }},
-        {"ONTON_PLATFORM_WALLET_VERSION", "ton.platform_wallet_version",
+        {"ONTON_PLATFORM_WALLET_VERSION",
+         "ton.platform_wallet_version",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              if (raw != "v4r2" && raw != "v5r1") return fmt::format("expected v4r2 or v5r1, got '{}'", raw);
              c.platform_wallet_version = raw;
              return std::nullopt;
          }},
-        {"ONTON_NFT_SWEEP_SECONDS", "nft.sweep_seconds",
+        {"ONTON_NFT_SWEEP_SECONDS",
+         "nft.sweep_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.nft_sweep_seconds = v; }, 1, 3600)},
-        {"ONTON_BOT_TOKEN", "telegram.bot_token",
+        {"ONTON_BOT_TOKEN",
+         "telegram.bot_token",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              // Bot API tokens look like 123456:ABC-DEF...; say so without echoing the secret.
              const auto colon = raw.find(':');
@@ -261,42 +309,63 @@ const std::vector<Setting>& Settings() {
              c.bot_token.value = raw;
              return std::nullopt;
          }},
-        {"ONTON_BOT_API_URL", "telegram.bot_api_url",
+        {"ONTON_BOT_API_URL",
+         "telegram.bot_api_url",
          UrlSetting([](Config& c) -> std::string& { return c.bot_api_url; }, {"http://", "https://"}, false)},
-        {"ONTON_TELEGRAM_PUBLIC_KEY", "telegram.public_key",
+        {"ONTON_TELEGRAM_PUBLIC_KEY",
+         "telegram.public_key",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              const bool hex = raw.size() == 64 && std::all_of(raw.begin(), raw.end(), [](char ch) {
                                   return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
                               });
-             if (!raw.empty() && !hex) return fmt::format("expected 64 lower-case hex digits or nothing, got '{}'", raw);
+             if (!raw.empty() && !hex)
+                 return fmt::format("expected 64 lower-case hex digits or nothing, got '{}'", raw);
              c.telegram_public_key = raw;
              return std::nullopt;
          }},
-        {"ONTON_ORDER_TTL_SECONDS", "orders.ttl_seconds",
+        {"ONTON_ORDER_TTL_SECONDS",
+         "orders.ttl_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.order_ttl_seconds = v; }, 1, 7 * 24 * 3600)},
-        {"ONTON_WAITLIST_OFFER_SECONDS", "orders.waitlist_offer_seconds",
+        {"ONTON_WAITLIST_OFFER_SECONDS",
+         "orders.waitlist_offer_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.waitlist_offer_seconds = v; }, 1, 7 * 24 * 3600)},
-        {"ONTON_ORDER_MAX_BATCH", "orders.max_batch",
+        {"ONTON_ORDER_MAX_BATCH",
+         "orders.max_batch",
          IntSetting([](Config& c, std::int64_t v) { c.order_max_batch = v; }, 1, 10000)},
-        {"ONTON_ORDER_SOLD_OUT_HINT_MS", "orders.sold_out_hint_ms",
+        {"ONTON_ORDER_SOLD_OUT_HINT_MS",
+         "orders.sold_out_hint_ms",
          IntSetting([](Config& c, std::int64_t v) { c.order_sold_out_hint_ms = v; }, 0, 60000)},
-        {"ONTON_ORDER_EXPIRY_SWEEP_SECONDS", "orders.expiry_sweep_seconds",
+        {"ONTON_TICKET_SIGNING_KEY",
+         "orders.ticket_signing_key",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             const auto seed = ton::FromBase64(raw);
+             if (!seed || seed->size() != 32) return std::string("expected base64 of a 32-byte Ed25519 seed");
+             c.ticket_signing_key.value = raw;
+             return std::nullopt;
+         }},
+        {"ONTON_ORDER_EXPIRY_SWEEP_SECONDS",
+         "orders.expiry_sweep_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.expiry_sweep_seconds = v; }, 1, 3600)},
-        {"ONTON_MODERATION_BANNED_WORDS", "moderation.banned_words",
+        {"ONTON_MODERATION_BANNED_WORDS",
+         "moderation.banned_words",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              c.moderation_banned_words = raw;
              return std::nullopt;
          }},
-        {"ONTON_MODERATION_BLOCKED_DOMAINS", "moderation.blocked_domains",
+        {"ONTON_MODERATION_BLOCKED_DOMAINS",
+         "moderation.blocked_domains",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              c.moderation_blocked_domains = raw;
              return std::nullopt;
          }},
-        {"ONTON_MODERATION_MAX_LINKS", "moderation.max_links",
+        {"ONTON_MODERATION_MAX_LINKS",
+         "moderation.max_links",
          IntSetting([](Config& c, std::int64_t v) { c.moderation_max_links = v; }, 0, 1000)},
-        {"ONTON_WS_POLL_MS", "http.ws_poll_ms",
+        {"ONTON_WS_POLL_MS",
+         "http.ws_poll_ms",
          IntSetting([](Config& c, std::int64_t v) { c.ws_poll_ms = v; }, 50, 60000)},
-        {"ONTON_PLATFORM_WALLET_ADDRESS", "ton.platform_wallet_address",
+        {"ONTON_PLATFORM_WALLET_ADDRESS",
+         "ton.platform_wallet_address",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              const bool ok = raw.empty() || (raw.size() == 48 && std::all_of(raw.begin(), raw.end(), [](char ch) {
                                                  return std::isalnum(static_cast<unsigned char>(ch)) != 0 ||
@@ -306,7 +375,8 @@ const std::vector<Setting>& Settings() {
              c.platform_wallet_address = raw;
              return std::nullopt;
          }},
-        {"ONTON_TON_PROOF_DOMAINS", "ton.proof_domains",
+        {"ONTON_TON_PROOF_DOMAINS",
+         "ton.proof_domains",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              auto domains = SplitList(raw);
              for (const auto& d : domains) {
@@ -319,11 +389,14 @@ const std::vector<Setting>& Settings() {
              c.ton_proof_domains = std::move(domains);
              return std::nullopt;
          }},
-        {"ONTON_TON_PROOF_MAX_AGE_SECONDS", "ton.proof_max_age_seconds",
+        {"ONTON_TON_PROOF_MAX_AGE_SECONDS",
+         "ton.proof_max_age_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.ton_proof_max_age_seconds = v; }, 10, 24 * 3600)},
-        {"ONTON_TON_PROOF_PAYLOAD_TTL_SECONDS", "ton.proof_payload_ttl_seconds",
+        {"ONTON_TON_PROOF_PAYLOAD_TTL_SECONDS",
+         "ton.proof_payload_ttl_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.ton_proof_payload_ttl_seconds = v; }, 1, 24 * 3600)},
-        {"ONTON_TON_NETWORK", "ton.network",
+        {"ONTON_TON_NETWORK",
+         "ton.network",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
              if (raw.empty()) {
                  c.ton_network.reset();
@@ -336,41 +409,60 @@ const std::vector<Setting>& Settings() {
              }
              return std::nullopt;
          }},
-        {"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", "auth.init_data_max_age_seconds",
-         IntSetting([](Config& c, std::int64_t v) { c.init_data_max_age_seconds = v; }, 0, 365LL * 24 * 3600)},
-        {"ONTON_AUTH_SESSION_CACHE_SECONDS", "auth.session_cache_seconds",
+        {"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS",
+         "auth.init_data_max_age_seconds",
+         IntSetting(
+             [](Config& c, std::int64_t v) { c.init_data_max_age_seconds = v; }, 0, 365LL * 24 * 3600)},
+        {"ONTON_AUTH_SESSION_CACHE_SECONDS",
+         "auth.session_cache_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.session_cache_seconds = v; }, 0, 300)},
-        {"ONTON_AUTH_SESSION_TTL_SECONDS", "auth.session_ttl_seconds",
+        {"ONTON_AUTH_SESSION_TTL_SECONDS",
+         "auth.session_ttl_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.session_ttl_seconds = v; }, 60, 365LL * 24 * 3600)},
-        {"ONTON_PUBLIC_URL", "http.public_url",
+        {"ONTON_PUBLIC_URL",
+         "http.public_url",
          UrlSetting([](Config& c) -> std::string& { return c.public_url; }, {"http://", "https://"}, false)},
-        {"ONTON_MEDIA_DIR", "media.dir",
-         [](Config& c, const std::string& raw) -> std::optional<std::string> {
-             if (raw.empty()) return std::string("expected a directory path");
-             c.media_dir = raw;
-             return std::nullopt;
-         }},
-        {"ONTON_WEB_DIR", "web.dir",
-         [](Config& c, const std::string& raw) -> std::optional<std::string> {
-             if (raw.empty()) return std::string("expected a directory path");
-             c.web_dir = raw;
-             return std::nullopt;
-         }},
-        {"ONTON_TONCONNECT_MANIFEST_URL", "web.tonconnect_manifest_url",
+        {"ONTON_MEDIA_DIR",
+         "media.dir",
+         [](Config& c, const std::string& raw) -> std::
+                                                   optional<std::string> {
+                                                       if (raw.empty())
+                                                           return std::string("expected a directory path");
+                                                       c.media_dir = raw;
+                                                       return std::nullopt;
+                                                   }},
+        {"ONTON_WEB_DIR",
+         "web.dir",
+         [](Config& c, const std::string& raw) -> std::
+                                                   optional<std::string> {
+                                                       if (raw.empty())
+                                                           return std::string("expected a directory path");
+                                                       c.web_dir = raw;
+                                                       return std::nullopt;
+                                                   }},
+        {"ONTON_TONCONNECT_MANIFEST_URL",
+         "web.tonconnect_manifest_url",
          PageUrlSetting([](Config& c) -> std::string& { return c.tonconnect_manifest_url; })},
-        {"ONTON_TONCONNECT_WALLETS_URL", "web.tonconnect_wallets_url",
+        {"ONTON_TONCONNECT_WALLETS_URL",
+         "web.tonconnect_wallets_url",
          PageUrlSetting([](Config& c) -> std::string& { return c.tonconnect_wallets_url; })},
-        {"ONTON_MEDIA_MAX_BYTES", "media.max_bytes",
+        {"ONTON_MEDIA_MAX_BYTES",
+         "media.max_bytes",
          IntSetting([](Config& c, std::int64_t v) { c.media_max_bytes = v; }, 1024, 64LL * 1024 * 1024)},
-        {"ONTON_LOG_LEVEL", "log.level",
-         [](Config& c, const std::string& raw) -> std::optional<std::string> {
-             static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
-             if (kLevels.count(raw) == 0) {
-                 return fmt::format("expected one of trace, debug, info, warn, error, critical, off; got '{}'", raw);
-             }
-             c.log_level = raw;
-             return std::nullopt;
-         }},
+        {"ONTON_LOG_LEVEL",
+         "log.level",
+         [](Config& c, const std::string& raw)
+             -> std::
+                 optional<std::string> {
+                     static const std::set<std::string> kLevels = {
+                         "trace", "debug", "info", "warn", "error", "critical", "off"};
+                     if (kLevels.count(raw) == 0) {
+                         return fmt::format(
+                             "expected one of trace, debug, info, warn, error, critical, off; got '{}'", raw);
+                     }
+                     c.log_level = raw;
+                     return std::nullopt;
+                 }},
     };
     return kSettings;
 }
@@ -487,10 +579,14 @@ std::vector<std::string> Config::Describe() const {
     return {
         fmt::format("http.listen = {}:{}", http.host, http.port),
         fmt::format("http.io_threads = {}, worker_threads = {}", http.io_threads, http.worker_threads),
-        fmt::format("http.max_body_bytes = {}, max_header_bytes = {}", http.max_body_bytes, http.max_header_bytes),
+        fmt::format(
+            "http.max_body_bytes = {}, max_header_bytes = {}", http.max_body_bytes, http.max_header_bytes),
         fmt::format("http.timeouts_ms = header {}, body {}, idle {}, write {}, drain {}",
-                    http.header_timeout.count(), http.body_timeout.count(), http.idle_timeout.count(),
-                    http.write_timeout.count(), http.drain_timeout.count()),
+                    http.header_timeout.count(),
+                    http.body_timeout.count(),
+                    http.idle_timeout.count(),
+                    http.write_timeout.count(),
+                    http.drain_timeout.count()),
         fmt::format("http.cors_origins = {}", cors),
         fmt::format("http.access_log = {}", http.access_log),
         fmt::format("http.public_url = {}", public_url),
@@ -498,9 +594,12 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("database.pool_size = {}, auto_migrate = {}", database.pool_size, auto_migrate),
         fmt::format("redis.url = {}", or_default(storage::RedactUrl(redis_url), "(in-process)")),
         fmt::format("amqp.url = {}", or_default(storage::RedactUrl(amqp_url), "(in-process)")),
-        fmt::format("serve.workers = {}, bus.max_attempts = {}, bus.retry_base_seconds = {}, bus.lease_seconds = {}",
-                    or_default(serve_workers, amqp_url.empty() ? "(all)" : "(none)"), bus_max_attempts,
-                    bus_retry_base_seconds, bus_lease_seconds),
+        fmt::format(
+            "serve.workers = {}, bus.max_attempts = {}, bus.retry_base_seconds = {}, bus.lease_seconds = {}",
+            or_default(serve_workers, amqp_url.empty() ? "(all)" : "(none)"),
+            bus_max_attempts,
+            bus_retry_base_seconds,
+            bus_lease_seconds),
         fmt::format("ton.api_url = {}", or_default(ton_api_url, "(local emulator)")),
         fmt::format("ton.api_key = {}", secret(ton_api_key)),
         fmt::format("ton.platform_wallet_mnemonic = {}", secret(platform_wallet_mnemonic)),
@@ -508,25 +607,39 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("ton.platform_wallet_version = {}", platform_wallet_version),
         fmt::format("nft.sweep_seconds = {}", nft_sweep_seconds),
         fmt::format("telegram.bot_token = {}", secret(bot_token)),
-        fmt::format("telegram.webhook_secret = {}, bot_username = {}", secret(telegram_webhook_secret),
+        fmt::format("telegram.webhook_secret = {}, bot_username = {}",
+                    secret(telegram_webhook_secret),
                     or_default(bot_username, "(any)")),
         fmt::format("telegram.bot_api_url = {}", bot_api_url),
         fmt::format("telegram.public_key = {}", or_default(telegram_public_key, "(none: signature ignored)")),
-        fmt::format("orders.ttl_seconds = {}, expiry_sweep_seconds = {}, max_batch = {}, sold_out_hint_ms = {}, "
-                    "waitlist_offer_seconds = {}",
-                    order_ttl_seconds, expiry_sweep_seconds, order_max_batch, order_sold_out_hint_ms,
-                    waitlist_offer_seconds),
+        fmt::format(
+            "orders.ttl_seconds = {}, expiry_sweep_seconds = {}, max_batch = {}, sold_out_hint_ms = {}, "
+            "waitlist_offer_seconds = {}",
+            order_ttl_seconds,
+            expiry_sweep_seconds,
+            order_max_batch,
+            order_sold_out_hint_ms,
+            waitlist_offer_seconds),
+        fmt::format("orders.ticket_signing_key = {}",
+                    ticket_signing_key.set() ? "(set)" : "(unset: kept in the database)"),
         fmt::format("ton.platform_wallet_address = {}", or_default(platform_wallet_address, "(unset)")),
         fmt::format("http.ws_poll_ms = {}", ws_poll_ms),
         fmt::format("moderation.banned_words = {} entries, blocked_domains = {}, max_links = {}",
                     moderation::ParseList(moderation_banned_words).size(),
-                    or_default(moderation_blocked_domains, "(none)"), moderation_max_links),
-        fmt::format("ton.network = {}, proof_domains = {}, proof_max_age_seconds = {}, proof_payload_ttl_seconds = {}",
-                    !ton_network ? "(either)" : (*ton_network == ton::Network::kTestnet ? "testnet" : "mainnet"),
-                    or_default(proof_domains, "(public_url's host)"),
-                    ton_proof_max_age_seconds, ton_proof_payload_ttl_seconds),
-        fmt::format("auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}, session_cache_seconds = {}",
-                    init_data_max_age_seconds, session_ttl_seconds, session_cache_seconds),
+                    or_default(moderation_blocked_domains, "(none)"),
+                    moderation_max_links),
+        fmt::format(
+            "ton.network = {}, proof_domains = {}, proof_max_age_seconds = {}, proof_payload_ttl_seconds = "
+            "{}",
+            !ton_network ? "(either)" : (*ton_network == ton::Network::kTestnet ? "testnet" : "mainnet"),
+            or_default(proof_domains, "(public_url's host)"),
+            ton_proof_max_age_seconds,
+            ton_proof_payload_ttl_seconds),
+        fmt::format(
+            "auth.init_data_max_age_seconds = {}, session_ttl_seconds = {}, session_cache_seconds = {}",
+            init_data_max_age_seconds,
+            session_ttl_seconds,
+            session_cache_seconds),
         fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),
         fmt::format("web.dir = {}, tonconnect_manifest_url = {}, tonconnect_wallets_url = {}", web_dir,
                     or_default(tonconnect_manifest_url, "(/tonconnect-manifest.json)"),

@@ -60,6 +60,9 @@ struct Config {
     std::int64_t moderation_max_links = 5;
     std::int64_t order_max_batch = 256;  ///< concurrent orders of one ticket type per transaction; 1: off
     std::int64_t order_sold_out_hint_ms = 500;
+    /// The Ed25519 seed that signs ticket QR codes, base64 of 32 bytes; unset: one made at first start and
+    /// kept in the database (app_settings), so every process on it signs alike.
+    Secret ticket_signing_key;
     std::int64_t waitlist_offer_seconds = 30 * 60;  ///< how long a freed seat is held for the next in line
     /// Optional with a mnemonic or key file (then it must be the derived wallet's address); without them, where
     /// participants pay (payments watched, nothing sent). Empty and no mnemonic: payments are not shown.

@@ -1,10 +1,12 @@
-#include <bit>
+#include "ports/store.hpp"
+
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <stdexcept>
 #include <string>
 
-#include "ports/store.hpp"
+#include "common/fold_case.hpp"
 
 namespace onton::ports {
 
@@ -47,9 +49,9 @@ std::optional<std::string> AsOptionalText(const SqlValue& value) {
 
 std::string LikeContains(std::string_view text) {
     std::string out = "%";
-    for (const char c : text) {
+    for (const char c : FoldCase(text)) {
         if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        out.push_back(c);
     }
     out.push_back('%');
     return out;

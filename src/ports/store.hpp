@@ -58,8 +58,9 @@ struct ResultSet {
 [[nodiscard]] std::string PaddedInList(std::size_t count, std::size_t first = 1);
 void PadToPowerOfTwo(SqlParams& list_params);
 
-/// A LIKE pattern matching `text` anywhere, case-folded to lower case, with `%`, `_` and `\` escaped; use it with
-/// `lower(column) LIKE $n ESCAPE '\'`.
+/// A LIKE pattern matching `text` anywhere, case-folded with FoldCase (common/fold_case.hpp), with `%`, `_`
+/// and `\` escaped; use it with `lower(column) LIKE $n ESCAPE '\'` (lower() folds alike: PostgreSQL under a
+/// UTF-8 locale, SQLite through the adapter's own lower()).
 [[nodiscard]] std::string LikeContains(std::string_view text);
 
 /// Infrastructure failure or constraint violation raised by an adapter. Repositories translate the constraint kinds

@@ -246,6 +246,25 @@ TEST_P(Events, TicketTypesArePricedInTheCurrenciesThePlatformTakes) {
     EXPECT_NE(fraction.error().message.find("whole Stars"), std::string::npos) << fraction.error().message;
 }
 
+TEST_P(Events, SearchFoldsCaseBeyondAscii) {
+    auto body = Body();
+    body["title"] = "Новогодняя ёлка";
+    body["description"] = "ÅSA och Ärlig spelar Ωmega";
+    const auto uuid = CreatePublished(kOwner, body).event_uuid;
+    (void)CreatePublished(kOwner, Body(2 * kDay));  // "TON Meetup", which none of these terms match
+    for (const std::string term : {"ЁЛКА", "ёлка", "НОВОГОДНЯЯ Ё", "åsa", "ärlig", "ΩMEGA", "ωmega"}) {
+        ListQuery q;
+        q.q = term;
+        auto found = service_->List(std::nullopt, q);
+        ASSERT_TRUE(found) << term;
+        ASSERT_EQ(found->items.size(), 1U) << term;
+        EXPECT_EQ(found->items[0].event_uuid, uuid) << term;
+    }
+    ListQuery none;
+    none.q = "ёлки";
+    EXPECT_TRUE(service_->List(std::nullopt, none)->items.empty());
+}
+
 TEST_P(Events, AuthorizationMatrix) {
     const auto e = CreatePublished();
     ASSERT_TRUE(service_->GrantRole(As(kOwner), e.event_uuid, kCoOrganizer, "co_organizer"));

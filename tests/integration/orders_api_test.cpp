@@ -8,6 +8,8 @@
 
 #include "support/http_client.hpp"
 #include "support/process.hpp"
+#include "ton/codec.hpp"
+#include "ton/mnemonic.hpp"
 
 namespace onton::test {
 namespace {
@@ -148,7 +150,8 @@ TEST_F(OrdersApi, FreeTicketsAreIssuedAtOnceAndCheckedInOnce) {
     const auto mine = json::parse(Call("GET", "/api/v1/me/tickets", buyer_).body())["items"];
     ASSERT_EQ(mine.size(), 2U);
     const auto code = mine[0]["check_in_code"].get<std::string>();
-    EXPECT_EQ(mine[0]["qr_payload"], "onton:ticket:" + code);
+    const auto qr = mine[0]["qr_payload"].get<std::string>();
+    EXPECT_EQ(qr.rfind("onton:t2:" + code + ".", 0), 0U) << qr << ": the QR carries the code, signed";
     EXPECT_EQ(json::parse(Call("GET", "/api/v1/me/tickets", other_).body())["items"].size(), 0U);
 
     const auto scan = [&](const std::string& token, const std::string& c) {
@@ -158,7 +161,7 @@ TEST_F(OrdersApi, FreeTicketsAreIssuedAtOnceAndCheckedInOnce) {
     EXPECT_EQ(scan(buyer_, code).result_int(), 403U);
     EXPECT_EQ(scan(other_, code).result_int(), 403U);
 
-    const auto admitted = scan(staff_, "onton:ticket:" + code);
+    const auto admitted = scan(staff_, qr);
     ASSERT_EQ(admitted.result_int(), 200U) << admitted.body();
     const auto a = json::parse(admitted.body());
     EXPECT_EQ(a["result"], "admitted");
@@ -171,6 +174,77 @@ TEST_F(OrdersApi, FreeTicketsAreIssuedAtOnceAndCheckedInOnce) {
     const auto undo = Call("POST", "/api/v1/events/" + event_uuid_ + "/check-in/undo", staff_, {{"code", code}});
     EXPECT_EQ(json::parse(undo.body())["result"], "undone");
     EXPECT_EQ(json::parse(scan(staff_, code).body())["result"], "admitted");
+}
+
+TEST_F(OrdersApi, SignedQrCodesHoldOnlyForTheirEvent) {
+    const auto ticket = json::parse(json::parse(Buy(buyer_, free_type_, 1).body())["tickets"][0].dump());
+    const auto code = ticket["check_in_code"].get<std::string>();
+    const auto qr = ticket["qr_payload"].get<std::string>();
+    const auto signature = qr.substr(qr.rfind('.') + 1);
+
+    // The public key verifies the QR's signature over the event and the code, so a scanner can check it
+    // offline.
+    const auto key = Call("GET", "/api/v1/events/" + event_uuid_ + "/check-in-key", staff_);
+    ASSERT_EQ(key.result_int(), 200U) << key.body();
+    const auto k = json::parse(key.body());
+    EXPECT_EQ(k["algorithm"], "ed25519");
+    const auto public_key = ton::FromBase64(k["public_key"].get<std::string>());
+    const auto sig = ton::FromBase64(signature);
+    ASSERT_TRUE(public_key && sig);
+    ASSERT_EQ(public_key->size(), 32U);
+    ASSERT_EQ(sig->size(), 64U);
+    ton::PublicKey pk{};
+    ton::Signature s{};
+    std::copy(public_key->begin(), public_key->end(), pk.begin());
+    std::copy(sig->begin(), sig->end(), s.begin());
+    const auto message = "onton-ticket-v2\n" + event_uuid_ + "\n" + code;
+    EXPECT_TRUE(ton::Verify(ton::ToBytes(message), s, pk));
+    EXPECT_EQ(Call("GET", "/api/v1/events/" + event_uuid_ + "/check-in-key", other_).result_int(), 403U);
+
+    const auto scan = [&](const std::string& event, const std::string& c) {
+        return json::parse(
+            Call("POST", "/api/v1/events/" + event + "/check-in", staff_, {{"code", c}}).body());
+    };
+    // A second event of the same organizer, with the same staff: the first event's ticket is not for it.
+    const std::int64_t now = std::time(nullptr);
+    const auto other_event = json::parse(Call("POST",
+                                              "/api/v1/events",
+                                              organizer_,
+                                              {{"title", "Other gig"},
+                                               {"description", ""},
+                                               {"start_date", now + 86400},
+                                               {"end_date", now + 90000},
+                                               {"participation_type", "in_person"},
+                                               {"location", "Bar"}})
+                                             .body())["event_uuid"]
+                                 .get<std::string>();
+    ASSERT_EQ(Call("POST",
+                   "/api/v1/events/" + other_event + "/roles",
+                   organizer_,
+                   {{"user_id", 604}, {"role", "checkin_staff"}})
+                  .result_int(),
+              204U);
+    const auto elsewhere = scan(other_event, qr);
+    EXPECT_EQ(elsewhere["result"], "invalid");
+    EXPECT_EQ(elsewhere["reason"], "not_for_this_event");
+
+    // A forged signature (one character changed) and a signature moved onto another code are refused.
+    auto forged = qr;
+    forged.back() = forged.back() == 'A' ? 'B' : 'A';
+    EXPECT_EQ(scan(event_uuid_, forged)["reason"], "not_for_this_event");
+    const auto other_ticket = json::parse(Buy(other_, free_type_, 1).body())["tickets"][0];
+    const auto swapped = "onton:t2:" + other_ticket["check_in_code"].get<std::string>() + "." + signature;
+    EXPECT_EQ(scan(event_uuid_, swapped)["reason"], "not_for_this_event");
+    EXPECT_EQ(scan(event_uuid_, "onton:t2:garbage")["reason"], "malformed");
+    EXPECT_EQ(scan(event_uuid_, "no spaces allowed")["reason"], "malformed");
+    EXPECT_EQ(scan(event_uuid_, "Tunknown")["reason"], "unknown_code");
+    // None of that admitted anyone; the genuine QR does, once.
+    EXPECT_EQ(scan(event_uuid_, qr)["result"], "admitted");
+    EXPECT_EQ(scan(event_uuid_, qr)["result"], "already_used");
+    // The earlier unsigned form and the typed code still work.
+    EXPECT_EQ(scan(event_uuid_, "onton:ticket:" + other_ticket["check_in_code"].get<std::string>())["result"],
+              "admitted");
+    EXPECT_EQ(scan(event_uuid_, "  " + code + " ")["result"], "already_used");
 }
 
 TEST_F(OrdersApi, GuestListCsvAndStats) {

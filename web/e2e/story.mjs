@@ -264,6 +264,8 @@ async function main() {
   await app.getByRole("link", { name: "Show my tickets" }).click();
   await app.getByRole("img", { name: "QR VIP" }).waitFor();
   const code = (await app.getByTestId("check-in-code").textContent()).trim();
+  // What the QR code carries (the signed form, onton:t2:<code>.<signature>); the staff's camera reads it.
+  const qrPayload = await app.getByTestId("check-in-code").getAttribute("data-qr-payload");
   await shot(app, "09-app-ticket-qr");
   await app.getByRole("link", { name: "Orders" }).click();
   await app.getByText("paid", { exact: true }).waitFor();
@@ -371,7 +373,7 @@ async function main() {
 
   // Staff: signs in once, the organizer makes them check-in staff, then they scan.
   step = "staff";
-  writeQrVideo(camera, `onton:ticket:${code}`);
+  writeQrVideo(camera, qrPayload);
   const scannerBrowser = await chromium.launch({
     executablePath: browserPath,
     headless: true,

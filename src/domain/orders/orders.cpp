@@ -217,22 +217,30 @@ Ticket TicketFromRow(const std::vector<SqlValue>& r) {
     return t;
 }
 
-std::vector<Ticket> TicketsWhere(ports::Transaction& tx, const std::string& condition, const ports::SqlParams& params) {
+/// Tickets matching `condition`, their QR payloads signed with `signer` when there is one.
+std::vector<Ticket> TicketsWhere(ports::Transaction& tx,
+                                 const std::string& condition,
+                                 const ports::SqlParams& params,
+                                 const TicketSigner* signer) {
     const auto rs = tx.Execute("SELECT " + std::string(kTicketColumns) + std::string(kTicketJoin) + " WHERE " +
                                    condition + " ORDER BY t.ticket_id",
                                params);
     std::vector<Ticket> out;
-    for (const auto& row : rs.rows) out.push_back(TicketFromRow(row));
+    for (const auto& row : rs.rows) {
+        out.push_back(TicketFromRow(row));
+        if (signer != nullptr)
+            out.back().qr_payload = signer->QrPayload(out.back().event_uuid, out.back().check_in_code);
+    }
     return out;
 }
 
-std::optional<Order> FindOrder(ports::Transaction& tx, const std::string& uuid) {
+std::optional<Order> FindOrder(ports::Transaction& tx, const std::string& uuid, const TicketSigner* signer) {
     const auto rs = tx.Execute(
         "SELECT " + std::string(kOrderColumns) + " FROM orders o JOIN events e ON e.event_id = o.event_id WHERE o.uuid = $1",
         {uuid});
     if (rs.empty()) return std::nullopt;
     auto order = OrderFromRow(rs.rows[0]);
-    order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {uuid});
+    order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {uuid}, signer);
     return order;
 }
 
@@ -266,14 +274,15 @@ json ToJson(const Ticket& t) {
             {"holder_id", t.holder_id},
             {"status", t.status},
             {"check_in_code", t.check_in_code},
-            {"qr_payload", "onton:ticket:" + t.check_in_code},
+            {"qr_payload", t.qr_payload.empty() ? "onton:ticket:" + t.check_in_code : t.qr_payload},
             {"checked_in_at", opt(t.checked_in_at)},
             {"checked_in_by", opt(t.checked_in_by)},
             {"created_at", t.created_at},
-            {"nft", t.nft ? json{{"state", t.nft->state},
-                                 {"index", opt(t.nft->index)},
-                                 {"address", t.nft->address.empty() ? json(nullptr) : json(t.nft->address)}}
-                          : json(nullptr)}};
+            {"nft",
+             t.nft ? json{{"state", t.nft->state},
+                          {"index", opt(t.nft->index)},
+                          {"address", t.nft->address.empty() ? json(nullptr) : json(t.nft->address)}}
+                   : json(nullptr)}};
 }
 
 json ToJson(const Order& o, const OrderSettings& settings) {
@@ -369,8 +378,18 @@ std::string GuestsCsv(const std::vector<Guest>& guests) {
     return out;
 }
 
-OrderService::OrderService(ports::Store& store, const ports::Clock& clock, ports::Random& random, OrderSettings settings)
-    : store_(store), clock_(clock), random_(random), settings_(std::move(settings)) {}
+OrderService::OrderService(ports::Store& store,
+                           const ports::Clock& clock,
+                           ports::Random& random,
+                           OrderSettings settings)
+    : store_(store), clock_(clock), random_(random), settings_(std::move(settings)) {
+    if (!settings_.ticket_signing_seed.empty()) {
+        auto signer = TicketSigner::FromSeed(settings_.ticket_signing_seed);
+        if (!signer)
+            throw std::invalid_argument(signer.error().message);  // a configuration mistake: fail fast
+        signer_ = *signer;
+    }
+}
 
 namespace {
 
@@ -404,7 +423,8 @@ Error SoldOut(std::int64_t held_for_waitlist) {
 std::optional<Result<OrderService::Placed>> FindRepeat(ports::Transaction& tx,
                                                        std::int64_t user_id,
                                                        const std::string& idempotency_key,
-                                                       const std::string& request_hash) {
+                                                       const std::string& request_hash,
+                                                       const TicketSigner* signer) {
     const auto existing = tx.Execute(kFindIdempotentSql, {user_id, idempotency_key});
     if (existing.empty()) return std::nullopt;
     if (AsOptionalText(existing.rows[0][1]).value_or("") != request_hash) {
@@ -412,7 +432,7 @@ std::optional<Result<OrderService::Placed>> FindRepeat(ports::Transaction& tx,
                      "this Idempotency-Key was used for a different order",
                      {{"order_uuid", AsText(existing.rows[0][0])}}};
     }
-    return OrderService::Placed{*FindOrder(tx, AsText(existing.rows[0][0])), false};
+    return OrderService::Placed{*FindOrder(tx, AsText(existing.rows[0][0]), signer), false};
 }
 
 }  // namespace
@@ -682,7 +702,8 @@ Result<OrderService::Placed> OrderService::AnswerSoldOut(const PlaceRequest& req
     if (request.idempotency_key.empty()) return SoldOut(0);
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<Placed> {
-            auto repeat = FindRepeat(tx, request.buyer.user_id, request.idempotency_key, request.request_hash);
+            auto repeat = FindRepeat(
+                tx, request.buyer.user_id, request.idempotency_key, request.request_hash, ticket_signer());
             return repeat ? *std::move(repeat) : Result<Placed>(SoldOut(0));
         },
         {.read_only = true});
@@ -814,7 +835,8 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
     const auto& unguarded_reserved = request.unguarded_reserved;
     {
         if (!idempotency_key.empty()) {
-            if (auto repeat = FindRepeat(tx, buyer.user_id, idempotency_key, request_hash)) return *std::move(repeat);
+            if (auto repeat = FindRepeat(tx, buyer.user_id, idempotency_key, request_hash, ticket_signer()))
+                return *std::move(repeat);
         }
         ports::ResultSet loaded;
         const ports::ResultSet* offer_rows = nullptr;
@@ -975,14 +997,15 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         if (free) {
             IssueTickets(tx, random_, order.uuid, event_id, ticket_type_id, buyer.user_id, quantity, now);
             AnnouncePaid(tx, order.uuid, buyer.user_id, event_id, ticket_type_id, quantity, now);
-            order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid});
+            order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid}, ticket_signer());
         }
         return Placed{std::move(order), true};
     }
 }
 
 Result<Order> OrderService::Get(const identity::Principal& caller, const std::string& uuid) {
-    auto order = store_.Transact([&](ports::Transaction& tx) { return FindOrder(tx, uuid); }, {.read_only = true});
+    auto order = store_.Transact([&](ports::Transaction& tx) { return FindOrder(tx, uuid, ticket_signer()); },
+                                 {.read_only = true});
     if (!order || (order->user_id != caller.user_id && !caller.IsAdmin())) {
         return Error{"not_found", "no such order"};  // another buyer's order does not leak
     }
@@ -1006,8 +1029,9 @@ Result<std::vector<Order>> OrderService::ListMine(const identity::Principal& cal
 Result<Order> OrderService::Cancel(const identity::Principal& caller, const std::string& uuid) {
     const auto now = clock_.NowUnix();
     auto canceled = store_.Transact([&](ports::Transaction& tx) -> Result<Order> {
-        auto order = FindOrder(tx, uuid);
-        if (!order || (order->user_id != caller.user_id && !caller.IsAdmin())) return Error{"not_found", "no such order"};
+        auto order = FindOrder(tx, uuid, ticket_signer());
+        if (!order || (order->user_id != caller.user_id && !caller.IsAdmin()))
+            return Error{"not_found", "no such order"};
         if (order->state == OrderState::kCanceled) return *order;
         if (!TransitionOrder(tx, uuid, OrderState::kCreated, OrderState::kCanceled, now)) {
             return Error{"state.invalid_transition",
@@ -1015,7 +1039,7 @@ Result<Order> OrderService::Cancel(const identity::Principal& caller, const std:
         }
         tx.Execute(kReleaseSql, {order->ticket_type_id, order->quantity, now});
         tx.Execute(kReturnPromoSql, {uuid});
-        return *FindOrder(tx, uuid);
+        return *FindOrder(tx, uuid, ticket_signer());
     });
     if (canceled) ForgetSoldOut();  // after the commit, so no batch can learn "sold out" from before it
     return canceled;
@@ -1027,7 +1051,7 @@ OrderService::PaymentResult OrderService::ApplyPayment(ports::Transaction& tx,
                                                       std::int64_t received_total,
                                                       const std::string& payment_tx_hash,
                                                       std::int64_t now) {
-    auto order = FindOrder(tx, uuid);
+    auto order = FindOrder(tx, uuid, ticket_signer());
     if (!order) return {PaymentOutcome::kRefundDue, value};
     const auto settle = [&](OrderState from, bool seats_reserved) {
         if (!TransitionOrder(tx, uuid, from, OrderState::kPaid, now)) return false;
@@ -1066,7 +1090,7 @@ OrderService::PaymentResult OrderService::ApplyPayment(ports::Transaction& tx,
 bool OrderService::MarkPaid(const std::string& uuid, const std::string& payment_tx_hash) {
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) {
-        auto order = FindOrder(tx, uuid);
+        auto order = FindOrder(tx, uuid, ticket_signer());
         if (!order) return false;
         if (!TransitionOrder(tx, uuid, OrderState::kCreated, OrderState::kPaid, now)) return false;
         tx.Execute(kSettleSql, {order->ticket_type_id, order->quantity, now});
@@ -1098,7 +1122,7 @@ std::int64_t OrderService::ExpireDue(std::int64_t batch) {
 Result<std::vector<Ticket>> OrderService::MyTickets(const identity::Principal& caller) {
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<std::vector<Ticket>> {
-            return TicketsWhere(tx, "t.holder_id = $1", {caller.user_id});
+            return TicketsWhere(tx, "t.holder_id = $1", {caller.user_id}, ticket_signer());
         },
         {.read_only = true});
 }
@@ -1178,9 +1202,8 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
                                             const std::string& event_uuid,
                                             const std::string& code,
                                             bool undo) {
-    if (code.empty() || code.size() > 100) return ValidationError("code", "expected the scanned ticket code");
-    // The QR carries `onton:ticket:<code>`; accept the bare code too (manual entry).
-    const std::string bare = code.rfind("onton:ticket:", 0) == 0 ? code.substr(13) : code;
+    if (code.empty() || code.size() > 200) return ValidationError("code", "expected the scanned ticket code");
+    const auto scanned = ParseScannedCode(code);
     const auto now = clock_.NowUnix();
     return store_.Transact([&](ports::Transaction& tx) -> Result<CheckInResult> {
         const auto access = events::AccessTo(tx, staff, event_uuid);
@@ -1188,12 +1211,26 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
         if (!access->checks_in) return Error{"auth.forbidden", "you are not staff of this event"};
         const auto event_id = access->event_id;
         CheckInResult result;
+        result.result = "invalid";
+        if (!scanned) {
+            result.reason = "malformed";
+            return result;
+        }
+        // A signature is checked before anything is looked up; without a key of our own it cannot be, and the
+        // code alone decides.
+        if (scanned->signature && signer_ &&
+            !signer_->Verify(event_uuid, scanned->code, *scanned->signature)) {
+            result.reason = "not_for_this_event";
+            return result;
+        }
+        const auto& bare = scanned->code;
         const auto changed = tx.Execute(undo ? kUndoSql : kAdmitSql,
                                         undo ? ports::SqlParams{bare, event_id, now}
                                              : ports::SqlParams{bare, event_id, now, staff.user_id});
-        auto tickets = TicketsWhere(tx, "t.check_in_code = $1 AND t.event_id = $2", {bare, event_id});
+        auto tickets =
+            TicketsWhere(tx, "t.check_in_code = $1 AND t.event_id = $2", {bare, event_id}, ticket_signer());
         if (tickets.empty()) {
-            result.result = "invalid";
+            result.reason = "unknown_code";
             return result;
         }
         result.ticket = tickets.front();
@@ -1213,11 +1250,26 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
             }
         } else if (result.ticket->status == "used") {
             result.result = undo ? "invalid" : "already_used";
+            if (undo) result.reason = "not_valid";
         } else {
             result.result = undo ? "not_checked_in" : "invalid";
+            if (!undo) result.reason = "not_valid";
         }
         return result;
     });
+}
+
+Result<std::string> OrderService::CheckInKey(const identity::Principal& staff,
+                                             const std::string& event_uuid) {
+    return store_.Transact(
+        [&](ports::Transaction& tx) -> Result<std::string> {
+            const auto access = events::AccessTo(tx, staff, event_uuid);
+            if (!access) return Error{"not_found", "no such event"};
+            if (!access->checks_in) return Error{"auth.forbidden", "you are not staff of this event"};
+            if (!signer_) return Error{"not_found", "ticket codes are not signed on this platform"};
+            return signer_->PublicKey();
+        },
+        {.read_only = true});
 }
 
 Result<Ticket> OrderService::Transfer(const identity::Principal& holder, std::int64_t ticket_id, std::int64_t to_user_id) {
@@ -1251,7 +1303,7 @@ WHERE t.ticket_id = $1)",
             "INSERT INTO audit_log (actor_id, action, entity_type, entity_id, details, created_at) VALUES ($1, "
             "'ticket.transfer', 'ticket', $2, $3, $4)",
             {holder.user_id, std::to_string(ticket_id), json{{"to_user_id", to_user_id}}.dump(), now});
-        return TicketsWhere(tx, "t.check_in_code = $1", {code}).front();
+        return TicketsWhere(tx, "t.check_in_code = $1", {code}, ticket_signer()).front();
     });
 }
 
@@ -1284,8 +1336,10 @@ Result<SelfCheckInResult> OrderService::SelfCheckIn(const identity::Principal& c
         if (AsText(ev.rows[0][1]) != "online") return Error{"conflict", "this event checks guests in at the door"};
         const auto stored = AsOptionalText(ev.rows[0][2]);
         if (!stored) return Error{"conflict", "the organizer has not set a check-in phrase yet"};
-        auto mine = TicketsWhere(tx, "t.event_id = $1 AND t.holder_id = $2 AND t.status IN ('valid', 'used')",
-                                 {event_id, caller.user_id});
+        auto mine = TicketsWhere(tx,
+                                 "t.event_id = $1 AND t.holder_id = $2 AND t.status IN ('valid', 'used')",
+                                 {event_id, caller.user_id},
+                                 ticket_signer());
         if (mine.empty()) return Error{"auth.forbidden", "you have no ticket for this event"};
 
         const auto attempts_row = tx.Execute(
@@ -1317,7 +1371,7 @@ ON CONFLICT (event_id, user_id) DO UPDATE SET window_start = excluded.window_sta
             if (t.status != "valid") continue;
             if (tx.Execute(kAdmitSql, {t.check_in_code, event_id, now, caller.user_id}).rows_affected == 1) {
                 result.result = "admitted";
-                result.ticket = TicketsWhere(tx, "t.ticket_id = $1", {t.id}).front();
+                result.ticket = TicketsWhere(tx, "t.ticket_id = $1", {t.id}, ticket_signer()).front();
                 return result;
             }
         }

@@ -20,6 +20,7 @@
 #include "domain/identity/identity.hpp"
 #include "domain/money/money.hpp"
 #include "domain/orders/state_machine.hpp"
+#include "domain/orders/ticket_code.hpp"
 #include "ports/clock.hpp"
 #include "ports/ids.hpp"
 #include "ports/store.hpp"
@@ -44,6 +45,8 @@ struct Ticket {
     std::int64_t holder_id = 0;
     std::string status;  ///< valid | used | refunded | transferred | canceled
     std::string check_in_code;
+    std::string qr_payload;  ///< signed (ticket_code.hpp) when the service has a ticket key; else
+                             ///< `onton:ticket:<code>`
     std::optional<std::int64_t> checked_in_at;
     std::optional<std::int64_t> checked_in_by;
     std::int64_t created_at = 0;
@@ -84,6 +87,9 @@ struct OrderSettings {
     /// (expiry, cancel, waiting-list offer). Bounds how stale the answer can be when another process releases
     /// one. 0 turns the hint off. Only with batching.
     std::int64_t sold_out_hint_ms = 500;
+    /// The 32-byte Ed25519 seed that signs ticket QR codes (ticket_code.hpp); empty: QR codes are the
+    /// unsigned `onton:ticket:<code>` (tests that do not look at them).
+    std::string ticket_signing_seed;
 };
 
 /// The JSON of the API: money as decimal strings of the currency's smallest unit; for an unpaid TON order,
@@ -157,7 +163,11 @@ struct SelfCheckInResult {
 };
 
 struct CheckInResult {
-    std::string result;  ///< admitted | already_used | invalid
+    std::string result;  ///< admitted | already_used | invalid (undo: undone | not_checked_in | invalid)
+    /// Why a code is invalid: `not_for_this_event` (its signature is not the platform's over this event:
+    /// forged, or another event's ticket), `unknown_code` (no ticket of this event has it), `malformed`,
+    /// `not_valid` (the ticket was refunded, transferred or canceled); "" otherwise.
+    std::string reason;
     std::optional<Ticket> ticket;
     std::string guest_name;
 };
@@ -234,11 +244,18 @@ public:
 
     [[nodiscard]] Result<std::vector<Ticket>> MyTickets(const identity::Principal& caller);
 
-    /// Staff scan: admits a valid ticket of this event once. `undo` turns a used ticket back to valid.
+    /// Staff scan: admits a valid ticket of this event once. `undo` turns a used ticket back to valid. `code`
+    /// is what the scanner read (a signed or unsigned QR payload) or the bare code typed; a signed one whose
+    /// signature does not hold for this event is refused without a lookup.
     [[nodiscard]] Result<CheckInResult> CheckIn(const identity::Principal& staff,
                                                 const std::string& event_uuid,
                                                 const std::string& code,
                                                 bool undo);
+
+    /// The public half of the key that signs the event's ticket QR codes (base64url), for scanners that check
+    /// signatures themselves: managers and check-in staff. `not_found` when no key is configured.
+    [[nodiscard]] Result<std::string> CheckInKey(const identity::Principal& staff,
+                                                 const std::string& event_uuid);
 
     /// The event's guests (one row per ticket): managers and check-in staff.
     [[nodiscard]] Result<std::vector<Guest>> Guests(const identity::Principal& caller,
@@ -284,6 +301,8 @@ public:
                                                                 const std::string& event_uuid);
 
     [[nodiscard]] const OrderSettings& settings() const noexcept { return settings_; }
+    /// The key that signs ticket QR codes; null without one.
+    [[nodiscard]] const TicketSigner* ticket_signer() const noexcept { return signer_ ? &*signer_ : nullptr; }
 
     /// Reservation transactions committed by the batcher and the orders they carried (for /metrics).
     [[nodiscard]] std::int64_t batches() const noexcept { return batches_.load(); }
@@ -358,6 +377,7 @@ private:
     const ports::Clock& clock_;
     ports::Random& random_;
     OrderSettings settings_;
+    std::optional<TicketSigner> signer_;
 
     std::mutex batch_mutex_;
     std::unordered_map<std::int64_t, Lane> lanes_;

@@ -21,6 +21,7 @@ Response CheckInRoute(const Request& req,
     auto result = orders.CheckIn(*caller, std::string(req.Param("event_uuid")), req.json["code"].get<std::string>(), undo);
     if (!result) return Fail(result.error(), req);
     json body = {{"result", result->result}};
+    if (!result->reason.empty()) body["reason"] = result->reason;
     body["ticket"] = result->ticket ? orders::ToJson(*result->ticket) : json(nullptr);
     if (result->ticket) {
         body["guest"] = {{"user_id", result->ticket->holder_id}, {"name", result->guest_name}};
@@ -295,6 +296,18 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
         "/api/v1/events/{event_uuid}/check-in/undo",
         [&](const Request& req) { return CheckInRoute(req, orders, identity, true); },
         {.json_body = true});
+    router.Add(Verb::get, "/api/v1/events/{event_uuid}/check-in-key", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        const auto event_uuid = std::string(req.Param("event_uuid"));
+        auto key = orders.CheckInKey(*caller, event_uuid);
+        if (!key) return Fail(key.error(), req);
+        return Response::Json(Status::ok,
+                              {{"algorithm", "ed25519"},
+                               {"public_key", *key},
+                               {"signed_message", orders::TicketSignedMessage(event_uuid, "<code>")},
+                               {"qr_format", "onton:t2:<code>.<base64url signature>"}});
+    });
 }
 
 }  // namespace onton::http

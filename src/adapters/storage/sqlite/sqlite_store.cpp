@@ -17,6 +17,7 @@
 #include "adapters/storage/pool.hpp"
 #include "adapters/storage/retry.hpp"
 #include "adapters/storage/sqlite/placeholders.hpp"
+#include "common/fold_case.hpp"
 
 namespace onton::storage::sqlite {
 namespace {
@@ -62,6 +63,27 @@ Kind KindOf(int extended_code) {
     }
 }
 
+/// SQLite's own lower() folds ASCII only; this one folds as PostgreSQL's does under a UTF-8 locale
+/// (FoldCase), so that search behaves the same on both stores. No exception leaves this C callback.
+void FoldLower(sqlite3_context* context, int argc, sqlite3_value** argv) {
+    if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    if (text == nullptr) {
+        sqlite3_result_error_nomem(context);
+        return;
+    }
+    try {
+        const auto folded =
+            FoldCase(std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
+        sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+    } catch (...) {
+        sqlite3_result_error_nomem(context);
+    }
+}
+
 StoreError ErrorFrom(sqlite3* db, int code, std::string_view context) {
     const int extended = db != nullptr ? sqlite3_extended_errcode(db) : code;
     const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
@@ -102,6 +124,17 @@ class Connection {
             // synchronous=FULL: with WAL, NORMAL may lose the last commits on power loss, and a paid order or
             // an issued ticket must not be rolled back after we told the buyer it happened.
             Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", "configure connection");
+            if (sqlite3_create_function_v2(db_,
+                                           "lower",
+                                           1,
+                                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                           nullptr,
+                                           &FoldLower,
+                                           nullptr,
+                                           nullptr,
+                                           nullptr) != SQLITE_OK) {
+                throw ErrorFrom(db_, sqlite3_errcode(db_), "register lower()");
+            }
             if (nft_file != nullptr) {
                 Execute("ATTACH DATABASE $1 AS nft", {SqlValue(nft_file->string())});
                 Exec("PRAGMA nft.synchronous = FULL", "configure nft");

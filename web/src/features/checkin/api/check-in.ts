@@ -8,6 +8,7 @@ import { ticketSchema } from "@/lib/schemas";
 
 export const checkInResultSchema = z.object({
   result: z.enum(["admitted", "already_used", "invalid", "undone", "not_checked_in"]),
+  reason: z.enum(["not_for_this_event", "unknown_code", "malformed", "not_valid"]).optional(),
   ticket: ticketSchema.nullable(),
   guest: z.object({ user_id: z.number().int(), name: z.string() }).optional(),
   checked_in_at: z.number().int().optional(),
@@ -33,5 +34,11 @@ export function verdictOf(r: CheckInResult, time: (unix: number) => string = (u)
     const when = r.checked_in_at ? ` at ${time(r.checked_in_at)}` : "";
     return { kind: "already_used", text: "ALREADY USED", detail: `${r.guest?.name ?? "This ticket"} was admitted${when}` };
   }
-  return { kind: "invalid", text: "INVALID", detail: "No valid ticket for this event has this code." };
+  const why: Record<NonNullable<CheckInResult["reason"]>, string> = {
+    not_for_this_event: "This is not a ticket of this event (or it is forged).",
+    unknown_code: "No ticket of this event has this code.",
+    malformed: "This is not a ticket code.",
+    not_valid: "This ticket was refunded, transferred or canceled.",
+  };
+  return { kind: "invalid", text: "INVALID", detail: r.reason ? why[r.reason] : "No valid ticket for this event has this code." };
 }

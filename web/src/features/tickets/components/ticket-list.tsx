@@ -50,7 +50,7 @@ export function TicketList() {
           {ticket.status === "valid" && ticket.qr_payload && (
             <>
               <QrCode text={ticket.qr_payload} label={`QR ${ticket.ticket_type_name}`} />
-              <p className="mono" data-testid="check-in-code">
+              <p className="mono" data-testid="check-in-code" data-qr-payload={ticket.qr_payload}>
                 {ticket.check_in_code}
               </p>
             </>
