@@ -18,7 +18,7 @@ mkdir -p var
 # from web/dist (ONTON_WEB_DIR). npm ci on the first run, then a build each run (a few seconds).
 if [ -z "${ONTON_WEB_DIR:-}" ]; then
   command -v npm >/dev/null || { echo "the web apps need Node 20 and npm (npm not found)" >&2; exit 1; }
-  if [ ! -d web/node_modules/.bin ]; then
+  if [ ! -d web/node_modules/.bin ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
     echo "installing the web apps' node modules (npm ci in web/)"
     (cd web && npm ci --no-audit --no-fund)
   fi

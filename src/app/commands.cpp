@@ -34,6 +34,7 @@
 #include "domain/wallet/sender.hpp"
 #include "http/handlers/system.hpp"
 #include "http/server.hpp"
+#include "telegram/crypto.hpp"
 #include "telegram/init_data.hpp"
 #include "telegram/login_widget.hpp"
 #include "ton/codec.hpp"
@@ -100,10 +101,12 @@ constexpr const char* kAdminUsage = R"(Usage: onton admin <task> [options]
 
 Tasks:
   init-data --user-id N [--username U] [--first-name F] [--last-name L] [--language CODE] [--premium]
-            [--start-param P]
+            [--start-param P] [--signature-seed HEX]
       Print Mini App initData for user N signed with the platform's bot token (ONTON_BOT_TOKEN, or the local
       token the embedded default generates), valid for ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS. Use it to sign in
-      outside Telegram: POST /api/v1/auth/telegram {"init_data": "<output>"}.
+      outside Telegram: POST /api/v1/auth/telegram {"init_data": "<output>"}. --signature-seed adds the
+      `signature` field Telegram clients send, by the Ed25519 key of this 32-byte seed (a test key: the server
+      must have its public key as ONTON_TELEGRAM_PUBLIC_KEY).
   login-widget --user-id N [--username U] [--first-name F] [--last-name L]
       Print a Telegram Login Widget object (JSON) for user N signed with the same bot token, for signing in to the
       organizer panel locally: POST /api/v1/auth/telegram-login with it, or paste it into the panel's dev sign-in.
@@ -488,6 +491,7 @@ int RunServe(const std::vector<std::string>& args) {
     live::OrderFeed feed(*store, orders);
     PeriodicTask live_poll("live order feed", std::chrono::milliseconds(config->ws_poll_ms), [&feed] { feed.Poll(); });
 
+    orders::SalesReports sales(*store);
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -508,6 +512,9 @@ int RunServe(const std::vector<std::string>& args) {
                   .telegram_webhook_secret = config->telegram_webhook_secret.value,
                   .bot_username = config->bot_username,
                   .web_dir = config->web_dir,
+                  .tonconnect_manifest_url = config->tonconnect_manifest_url,
+                  .tonconnect_wallets_url = config->tonconnect_wallets_url,
+                  .sales = &sales,
                   .nft = nft_manager.get(),
                   .rewards = &rewards,
                   .refunds = &refunds});
@@ -617,6 +624,7 @@ struct SignInArgs {
     std::vector<std::pair<std::string, std::string>> user_fields;  ///< username, first_name, ... as given
     std::string start_param;
     bool premium = false;
+    std::string signature_seed;  ///< hex; add a `signature` field by this key (init-data --signature-seed)
 };
 
 /// Parses the sign-in options of `task`; prints the problem and returns nullopt on a usage error. `full`
@@ -655,6 +663,12 @@ std::optional<SignInArgs> ParseSignInArgs(const std::string& task, const std::ve
             out.user_fields.emplace_back("language_code", v);
         } else if (a == "--start-param" && full) {
             out.start_param = v;
+        } else if (a == "--signature-seed" && full) {
+            if (!ParseKey(v)) {
+                std::cerr << "onton admin " << task << ": --signature-seed must be 64 hex digits\n";
+                return std::nullopt;
+            }
+            out.signature_seed = v;
         } else {
             std::cerr << "onton admin " << task << ": unknown option '" << a << "'\n" << kAdminUsage;
             return std::nullopt;
@@ -684,6 +698,14 @@ int AdminInitData(const Config& config, ports::Store& store, const std::vector<s
         {"query_id", "local-" + Hex(random.Bytes(8))},
     };
     if (!parsed->start_param.empty()) fields.emplace_back("start_param", parsed->start_param);
+    if (!parsed->signature_seed.empty()) {
+        // Telegram clients (Bot API 8.0+) always send one, and the Mini App SDK refuses init data without it. Only
+        // Telegram holds its key: this is a test key's, which a server accepts only with ONTON_TELEGRAM_PUBLIC_KEY
+        // set to the seed's public key (tests and the browser story do that).
+        const auto bot_id = telegram::BotIdFromToken(token).value_or(1);
+        const auto key = telegram::crypto::Ed25519KeyPairFromSeed(*ParseKey(parsed->signature_seed));
+        fields.emplace_back("signature", telegram::SignInitDataEd25519(fields, bot_id, key.secret_key));
+    }
     std::cout << telegram::SignInitData(fields, token) << "\n";
     return 0;
 }

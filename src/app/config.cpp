@@ -95,6 +95,20 @@ Apply UrlSetting(std::function<std::string&(Config&)> field,
     };
 }
 
+/// A URL the web pages load: absolute http(s), or a path on this server ("/..."); empty restores the default.
+Apply PageUrlSetting(std::function<std::string&(Config&)> field) {
+    return [field = std::move(field)](Config& c, const std::string& raw) -> std::optional<std::string> {
+        const std::string_view v(raw);
+        const bool absolute = v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
+        const bool path = v.size() > 1 && v[0] == '/' && v[1] != '/';
+        if (!raw.empty() && ((!absolute && !path) || raw.find_first_of(" \t\r\n\"<>") != std::string::npos)) {
+            return fmt::format("expected an http(s) URL or a path starting with /, got '{}'", raw);
+        }
+        field(c) = raw;
+        return std::nullopt;
+    };
+}
+
 Apply SecretSetting(Secret Config::*member) {
     return [member](Config& c, const std::string& raw) -> std::optional<std::string> {
         (c.*member).value = raw;
@@ -426,6 +440,12 @@ const std::vector<Setting>& Settings() {
                                                        c.web_dir = raw;
                                                        return std::nullopt;
                                                    }},
+        {"ONTON_TONCONNECT_MANIFEST_URL",
+         "web.tonconnect_manifest_url",
+         PageUrlSetting([](Config& c) -> std::string& { return c.tonconnect_manifest_url; })},
+        {"ONTON_TONCONNECT_WALLETS_URL",
+         "web.tonconnect_wallets_url",
+         PageUrlSetting([](Config& c) -> std::string& { return c.tonconnect_wallets_url; })},
         {"ONTON_MEDIA_MAX_BYTES",
          "media.max_bytes",
          IntSetting([](Config& c, std::int64_t v) { c.media_max_bytes = v; }, 1024, 64LL * 1024 * 1024)},
@@ -621,7 +641,9 @@ std::vector<std::string> Config::Describe() const {
             session_ttl_seconds,
             session_cache_seconds),
         fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),
-        fmt::format("web.dir = {}", web_dir),
+        fmt::format("web.dir = {}, tonconnect_manifest_url = {}, tonconnect_wallets_url = {}", web_dir,
+                    or_default(tonconnect_manifest_url, "(/tonconnect-manifest.json)"),
+                    or_default(tonconnect_wallets_url, "(/tonconnect-wallets.json)")),
         fmt::format("log.level = {}", log_level),
     };
 }

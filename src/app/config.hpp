@@ -82,6 +82,10 @@ struct Config {
     std::string public_url = "http://localhost:8080";
     std::string media_dir = "./var/media";                    ///< uploaded images
     std::string web_dir = "web/dist";                         ///< the built web apps (web/: npm run build)
+    /// TON Connect's manifest and wallets list as the apps load them (absolute URLs or paths on this server); empty:
+    /// the server's own /tonconnect-manifest.json and /tonconnect-wallets.json (docs/web.md).
+    std::string tonconnect_manifest_url;
+    std::string tonconnect_wallets_url;
     std::int64_t media_max_bytes = 5 * 1024 * 1024;           ///< largest image upload
     std::string log_level = "info";
 

@@ -9,6 +9,7 @@
 #include "http/handlers/registrations.hpp"
 #include "http/handlers/refunds.hpp"
 #include "http/handlers/rewards.hpp"
+#include "http/handlers/sales.hpp"
 #include "http/handlers/telegram.hpp"
 #include "http/handlers/web.hpp"
 
@@ -18,6 +19,7 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
     http::AddIdentityRoutes(router, services.identity, services.wallets);
     http::AddEventRoutes(router, services.events, services.identity, services.clock, services.public_url);
     http::AddOrderRoutes(router, services.orders, services.identity);
+    if (services.sales != nullptr) http::AddSalesRoutes(router, *services.sales, services.identity);
     http::AddRegistrationRoutes(router, services.registrations, services.identity);
     http::AddMediaRoutes(router,
                          {.media = services.media,
@@ -41,7 +43,9 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
                            {.web_dir = services.web_dir,
                             .events = services.events,
                             .public_url = services.public_url,
-                            .bot_username = services.bot_username});
+                            .bot_username = services.bot_username,
+                            .tonconnect_manifest_url = services.tonconnect_manifest_url,
+                            .tonconnect_wallets_url = services.tonconnect_wallets_url});
     }
     http::AddNftRoutes(router, services.nft);
     http::AddSystemRoutes(router, std::move(services.system));

@@ -9,6 +9,7 @@
 #include "domain/live/order_feed.hpp"
 #include "domain/identity/wallet_link.hpp"
 #include "domain/orders/orders.hpp"
+#include "domain/orders/sales.hpp"
 #include "domain/payments/refunds.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/rewards/rewards.hpp"
@@ -35,7 +36,10 @@ struct RouteServices {
     bot::BotService* bot = nullptr;  ///< the Telegram webhook's handler; null: no webhook route
     std::string telegram_webhook_secret;
     std::string bot_username;
-    std::string web_dir;  ///< the built web apps; empty: no static files and no event pages
+    std::string web_dir;                    ///< the built web apps; empty: no static files and no event pages
+    std::string tonconnect_manifest_url;    ///< named in the apps' pages; empty: the server's own
+    std::string tonconnect_wallets_url;     ///< named in the apps' pages; empty: /tonconnect-wallets.json
+    orders::SalesReports* sales = nullptr;  ///< null: no sales and event-orders routes
     nft::NftManager* nft = nullptr;
     rewards::RewardService* rewards = nullptr;  ///< null: no /api/v1/me/rewards
     payments::Refunds* refunds = nullptr;       ///< null: no admin refund route  ///< null without a platform wallet: the NFT metadata routes answer 404

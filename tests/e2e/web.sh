@@ -21,14 +21,19 @@ command -v node >/dev/null || { echo "node is not installed (scripts/deps.sh)" >
 
 case "$action" in
 check)
+    # The API's types come from docs/openapi.yaml on every check, so a drift between the document and the
+    # schemas that parse its answers fails tsc (src/lib/openapi.ts).
+    npm run --silent gen:api >/dev/null
     npx tsc --noEmit
     npx eslint .
+    npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "prettier: run npm run format in web/" >&2; exit 1; }
     npx vitest run
     ;;
 e2e)
     out=${3:?missing OUT_DIR}
     mkdir -p "$out"
     rm -rf "$out/e2e-artifacts"  # only this run's screenshots
+    npm run --silent gen:api >/dev/null
     npx vite build --outDir "$out/dist" --emptyOutDir --logLevel warn
     ONTON_WEB_DIR="$out/dist" ONTON_E2E_ARTIFACTS="$out/e2e-artifacts" node e2e/story.mjs
     ;;

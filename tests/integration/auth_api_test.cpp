@@ -98,6 +98,27 @@ TEST_F(AuthApi, BadCredentialsAndBadRequests) {
     EXPECT_EQ(widget_types.result_int(), 422U);
 }
 
+TEST_F(AuthApi, InitDataWithASignatureFieldAsTelegramClientsSendIt) {
+    // The Mini App SDK requires a `signature` field; --signature-seed adds one by a test key, which the server
+    // verifies when that key is its ONTON_TELEGRAM_PUBLIC_KEY (and refuses under Telegram's real key).
+    const std::string seed(64, '7');  // 32 bytes of 0x77
+    // Its Ed25519 public key (computed independently with @ton/crypto keyPairFromSeed).
+    const std::string public_hex = "c853ad0f0cd2b619aea92ceec4fd56a24d6499d584ce79257e45cfd8139b60a7";
+    const auto init_data = InitData({"--user-id", "1002", "--signature-seed", seed});
+    EXPECT_NE(init_data.find("&signature="), std::string::npos) << init_data;
+    EXPECT_EQ(SignIn(init_data).result_int(), 401U) << "not Telegram's signature";
+
+    server_.reset();
+    env_["ONTON_TELEGRAM_PUBLIC_KEY"] = public_hex;
+    server_ = std::make_unique<ServeProcess>(env_, dir_.path());
+    const auto res = SignIn(InitData({"--user-id", "1002", "--signature-seed", seed}));
+    ASSERT_EQ(res.result_int(), 200U) << res.body();
+    EXPECT_EQ(nlohmann::json::parse(res.body())["user"]["user_id"], 1002);
+    const auto other = InitData({"--user-id", "1003", "--signature-seed", std::string(64, '8')});
+    EXPECT_EQ(SignIn(other).result_int(), 401U) << "another key's signature";
+    EXPECT_EQ(RunOnton({"admin", "init-data", "--user-id", "1", "--signature-seed", "abc"}, env_).exit_code, 2);
+}
+
 TEST_F(AuthApi, InitDataCliValidatesItsArguments) {
     EXPECT_EQ(RunOnton({"admin", "init-data"}, env_).exit_code, 2);
     EXPECT_EQ(RunOnton({"admin", "init-data", "--user-id", "abc"}, env_).exit_code, 2);

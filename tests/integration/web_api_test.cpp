@@ -53,6 +53,14 @@ TEST_F(WebApi, ServesFilesWithTypesAndCacheHeaders) {
     EXPECT_EQ(site[boost::beast::http::field::cache_control], "no-cache");
     EXPECT_NE(site.body().find("site"), std::string::npos);
     EXPECT_NE(site.body().find(R"(<meta name="onton:bot" content="onton_test_bot">)"), std::string::npos);
+    // TON Connect's manifest and wallets list come from this server unless configured otherwise.
+    EXPECT_NE(
+        site.body().find(
+            R"(<meta name="onton:tonconnect-manifest" content="https://tickets.example/tonconnect-manifest.json">)"),
+        std::string::npos);
+    EXPECT_NE(
+        site.body().find(R"(<meta name="onton:tonconnect-wallets" content="/tonconnect-wallets.json">)"),
+        std::string::npos);
 
     const auto js = Get("/assets/main-Ab12.js");
     ASSERT_EQ(js.result_int(), 200U);
@@ -66,6 +74,21 @@ TEST_F(WebApi, ServesFilesWithTypesAndCacheHeaders) {
     ASSERT_EQ(manifest.result_int(), 200U);
     EXPECT_EQ(json::parse(manifest.body())["url"], "https://tickets.example");
     EXPECT_EQ(json::parse(manifest.body())["iconUrl"], "https://tickets.example/icon.png");
+}
+
+TEST_F(WebApi, PagesNameTheConfiguredTonConnectUrls) {
+    server_.reset();
+    env_["ONTON_TONCONNECT_WALLETS_URL"] = "http://127.0.0.1:9/wallets.json?a=1&b=2";
+    env_["ONTON_TONCONNECT_MANIFEST_URL"] = "/custom-manifest.json";
+    server_ = std::make_unique<ServeProcess>(env_, dir_.path());
+    const auto app = Get("/app/events/abc");
+    EXPECT_NE(
+        app.body().find(
+            R"(<meta name="onton:tonconnect-wallets" content="http://127.0.0.1:9/wallets.json?a=1&amp;b=2">)"),
+        std::string::npos)
+        << app.body();
+    EXPECT_NE(app.body().find(R"(<meta name="onton:tonconnect-manifest" content="/custom-manifest.json">)"),
+              std::string::npos);
 }
 
 TEST_F(WebApi, ClientRoutesGetTheirAppsIndex) {

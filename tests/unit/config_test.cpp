@@ -82,32 +82,34 @@ TEST_P(ConfigRejects, NamesTheSetting) {
     EXPECT_NE(c.error().message.find(GetParam().name), std::string::npos) << c.error().message;
 }
 
-INSTANTIATE_TEST_SUITE_P(Values,
-                         ConfigRejects,
-                         ::testing::Values(BadValue{"ONTON_HTTP_PORT", "80a"},
-                                           BadValue{"ONTON_HTTP_PORT", "65536"},
-                                           BadValue{"ONTON_HTTP_PORT", "-1"},
-                                           BadValue{"ONTON_HTTP_PORT", ""},
-                                           BadValue{"ONTON_HTTP_HOST", "localhost:80"},
-                                           BadValue{"ONTON_HTTP_IO_THREADS", "0"},
-                                           BadValue{"ONTON_HTTP_ACCESS_LOG", "maybe"},
-                                           BadValue{"ONTON_CORS_ORIGINS", "https://a.example/path"},
-                                           BadValue{"ONTON_DATABASE_URL", "mysql://x"},
-                                           BadValue{"ONTON_DATABASE_POOL_SIZE", "0"},
-                                           BadValue{"ONTON_REDIS_URL", "http://x"},
-                                           BadValue{"ONTON_AMQP_URL", "redis://x"},
-                                           BadValue{"ONTON_TON_API_URL", "ftp://x"},
-                                           BadValue{"ONTON_PLATFORM_WALLET_MNEMONIC", "too few words"},
-                                           BadValue{"ONTON_PLATFORM_WALLET_VERSION", "v3r2"},
-                                           BadValue{"ONTON_NFT_SWEEP_SECONDS", "0"},
-                                           BadValue{"ONTON_BOT_TOKEN", "no-colon"},
-                                           BadValue{"ONTON_TICKET_SIGNING_KEY", "c2hvcnQ="},
-                                           BadValue{"ONTON_TICKET_SIGNING_KEY", "not base64!"},
-                                           BadValue{"ONTON_PUBLIC_URL", "localhost"},
-                                           BadValue{"ONTON_LOG_LEVEL", "loud"}),
-                         [](const auto& param_info) {
-                             return param_info.param.name + "_" + std::to_string(param_info.index);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Values,
+    ConfigRejects,
+    ::testing::Values(BadValue{"ONTON_HTTP_PORT", "80a"},
+                      BadValue{"ONTON_HTTP_PORT", "65536"},
+                      BadValue{"ONTON_HTTP_PORT", "-1"},
+                      BadValue{"ONTON_HTTP_PORT", ""},
+                      BadValue{"ONTON_HTTP_HOST", "localhost:80"},
+                      BadValue{"ONTON_HTTP_IO_THREADS", "0"},
+                      BadValue{"ONTON_HTTP_ACCESS_LOG", "maybe"},
+                      BadValue{"ONTON_CORS_ORIGINS", "https://a.example/path"},
+                      BadValue{"ONTON_DATABASE_URL", "mysql://x"},
+                      BadValue{"ONTON_DATABASE_POOL_SIZE", "0"},
+                      BadValue{"ONTON_REDIS_URL", "http://x"},
+                      BadValue{"ONTON_AMQP_URL", "redis://x"},
+                      BadValue{"ONTON_TON_API_URL", "ftp://x"},
+                      BadValue{"ONTON_PLATFORM_WALLET_MNEMONIC", "too few words"},
+                      BadValue{"ONTON_PLATFORM_WALLET_VERSION", "v3r2"},
+                      BadValue{"ONTON_NFT_SWEEP_SECONDS", "0"},
+                      BadValue{"ONTON_BOT_TOKEN", "no-colon"},
+                      BadValue{"ONTON_TICKET_SIGNING_KEY", "c2hvcnQ="},
+                      BadValue{"ONTON_TICKET_SIGNING_KEY", "not base64!"},
+                      BadValue{"ONTON_PUBLIC_URL", "localhost"},
+                      BadValue{"ONTON_TONCONNECT_WALLETS_URL", "wallets.json"},
+                      BadValue{"ONTON_TONCONNECT_WALLETS_URL", "//other.host/wallets.json"},
+                      BadValue{"ONTON_TONCONNECT_MANIFEST_URL", "javascript:alert(1)"},
+                      BadValue{"ONTON_LOG_LEVEL", "loud"}),
+    [](const auto& param_info) { return param_info.param.name + "_" + std::to_string(param_info.index); });
 
 TEST(Config, SecretsAreNeverDescribed) {
     const std::string mnemonic =
@@ -193,6 +195,19 @@ TEST(Config, TomlErrorsNameFileAndKey) {
         ASSERT_FALSE(c);
         EXPECT_NE(c.error().message.find("/nonexistent/onton.toml"), std::string::npos) << c.error().message;
     }
+}
+
+TEST(Config, TonConnectUrls) {
+    const auto defaults = LoadConfig(Env({}));
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->tonconnect_wallets_url, "");
+    EXPECT_EQ(defaults->tonconnect_manifest_url, "");
+    const auto c = LoadConfig(Env({{"ONTON_TONCONNECT_WALLETS_URL", "https://cdn.example/wallets-v2.json"},
+                                   {"ONTON_TONCONNECT_MANIFEST_URL", "/tonconnect-manifest.json"}}));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->tonconnect_wallets_url, "https://cdn.example/wallets-v2.json");
+    EXPECT_EQ(c->tonconnect_manifest_url, "/tonconnect-manifest.json");
+    EXPECT_NE(Joined(*c).find("tonconnect_wallets_url = https://cdn.example/wallets-v2.json"), std::string::npos);
 }
 
 TEST(Config, MnemonicAndKeyFileAreExclusive) {

@@ -40,6 +40,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     live::OrderFeed feed(*store, orders);
     rewards::RewardService rewards(*store, clock);
     payments::Refunds refunds(*store, clock, nullptr);
+    orders::SalesReports sales(*store);
     http::Router router;
     AddAllRoutes(router,
                  {.identity = identity,
@@ -56,6 +57,9 @@ TEST(OpenApi, DocumentsEveryRoute) {
                   .telegram_webhook_secret = "",
                   .bot_username = "",
                   .web_dir = "web/dist",
+                  .tonconnect_manifest_url = "",
+                  .tonconnect_wallets_url = "",
+                  .sales = &sales,
                   .rewards = &rewards,
                   .refunds = &refunds});
     ASSERT_GT(router.routes().size(), 15U);

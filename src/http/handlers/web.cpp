@@ -42,14 +42,6 @@ std::string IndexFor(std::string_view rel) {
     return "index.html";
 }
 
-/// Tells the page which bot opens the Mini App (its "open in Telegram" links), when there is one.
-std::string WithBotName(std::string html, const std::string& bot_username) {
-    const auto head_end = html.find("</head>");
-    if (bot_username.empty() || head_end == std::string::npos) return html;
-    html.insert(head_end, "<meta name=\"onton:bot\" content=\"" + HtmlEscape(bot_username) + "\">\n");
-    return html;
-}
-
 Response NotFoundJson(const Request& req) {
     return Response::FromError({"not_found", "no such file"}, req.request_id);
 }
@@ -69,7 +61,7 @@ Response ServeStatic(const WebRoutesDeps& deps, const Request& req) {
     const std::filesystem::path root(deps.web_dir);
     if (auto bytes = ReadFile(root / *rel)) {
         if (WebContentType(*rel).rfind("text/html", 0) == 0) {
-            return HtmlPage(Status::ok, WithBotName(std::move(*bytes), deps.bot_username));
+            return HtmlPage(Status::ok, WithPageMeta(std::move(*bytes), deps));
         }
         auto res = Response::Text(Status::ok, std::move(*bytes), std::string(WebContentType(*rel)));
         // Vite names the files under assets/ by their content hash, so they never change; pages must be
@@ -84,7 +76,7 @@ Response ServeStatic(const WebRoutesDeps& deps, const Request& req) {
     const auto last = rel->substr(rel->rfind('/') + 1);
     if (last.find('.') != std::string::npos && last != "index.html") return NotFoundJson(req);
     if (auto index = ReadFile(root / IndexFor(*rel))) {
-        return HtmlPage(Status::ok, WithBotName(std::move(*index), deps.bot_username));
+        return HtmlPage(Status::ok, WithPageMeta(std::move(*index), deps));
     }
     if (*rel == "index.html") return HtmlPage(Status::ok, kNotBuiltPage);
     return NotFoundJson(req);
@@ -96,7 +88,7 @@ Response ServeEventPage(const WebRoutesDeps& deps, const Request& req) {
     if (!index) return HtmlPage(Status::ok, kNotBuiltPage);
     // Anonymous: only what anyone may see (a draft is not found).
     auto event = deps.events.Get(std::nullopt, uuid);
-    *index = WithBotName(std::move(*index), deps.bot_username);
+    *index = WithPageMeta(std::move(*index), deps);
     if (!event) return HtmlPage(Status::not_found, std::move(*index));
     return HtmlPage(
         Status::ok,
@@ -181,6 +173,25 @@ std::string HtmlEscape(std::string_view text) {
         }
     }
     return out;
+}
+
+std::string WithPageMeta(std::string html, const WebRoutesDeps& deps) {
+    const auto head_end = html.find("</head>");
+    if (head_end == std::string::npos) return html;
+    std::string tags;
+    const auto meta = [&tags](std::string_view name, const std::string& content) {
+        tags += "<meta name=\"" + std::string(name) + "\" content=\"" + HtmlEscape(content) + "\">\n";
+    };
+    // The bot opens the Mini App (the pages' "open in Telegram" links).
+    if (!deps.bot_username.empty()) meta("onton:bot", deps.bot_username);
+    meta("onton:tonconnect-manifest",
+         deps.tonconnect_manifest_url.empty() ? deps.public_url + "/tonconnect-manifest.json"
+                                              : deps.tonconnect_manifest_url);
+    meta("onton:tonconnect-wallets",
+         deps.tonconnect_wallets_url.empty() ? std::string("/tonconnect-wallets.json")
+                                             : deps.tonconnect_wallets_url);
+    html.insert(head_end, tags);
+    return html;
 }
 
 std::string WithOpenGraph(std::string html, const OpenGraph& og) {

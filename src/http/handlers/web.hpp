@@ -5,7 +5,8 @@
 /// keeps precedence and unknown `/api/` paths stay 404 JSON. A client route with no file behind it gets its
 /// app's index.html (SPA fallback). `GET /events/{event_uuid}` is the public event page with its Open Graph
 /// tags filled in on the server, so that a shared link previews in Telegram. `GET /tonconnect-manifest.json`
-/// is the TON Connect manifest for ONTON_PUBLIC_URL.
+/// is the TON Connect manifest for ONTON_PUBLIC_URL. Every page gets `<meta name="onton:...">` tags naming
+/// the bot and the URLs TON Connect loads its manifest and wallets list from (WithPageMeta).
 
 #include <optional>
 #include <string>
@@ -19,9 +20,15 @@ namespace onton::http {
 struct WebRoutesDeps {
     std::string web_dir;  ///< the built apps; may be missing (then `/` answers a short note)
     events::EventService& events;
-    std::string public_url;    ///< absolute links in og:url
-    std::string bot_username;  ///< without '@'; empty when the bot is not configured
+    std::string public_url;               ///< absolute links in og:url
+    std::string bot_username;             ///< without '@'; empty when the bot is not configured
+    std::string tonconnect_manifest_url;  ///< empty: public_url + /tonconnect-manifest.json
+    std::string tonconnect_wallets_url;   ///< empty: /tonconnect-wallets.json (a file of the built apps)
 };
+
+/// `html` with the page's settings as meta tags just before `</head>`: `onton:bot` (when there is a bot),
+/// `onton:tonconnect-manifest` and `onton:tonconnect-wallets`, every value HTML-escaped.
+[[nodiscard]] std::string WithPageMeta(std::string html, const WebRoutesDeps& deps);
 
 void AddWebRoutes(Router& router, WebRoutesDeps deps);
 

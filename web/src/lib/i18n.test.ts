@@ -12,8 +12,8 @@ describe("i18n", () => {
     expect(pickLanguage("")).toBe("en");
   });
   it("fills placeholders", () => {
-    expect(translate("en", "buy", { amount: "2.5" })).toBe("Buy for 2.5 TON");
-    expect(translate("ru", "buy", { amount: "2.5" })).toBe("Купить за 2.5 TON");
+    expect(translate("en", "buy", { amount: "2.5", currency: "TON" })).toBe("Buy for 2.5 TON");
+    expect(translate("ru", "buy", { amount: "2.5", currency: "TON" })).toBe("Купить за 2.5 TON");
     expect(translate("en", "left", {})).toBe("{n} left");
   });
   it("formats dates in the event's time zone", () => {

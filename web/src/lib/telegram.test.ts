@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDarkColor, parseInitData, parseLaunchParams, splitHashRoute } from "./telegram";
+import { fromTelegramClient, isDarkColor, parseInitData, parseLaunchParams, splitHashRoute, themeVariable } from "./telegram";
 
 const initData =
   "user=%7B%22id%22%3A42%2C%22first_name%22%3A%22Ann%22%2C%22language_code%22%3A%22ru%22%7D&auth_date=1700000000&start_param=event_abc&hash=deadbeef";
@@ -48,10 +48,27 @@ describe("theme", () => {
 describe("hash routes", () => {
   it("takes the page the bot's buttons name and the launch parameters after it", () => {
     expect(splitHashRoute("#/tickets")).toEqual({ route: "/tickets", params: "" });
-    expect(splitHashRoute("#/events/ab-12?tgWebAppData=x%3D1&tgWebAppPlatform=ios")).toEqual({ route: "/events/ab-12", params: "tgWebAppData=x%3D1&tgWebAppPlatform=ios" });
+    expect(splitHashRoute("#/events/ab-12?tgWebAppData=x%3D1&tgWebAppPlatform=ios")).toEqual({
+      route: "/events/ab-12",
+      params: "tgWebAppData=x%3D1&tgWebAppPlatform=ios",
+    });
     expect(splitHashRoute("#/tickets&tgWebAppPlatform=ios")).toEqual({ route: "/tickets", params: "tgWebAppPlatform=ios" });
     expect(splitHashRoute("#tgWebAppPlatform=ios")).toEqual({ route: null, params: "tgWebAppPlatform=ios" });
     expect(splitHashRoute("#/../../admin")).toEqual({ route: null, params: "" });
     expect(parseLaunchParams("#/tickets?tgWebAppPlatform=ios").platform).toBe("ios");
+  });
+});
+
+describe("Telegram client or browser", () => {
+  it("starts the SDK only with init data, a platform and a version", () => {
+    const full = parseLaunchParams(`#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppPlatform=android&tgWebAppVersion=8.0`);
+    expect(fromTelegramClient(full)).toBe(true);
+    expect(fromTelegramClient(parseLaunchParams(`#tgWebAppData=${encodeURIComponent(initData)}`))).toBe(false);
+    expect(fromTelegramClient(parseLaunchParams(`#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppPlatform=ios`))).toBe(false);
+  });
+  it("maps Telegram's theme keys to the page's variables", () => {
+    expect(themeVariable("bg_color")).toBe("--bg");
+    expect(themeVariable("button_color")).toBe("--accent");
+    expect(themeVariable("section_separator_color")).toBe("--tg-section-separator-color");
   });
 });

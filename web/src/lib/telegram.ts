@@ -1,8 +1,24 @@
-// The Mini App's side of Telegram: launch parameters from the URL hash (what Telegram appends when it opens the app),
-// and a small bridge for the main button, back button, haptics and theme. Telegram clients take events through
-// window.TelegramWebviewProxy.postEvent (mobile), window.external.notify (desktop) or postMessage to the parent
-// frame (web), and send events to window.Telegram.WebView.receiveEvent. Outside Telegram every call is a no-op and
-// the page draws its own buttons, so a plain browser works for development.
+// The Mini App's side of Telegram. Inside a Telegram client, @telegram-apps/sdk-react (the SDK) does the work: it
+// reads the launch parameters and the raw init data, mounts the main and back buttons, the theme (bound to the
+// page's CSS variables, light or dark), the viewport (expanded) and haptics, and talks to the client through its
+// bridge. Outside Telegram (a plain browser, for development: `/app#tgWebAppData=<initData from onton admin
+// init-data>`) nothing is mounted, every call below is a no-op and the pages draw their own buttons.
+//
+// The parsing helpers here stay ours for two reasons: the bot's buttons open pages as `/app#/tickets` (a route in
+// front of Telegram's parameters, which the SDK does not expect), and the development form has init data without
+// the platform and version the SDK requires.
+import {
+  backButton,
+  hapticFeedback,
+  init as initSdk,
+  mainButton,
+  miniApp,
+  openLink as sdkOpenLink,
+  retrieveLaunchParams,
+  retrieveRawInitData,
+  themeParams,
+  viewport,
+} from "@telegram-apps/sdk-react";
 
 export type TelegramUser = { id: number; first_name?: string; username?: string; language_code?: string };
 
@@ -11,6 +27,7 @@ export type LaunchParams = {
   user: TelegramUser | null;
   startParam: string | null;
   platform: string | null;
+  version: string | null;
   theme: Record<string, string>;
 };
 
@@ -67,73 +84,28 @@ export function parseLaunchParams(hash: string): LaunchParams {
     user: parsed?.user ?? null,
     startParam: parsed?.startParam ?? p.get("tgWebAppStartParam"),
     platform: p.get("tgWebAppPlatform"),
+    version: p.get("tgWebAppVersion"),
     theme,
   };
 }
 
-type Listener = (data: unknown) => void;
-type WebView = { receiveEvent?: (type: string, data: unknown) => void };
-type Host = Window & {
-  TelegramWebviewProxy?: { postEvent: (type: string, data: string) => void };
-  Telegram?: { WebView?: WebView };
-  external?: { notify?: (message: string) => void };
+/** Whether these launch parameters come from a Telegram client (init data, platform and version), not a browser. */
+export function fromTelegramClient(params: LaunchParams): boolean {
+  return params.initData !== null && params.platform !== null && params.version !== null;
+}
+
+/** Our CSS variables for Telegram's theme keys; the others get `--tg-<key>`. */
+export const themeVariables: Record<string, string> = {
+  bg_color: "--bg",
+  text_color: "--text",
+  hint_color: "--hint",
+  link_color: "--link",
+  button_color: "--accent",
+  button_text_color: "--accent-text",
+  secondary_bg_color: "--card",
 };
-
-const listeners = new Map<string, Set<Listener>>();
-let insideTelegram = false;
-
-function post(type: string, data: Record<string, unknown> = {}): void {
-  if (!insideTelegram) return;
-  const w = window as Host;
-  const payload = JSON.stringify(data);
-  if (w.TelegramWebviewProxy) w.TelegramWebviewProxy.postEvent(type, payload);
-  else if (typeof w.external?.notify === "function") w.external.notify(JSON.stringify({ eventType: type, eventData: data }));
-  else if (window.parent !== window) window.parent.postMessage(JSON.stringify({ eventType: type, eventData: data }), "*");
-}
-
-/** Starts the bridge when the app runs inside Telegram (it was given tgWebAppData or a platform). */
-export function startBridge(params: LaunchParams): boolean {
-  insideTelegram = params.initData !== null && params.platform !== null;
-  if (!insideTelegram) return false;
-  const w = window as Host;
-  w.Telegram = w.Telegram ?? {};
-  w.Telegram.WebView = w.Telegram.WebView ?? {};
-  w.Telegram.WebView.receiveEvent = (type, data) => listeners.get(type)?.forEach((l) => l(data));
-  window.addEventListener("message", (e) => {
-    try {
-      const m = JSON.parse(String(e.data)) as { eventType?: string; eventData?: unknown };
-      if (m.eventType) listeners.get(m.eventType)?.forEach((l) => l(m.eventData));
-    } catch {
-      // not a Telegram message
-    }
-  });
-  post("web_app_ready");
-  post("web_app_expand");
-  return true;
-}
-
-export function isInsideTelegram(): boolean {
-  return insideTelegram;
-}
-
-export function on(type: string, listener: Listener): () => void {
-  const set = listeners.get(type) ?? new Set<Listener>();
-  set.add(listener);
-  listeners.set(type, set);
-  return () => set.delete(listener);
-}
-
-export function setBackButton(visible: boolean): void {
-  post("web_app_setup_back_button", { is_visible: visible });
-}
-
-export function setMainButton(button: { text: string; visible: boolean; active?: boolean }): void {
-  post("web_app_setup_main_button", { is_visible: button.visible, is_active: button.active ?? true, text: button.text });
-}
-
-export function haptic(kind: "success" | "error" | "light"): void {
-  if (kind === "light") post("web_app_trigger_haptic_feedback", { type: "impact", impact_style: "light" });
-  else post("web_app_trigger_haptic_feedback", { type: "notification", notification_type: kind });
+export function themeVariable(key: string): string {
+  return themeVariables[key] ?? `--tg-${key.replace(/_/g, "-")}`;
 }
 
 /** Whether a #rgb/#rrggbb colour is dark (relative luminance under one half), so the rest of the palette can follow. */
@@ -145,30 +117,105 @@ export function isDarkColor(color: string): boolean | null {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5;
 }
 
+let insideTelegram = false;
+
 /**
- * Applies Telegram's theme colours as CSS variables, and its light or dark scheme to the colours it does not give
- * (without a theme the system's preference decides).
+ * Starts the SDK when a Telegram client opened the app, and returns the launch: the init data to sign in with, the
+ * user and start parameter, and the page a hash route names. Call once, before the first render.
  */
+export function startTelegram(location: Location, history: History): LaunchParams & { route: string | null } {
+  const { route, params } = splitHashRoute(location.hash);
+  const own = parseLaunchParams(location.hash);
+  if (!fromTelegramClient(own)) return { ...own, route };
+  // The SDK reads its parameters from the hash: give it the hash without our route in front.
+  if (route) history.replaceState(history.state, "", `${location.pathname}${location.search}#${params}`);
+  try {
+    initSdk();
+    const lp = retrieveLaunchParams();
+    const raw = retrieveRawInitData() ?? own.initData;
+    insideTelegram = true;
+    miniApp.mountSync.ifAvailable();
+    themeParams.mountSync.ifAvailable();
+    themeParams.bindCssVars.ifAvailable((key) => themeVariable(key));
+    const followScheme = () => {
+      document.documentElement.dataset.theme = themeParams.isDark() ? "dark" : "light";
+    };
+    followScheme();
+    themeParams.isDark.sub(followScheme);
+    backButton.mount.ifAvailable();
+    mainButton.mount.ifAvailable();
+    if (viewport.mount.isAvailable()) {
+      viewport
+        .mount()
+        .then(() => {
+          viewport.expand.ifAvailable();
+          viewport.bindCssVars.ifAvailable();
+        })
+        .catch(() => undefined);
+    }
+    miniApp.ready.ifAvailable();
+    const user = lp.tgWebAppData?.user;
+    return {
+      ...own,
+      initData: raw ?? null,
+      user: user ? { id: user.id, first_name: user.first_name, username: user.username, language_code: user.language_code } : own.user,
+      startParam: lp.tgWebAppData?.start_param ?? lp.tgWebAppStartParam ?? own.startParam,
+      route,
+    };
+  } catch (e) {
+    // An unknown client or malformed parameters: behave as a browser (the server still checks the init data).
+    console.warn("Telegram SDK could not start:", e);
+    insideTelegram = false;
+    return { ...own, route };
+  }
+}
+
+export function isInsideTelegram(): boolean {
+  return insideTelegram;
+}
+
+/** Shows or hides Telegram's back button; `onPress` while shown. Returns the cleanup. */
+export function showBackButton(visible: boolean, onPress: () => void): () => void {
+  if (!insideTelegram) return () => undefined;
+  if (!visible) {
+    backButton.hide.ifAvailable();
+    return () => undefined;
+  }
+  backButton.show.ifAvailable();
+  const off = backButton.onClick.ifAvailable(onPress);
+  return () => {
+    if (off[0]) off[1]();
+  };
+}
+
+/** Puts a primary action on Telegram's main button; returns the cleanup that hides it again. */
+export function showMainButton(text: string, enabled: boolean, onPress: () => void): () => void {
+  if (!insideTelegram) return () => undefined;
+  mainButton.setParams.ifAvailable({ text, isVisible: true, isEnabled: enabled });
+  const off = mainButton.onClick.ifAvailable(onPress);
+  return () => {
+    if (off[0]) off[1]();
+    mainButton.setParams.ifAvailable({ isVisible: false });
+  };
+}
+
+export function haptic(kind: "success" | "error" | "light"): void {
+  if (!insideTelegram) return;
+  if (kind === "light") hapticFeedback.impactOccurred.ifAvailable("light");
+  else hapticFeedback.notificationOccurred.ifAvailable(kind);
+}
+
+/** Without Telegram: Telegram's theme from the development hash (if given) as CSS variables and scheme. */
 export function applyTheme(theme: Record<string, string>): void {
   const root = document.documentElement;
   const dark = theme.bg_color ? isDarkColor(theme.bg_color) : null;
   if (dark !== null) root.dataset.theme = dark ? "dark" : "light";
-  const map: Record<string, string> = {
-    bg_color: "--bg",
-    text_color: "--text",
-    hint_color: "--hint",
-    link_color: "--link",
-    button_color: "--accent",
-    button_text_color: "--accent-text",
-    secondary_bg_color: "--card",
-  };
-  for (const [key, variable] of Object.entries(map)) {
-    const value = theme[key];
-    if (value && /^#[0-9a-fA-F]{3,8}$/.test(value)) root.style.setProperty(variable, value);
+  for (const [key, value] of Object.entries(theme)) {
+    if (key in themeVariables && /^#[0-9a-fA-F]{3,8}$/.test(value)) root.style.setProperty(themeVariable(key), value);
   }
 }
 
 export function openLink(url: string): void {
-  if (insideTelegram) post("web_app_open_link", { url });
+  if (insideTelegram && sdkOpenLink.isAvailable()) sdkOpenLink(url);
   else window.open(url, "_blank", "noopener");
 }

@@ -1,38 +1,6 @@
-// TON amounts. The API speaks nanotons as decimal strings (1 TON = 10^9 nanotons); the UI shows and reads TON. All
-// arithmetic is on BigInt or strings, never floating point, so 0.1 TON is exactly 100000000 nanotons.
-
-const kDecimals = 9;
-const kMaxNanotons = 10n ** 19n - 1n; // the API's price pattern allows at most 19 digits
-
-/** "2500000000" → "2.5"; "0" → "0"; trailing zeros dropped. Throws on anything but a non-negative integer string. */
-export function formatTon(nanotons: string): string {
-  if (!/^(0|[1-9][0-9]*)$/.test(nanotons)) throw new Error(`not a nanoton amount: ${nanotons}`);
-  const padded = nanotons.padStart(kDecimals + 1, "0");
-  const whole = padded.slice(0, padded.length - kDecimals);
-  const fraction = padded.slice(padded.length - kDecimals).replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : whole;
-}
-
-export type ParsedTon = { ok: true; nanotons: string } | { ok: false; reason: "empty" | "format" | "precision" | "too_large" };
-
-/** "2.5" → "2500000000". Accepts a comma as the decimal mark; at most 9 decimals. */
-export function parseTon(text: string): ParsedTon {
-  const t = text.trim().replace(",", ".");
-  if (t === "") return { ok: false, reason: "empty" };
-  const m = /^([0-9]+)(?:\.([0-9]*))?$/.exec(t) ?? /^()\.([0-9]+)$/.exec(t);
-  if (!m) return { ok: false, reason: "format" };
-  const whole = m[1] || "0";
-  const fraction = m[2] ?? "";
-  if (fraction.length > kDecimals) return { ok: false, reason: "precision" };
-  const value = BigInt(whole) * 10n ** BigInt(kDecimals) + BigInt(fraction.padEnd(kDecimals, "0") || "0");
-  if (value > kMaxNanotons) return { ok: false, reason: "too_large" };
-  return { ok: true, nanotons: value.toString() };
-}
-
-/** price × quantity in nanotons. */
-export function multiplyNanotons(nanotons: string, quantity: number): string {
-  return (BigInt(nanotons) * BigInt(quantity)).toString();
-}
+// What a TON wallet is handed: transfer links and the comment payload of a TON Connect transfer. Amounts are in
+// lib/money.ts.
+export { formatTon, multiplyNanotons, parseTon, type ParsedTon } from "./money";
 
 /** A transfer link wallets open: ton://transfer/<address>?amount=<nanotons>&text=<comment>. */
 export function transferLink(address: string, nanotons: string, comment: string): string {
