@@ -4,15 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
+#include <functional>
 #include <memory>
+#include <thread>
 
 #include "adapters/storage/store_factory.hpp"
 #include "support/fakes.hpp"
 #include "support/pg_database.hpp"
-#include "support/test_store.hpp"
 #include "support/process.hpp"
+#include "support/test_store.hpp"
 #include "telegram/init_data.hpp"
 #include "telegram/login_widget.hpp"
 
@@ -84,6 +84,64 @@ TEST_P(Identity, ConcurrentLookupsOfUncachedSessionsEachGetTheirOwnUser) {
                                                 : std::to_string(1000 + t % kUsers);
         EXPECT_EQ(seen[static_cast<std::size_t>(t)], expected) << t;
     }
+}
+
+TEST_P(Identity, AsynchronousLookupsWaitWithoutAThreadAndAreReadTogether) {
+    constexpr int kUsers = 300;  // more than one read takes (256 tokens)
+    std::vector<std::string> tokens;
+    for (int i = 0; i < kUsers; ++i) {
+        auto signed_in = service_->SignInWithInitData(InitData(5000 + i, "a" + std::to_string(i)));
+        ASSERT_TRUE(signed_in) << signed_in.error().message;
+        tokens.push_back(signed_in->token);
+    }
+    ASSERT_TRUE(service_->SignOut(tokens[7]));
+    IdentitySettings s;
+    s.bot_token = kBotToken;
+    IdentityService cold(*store_, clock_, random_, s);
+
+    // The offload only queues: every lookup must return at once, and the whole wave must need one reader.
+    std::vector<std::function<void()>> offloaded;
+    const IdentityService::Offload offload = [&offloaded](std::function<void()> task) {
+        offloaded.push_back(std::move(task));
+    };
+    const auto asked = kUsers + kUsers / 10 + 1;  // every token, every tenth twice, and an unknown one
+    std::vector<std::string> seen(asked);
+    int answered = 0;
+    const auto ask = [&](std::size_t slot, const std::string& token) {
+        cold.AuthenticateAsync(
+            token,
+            [&seen, &answered, slot](IdentityService::AuthOutcome outcome) {
+                ASSERT_FALSE(outcome.error);
+                seen[slot] = *outcome.result ? std::to_string((*outcome.result)->user_id)
+                                             : outcome.result->error().code;
+                ++answered;
+            },
+            offload);
+    };
+    std::size_t slot = 0;
+    for (int i = 0; i < kUsers; ++i) ask(slot++, tokens[static_cast<std::size_t>(i)]);
+    for (int i = 0; i < kUsers; i += 10) ask(slot++, tokens[static_cast<std::size_t>(i)]);
+    ask(slot++, "ont_not_a_session");
+    ASSERT_EQ(slot, static_cast<std::size_t>(asked));
+    EXPECT_EQ(answered, 0) << "nobody is answered before the read runs";
+    ASSERT_EQ(offloaded.size(), 1U) << "one reader serves the whole wave";
+
+    offloaded.front()();
+    EXPECT_EQ(offloaded.size(), 1U);
+    ASSERT_EQ(answered, asked);
+    for (int i = 0; i < kUsers; ++i) {
+        EXPECT_EQ(seen[static_cast<std::size_t>(i)], i == 7 ? "auth.invalid" : std::to_string(5000 + i)) << i;
+    }
+    for (std::size_t k = kUsers; k + 1 < seen.size(); ++k) {
+        const auto i = static_cast<int>(k - kUsers) * 10;
+        EXPECT_EQ(seen[k], i == 7 ? "auth.invalid" : std::to_string(5000 + i)) << k;
+    }
+    EXPECT_EQ(seen.back(), "auth.invalid");
+
+    // Now cached: answered on the caller's thread, with nothing offloaded.
+    ask(0, tokens[1]);
+    EXPECT_EQ(answered, asked + 1);
+    EXPECT_EQ(offloaded.size(), 1U);
 }
 
 TEST_P(Identity, SignInCreatesUserAndSession) {

@@ -1,6 +1,8 @@
 #include "domain/identity/identity.hpp"
 
 #include <bit>
+#include <future>
+#include <iterator>
 
 #include "common/encoding.hpp"
 #include "telegram/init_data.hpp"
@@ -228,17 +230,46 @@ std::optional<Result<Principal>> IdentityService::AuthenticateCached(std::string
 }
 
 Result<Principal> IdentityService::Authenticate(std::string_view token) {
-    if (token.empty()) return SignInFirst();
-    const auto hash = Sha256Hex(token);  // once, for the cache and the store
-    const auto now = clock_.NowUnix();
-    if (auto principal = CachedPrincipal(hash, now)) return *principal;
-    const auto found = ReadSession(hash);
-    if (!found) return Invalid("unknown session token");
-    const auto& row = *found;
-    if (AsOptionalInt(row[2])) return Invalid("the session was signed out");
-    const auto expires_at = AsInt(row[1]);
+    std::promise<AuthOutcome> answer;
+    auto future = answer.get_future();
+    AuthenticateAsync(token, [&answer](AuthOutcome outcome) { answer.set_value(std::move(outcome)); }, {});
+    auto outcome = future.get();
+    if (outcome.error) std::rethrow_exception(outcome.error);
+    return std::move(*outcome.result);
+}
+
+void IdentityService::AuthenticateAsync(std::string_view token, AuthDone done, const Offload& offload) {
+    if (token.empty()) {
+        done({nullptr, Result<Principal>(SignInFirst())});
+        return;
+    }
+    auto hash = Sha256Hex(token);  // once, for the cache and the store
+    if (auto principal = CachedPrincipal(hash, clock_.NowUnix())) {
+        done({nullptr, Result<Principal>(*principal)});
+        return;
+    }
+    {
+        std::lock_guard lock(read_mutex_);
+        reads_waiting_.push_back({std::move(hash), std::move(done)});
+        if (read_running_) return;  // the running reader takes it with its next query
+        read_running_ = true;
+    }
+    if (offload) {
+        offload([this] { LeadReads(); });
+    } else {
+        LeadReads();
+    }
+}
+
+Result<Principal> IdentityService::PrincipalOf(const std::optional<std::vector<ports::SqlValue>>& row,
+                                               const std::string& hash,
+                                               std::int64_t now) {
+    if (!row) return Invalid("unknown session token");
+    const auto& r = *row;
+    if (AsOptionalInt(r[2])) return Invalid("the session was signed out");
+    const auto expires_at = AsInt(r[1]);
     if (expires_at <= now) return Error{"auth.expired", "the session expired: sign in again"};
-    const Principal principal{AsInt(row[0]), ParseRole(AsText(row[3])).value_or(Role::kUser), expires_at};
+    const Principal principal{AsInt(r[0]), ParseRole(AsText(r[3])).value_or(Role::kUser), expires_at};
     if (settings_.session_cache_seconds > 0) {
         constexpr std::size_t kMaxCached = 100'000;
         std::lock_guard lock(cache_mutex_);
@@ -269,46 +300,54 @@ const std::string& SessionsSql(std::size_t n) {
 
 }  // namespace
 
-std::optional<std::vector<ports::SqlValue>> IdentityService::ReadSession(const std::string& hash) {
+void IdentityService::LeadReads() {
     std::unique_lock lock(read_mutex_);
-    auto& slot = reads_waiting_[hash];
-    if (!slot) slot = std::make_shared<SessionRead>();
-    const auto mine = slot;
-    while (!mine->done) {
-        if (read_running_) {
-            read_done_.wait(lock);
-            continue;
+    while (!reads_waiting_.empty()) {
+        // The oldest waiters whose distinct tokens fit one query; a token asked twice is read once.
+        std::vector<PendingRead> batch;
+        std::unordered_map<std::string, std::optional<std::vector<ports::SqlValue>>> rows;
+        std::size_t taken = 0;
+        while (taken < reads_waiting_.size() &&
+               (rows.size() < kMaxSessionsPerRead || rows.contains(reads_waiting_[taken].hash))) {
+            rows.try_emplace(reads_waiting_[taken].hash);
+            ++taken;
         }
-        // Read for everyone waiting now (ourselves included), then wake them all.
-        read_running_ = true;
-        std::vector<std::pair<std::string, std::shared_ptr<SessionRead>>> batch;
-        for (auto it = reads_waiting_.begin(); it != reads_waiting_.end() && batch.size() < kMaxSessionsPerRead;) {
-            batch.emplace_back(it->first, it->second);
-            it = reads_waiting_.erase(it);
-        }
+        batch.assign(std::make_move_iterator(reads_waiting_.begin()),
+                     std::make_move_iterator(reads_waiting_.begin() + static_cast<std::ptrdiff_t>(taken)));
+        reads_waiting_.erase(reads_waiting_.begin(),
+                             reads_waiting_.begin() + static_cast<std::ptrdiff_t>(taken));
         lock.unlock();
+        std::exception_ptr error;
         try {
             ports::SqlParams params;
-            for (const auto& [h, read] : batch) params.emplace_back(h);
+            for (const auto& [h, row] : rows) params.emplace_back(h);
             ports::PadToPowerOfTwo(params);
-            const auto rs = store_.ReadOnce(SessionsSql(batch.size()), params);
-            std::unordered_map<std::string, const std::vector<ports::SqlValue>*> by_hash;
-            for (const auto& row : rs.rows) by_hash.emplace(AsText(row[0]), &row);
-            for (auto& [h, read] : batch) {
-                if (const auto it = by_hash.find(h); it != by_hash.end()) {
-                    read->row.emplace(it->second->begin() + 1, it->second->end());  // without the hash
+            const auto rs = store_.ReadOnce(SessionsSql(rows.size()), params);
+            for (const auto& row : rs.rows) {
+                if (const auto it = rows.find(AsText(row[0])); it != rows.end()) {
+                    it->second.emplace(row.begin() + 1, row.end());  // without the hash
                 }
             }
         } catch (...) {
-            for (auto& [h, read] : batch) read->error = std::current_exception();
+            error = std::current_exception();
+        }
+        const auto now = clock_.NowUnix();
+        for (auto& pending : batch) {
+            AuthOutcome outcome;
+            if (error) {
+                outcome.error = error;
+            } else {
+                outcome.result.emplace(PrincipalOf(rows[pending.hash], pending.hash, now));
+            }
+            try {
+                pending.done(std::move(outcome));
+            } catch (...) {
+                // one caller's failing continuation must not keep the others from their answers
+            }
         }
         lock.lock();
-        for (auto& [h, read] : batch) read->done = true;
-        read_running_ = false;
-        read_done_.notify_all();
     }
-    if (mine->error) std::rethrow_exception(mine->error);
-    return mine->row;
+    read_running_ = false;
 }
 
 Result<void> IdentityService::SignOut(std::string_view token) {

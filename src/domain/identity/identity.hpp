@@ -3,13 +3,13 @@
 /// random, returned once, stored only as their SHA-256, expiring and revocable.
 
 #include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <memory>
-#include <exception>
-#include <condition_variable>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -78,8 +78,25 @@ public:
     /// Validates Login Widget fields (id, first_name, ..., auth_date, hash), upserts the user, opens a session.
     [[nodiscard]] Result<SignedIn> SignInWithLoginWidget(const std::vector<std::pair<std::string, std::string>>& fields);
 
-    /// Resolves a bearer token. Errors: auth.invalid (unknown or revoked), auth.expired.
+    /// Resolves a bearer token. Errors: auth.invalid (unknown or revoked), auth.expired. Blocks while the
+    /// session is read (see AuthenticateAsync); a failing store throws.
     [[nodiscard]] Result<Principal> Authenticate(std::string_view token);
+
+    /// The answer of AuthenticateAsync: `error` when the store failed (the caller answers 503/500), else
+    /// `result`.
+    struct AuthOutcome {
+        std::exception_ptr error;
+        std::optional<Result<Principal>> result;
+    };
+    using AuthDone = std::function<void(AuthOutcome)>;
+    using Offload = std::function<void(std::function<void()>)>;
+    /// Resolves a bearer token without holding a thread while its session is read. The cache answers at once;
+    /// otherwise the token waits for the next session read, one query for every token waiting (up to 256),
+    /// run in turn by the first caller that finds no read running: on `offload` when given (this call then
+    /// returns at once; an I/O thread may call it), else on the calling thread, which then also reads for
+    /// whoever arrives meanwhile. `done` is called exactly once, on the thread that read (or on this one),
+    /// never under a lock.
+    void AuthenticateAsync(std::string_view token, AuthDone done, const Offload& offload);
     /// Authenticate without touching the store: the answer when the session cache (or the token's shape) decides
     /// it, nullopt when the store must be asked. Never blocks on I/O, so an I/O thread may call it.
     [[nodiscard]] std::optional<Result<Principal>> AuthenticateCached(std::string_view token);
@@ -102,18 +119,20 @@ private:
         Principal principal;
         std::int64_t cached_at = 0;
     };
-    /// A session read waiting for its batch: concurrent lookups of sessions the cache does not hold are answered by
-    /// one query for all of them (the first to find none running reads for everyone waiting), so a wave of new
-    /// connections costs a few round trips, not one each.
-    struct SessionRead {
-        std::optional<std::vector<ports::SqlValue>> row;  ///< the session's row, when found
-        std::exception_ptr error;
-        bool done = false;  ///< guarded by read_mutex_
+    /// A token waiting for the next session read.
+    struct PendingRead {
+        std::string hash;
+        AuthDone done;
     };
     /// The cached principal of this token hash, when the cache holds a fresh, unexpired one.
     std::optional<Principal> CachedPrincipal(const std::string& hash, std::int64_t now);
-    /// The row of the session with this token hash, read together with any concurrent others.
-    std::optional<std::vector<ports::SqlValue>> ReadSession(const std::string& hash);
+    /// The principal of a session row read for `hash` (nullopt: no such session), remembered in the cache.
+    Result<Principal> PrincipalOf(const std::optional<std::vector<ports::SqlValue>>& row,
+                                  const std::string& hash,
+                                  std::int64_t now);
+    /// Reads the sessions of every waiting token, a query at a time, until none waits; answers each batch as
+    /// soon as its query returns. Run by one caller at a time (read_running_).
+    void LeadReads();
 
     ports::Store& store_;
     const ports::Clock& clock_;
@@ -123,9 +142,8 @@ private:
     std::unordered_map<std::string, CachedSession> cache_;  ///< by token hash
 
     std::mutex read_mutex_;
-    std::condition_variable read_done_;
-    std::unordered_map<std::string, std::shared_ptr<SessionRead>> reads_waiting_;  ///< by token hash
-    bool read_running_ = false;
+    std::vector<PendingRead> reads_waiting_;  ///< in arrival order; guarded by read_mutex_
+    bool read_running_ = false;               ///< a caller is in LeadReads; guarded by read_mutex_
 };
 
 /// The bot token to validate against: the configured one, or else the platform's local token, generated once

@@ -733,12 +733,21 @@ void OrderService::PlaceBatched(PlaceRequest request, PlaceDone done, const Offl
     if (lane.busy) return;  // the running leader will take it
     lane.busy = true;
     lock.unlock();
-    RunBlocking(offload, [this, ticket_type_id] { LeadLane(ticket_type_id); });
+    RunBlocking(offload, [this, ticket_type_id, offload] { LeadLane(ticket_type_id, offload); });
 }
 
-void OrderService::LeadLane(std::int64_t ticket_type_id) {
+void OrderService::LeadLane(std::int64_t ticket_type_id, const Offload& offload) {
     // Batch the oldest waiters (up to max_batch) until none is left; each batch's buyers get their answers as
     // soon as it commits, so no one waits for the flood behind them.
+    const auto answer = [](const std::vector<std::shared_ptr<Pending>>& answered) {
+        for (const auto& pending : answered) {
+            try {
+                pending->done(std::move(pending->outcome));
+            } catch (...) {
+                // an answer that cannot be delivered must not stop the other buyers' answers
+            }
+        }
+    };
     std::unique_lock lock(batch_mutex_);
     auto& lane = lanes_[ticket_type_id];
     while (!lane.waiting.empty()) {
@@ -756,12 +765,12 @@ void OrderService::LeadLane(std::int64_t ticket_type_id) {
             lane.sold_out_event = *sold_out_event;
         }
         lock.unlock();
-        for (const auto& pending : batch) {
-            try {
-                pending->done(std::move(pending->outcome));
-            } catch (...) {
-                // an answer that cannot be delivered must not stop the other buyers' answers
-            }
+        // Building and sending the answers is work of its own (a JSON body each): with a pool it runs beside
+        // the next batch instead of before it.
+        if (offload) {
+            offload([answer, batch = std::move(batch)] { answer(batch); });
+        } else {
+            answer(batch);
         }
         lock.lock();
     }

@@ -344,8 +344,9 @@ private:
     /// Group commit: concurrent buyers of one ticket type are placed together in one transaction, each with its
     /// own answer; the first to find no batch running leads until none waits, the others' threads go free.
     void PlaceBatched(PlaceRequest request, PlaceDone done, const Offload& offload);
-    /// The leader's loop: batches of the lane's waiting buyers until none is left.
-    void LeadLane(std::int64_t ticket_type_id);
+    /// The leader's loop: batches of the lane's waiting buyers until none is left. Each batch's buyers are
+    /// answered through `offload` when given (the leader goes on with the next batch meanwhile), else here.
+    void LeadLane(std::int64_t ticket_type_id, const Offload& offload);
     /// Runs one batch transaction and fills each Pending's outcome; when it learnt that one more seat of the
     /// lane's ticket type cannot be had, returns the event uuid it learnt it for (so the sold-out hint may be set).
     std::optional<std::string> RunBatch(const std::vector<std::shared_ptr<Pending>>& batch);

@@ -50,9 +50,10 @@ Result<orders::GuestFilter> GuestFilterOf(const Request& req) {
 }  // namespace
 
 void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::IdentityService& identity) {
-    // Asynchronous and started on the I/O thread: a buyer waiting for the next order batch holds no thread, and a
-    // buyer answered from the session cache and the sold-out hint never leaves the I/O thread. Whatever blocks
-    // (a session read, leading a batch, an idempotent lookup) goes to the worker pool through the Reply.
+    // Asynchronous and started on the I/O thread: a buyer waiting for a session read or the next order batch
+    // holds no thread, and a buyer answered from the session cache and the sold-out hint never leaves the I/O
+    // thread. Whatever blocks (leading a session read or a batch, an idempotent lookup) goes to the worker
+    // pool through the Reply.
     router.AddAsync(
         Verb::post,
         "/api/v1/orders",
@@ -76,12 +77,15 @@ void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::Iden
                     },
                     [reply](std::function<void()> task) { reply.Blocking(std::move(task)); });
             };
-            std::string token(identity::BearerToken(req.Header("Authorization")));
-            std::string key(req.Header("Idempotency-Key"));
-            if (auto cached = identity.AuthenticateCached(token)) return place(*cached, req.json, key);
-            reply.Blocking([&identity, place, token = std::move(token), body = req.json, key = std::move(key)] {
-                place(identity.Authenticate(token), body, key);
-            });
+            // The request outlives its Reply (RunAsync resumes only once the Reply is called), so its body
+            // may be read from whichever thread the session read answers on.
+            identity.AuthenticateAsync(
+                identity::BearerToken(req.Header("Authorization")),
+                [place, reply, &req](identity::IdentityService::AuthOutcome outcome) {
+                    if (outcome.error) return reply(AnswerForException(outcome.error, req.request_id));
+                    place(*outcome.result, req.json, std::string(req.Header("Idempotency-Key")));
+                },
+                [reply](std::function<void()> task) { reply.Blocking(std::move(task)); });
         },
         {.blocking = false, .json_body = true});
 
