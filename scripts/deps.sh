@@ -4,7 +4,7 @@
 set -euo pipefail
 
 level=${1:-build}
-packages=(g++ cmake ninja-build pkg-config git
+packages=(g++ cmake ninja-build pkg-config git mold
           libboost1.74-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
           libsqlite3-dev libpq-dev libssl-dev libsodium-dev libcurl4-openssl-dev librabbitmq-dev)
 case "$level" in
