@@ -966,11 +966,11 @@ Result<void> EventService::GrantRoleByUsername(const identity::Principal& caller
     std::string name = username;
     if (!name.empty() && name.front() == '@') name.erase(0, 1);
     const bool valid =
-        name.size() >= 4 && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
         });
     if (!valid)
-        return ValidationError("username", "expected a Telegram @username (4 to 32 letters, digits or _)");
+        return ValidationError("username", "expected a Telegram @username (up to 32 letters, digits or _)");
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     // Telegram usernames are unique at any one time, but a name can move to another account: the user seen
     // most recently with it is the one meant.
