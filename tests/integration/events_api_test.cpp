@@ -213,6 +213,66 @@ namespace {
 
 using nlohmann::json;
 
+TEST_F(EventsApi, TicketTypesRolesAndRefundsOfTheEventsOwnManagers) {
+    auto body = EventBody();
+    body["participation_type"] = "in_person";
+    body["location"] = "Berlin";
+    body.erase("online_link");
+    const auto uuid =
+        json::parse(Call("POST", "/api/v1/events", alice_, body).body())["event_uuid"].get<std::string>();
+    const auto base = "/api/v1/events/" + uuid;
+    const auto hidden = Call(
+        "POST", base + "/ticket-types", alice_, {{"name", "Crew"}, {"price", "0"}, {"visibility", "hidden"}});
+    ASSERT_EQ(hidden.result_int(), 201U) << hidden.body();
+    const auto type = json::parse(hidden.body());
+    const auto code = type["access_code"].get<std::string>();
+    const auto type_path = base + "/ticket-types/" + std::to_string(type["id"].get<std::int64_t>());
+    ASSERT_EQ(Call("POST", base + "/publish", alice_).result_int(), 200U);
+
+    // The public page leaves the hidden type out; its direct link's code shows it, without the code itself.
+    EXPECT_EQ(json::parse(Call("GET", base, "").body())["ticket_types"].size(), 0U);
+    const auto linked = json::parse(Call("GET", base + "?code=" + code, bob_).body())["ticket_types"];
+    ASSERT_EQ(linked.size(), 1U);
+    EXPECT_FALSE(linked[0].contains("access_code"));
+    const auto order = Call("POST",
+                            "/api/v1/orders",
+                            bob_,
+                            {{"event_uuid", uuid}, {"ticket_type_id", type["id"]}, {"access_code", code}});
+    ASSERT_EQ(order.result_int(), 201U) << order.body();
+    const auto order_uuid = json::parse(order.body())["uuid"].get<std::string>();
+
+    // Editing: validation and sales' limits are 4xx with the field; Bob manages nothing.
+    EXPECT_EQ(Call("PATCH", type_path, bob_, {{"name", "Mine"}}).result_int(), 403U);
+    const auto bad = Call("PATCH", type_path, alice_, {{"supply", 0}});
+    EXPECT_EQ(bad.result_int(), 422U) << bad.body();
+    EXPECT_EQ(json::parse(bad.body())["error"]["details"]["field"], "supply");
+    EXPECT_EQ(Call("PATCH", type_path, alice_, {{"price", "5"}}).result_int(), 409U);
+    EXPECT_EQ(Call("PATCH", base + "/ticket-types/x", alice_, {{"name", "Y"}}).result_int(), 422U);
+    const auto edited =
+        Call("PATCH", type_path, alice_, {{"name", "Crew and friends"}, {"per_user_limit", 2}});
+    ASSERT_EQ(edited.result_int(), 200U) << edited.body();
+    EXPECT_EQ(json::parse(edited.body())["per_user_limit"], 2);
+    EXPECT_EQ(Call("DELETE", type_path, alice_).result_int(), 409U) << "ordered: hide it instead";
+
+    // Roles by @username; Bob, made check-in staff, lists the event as staff and may not refund.
+    const auto unknown =
+        Call("POST", base + "/roles", alice_, {{"username", "@nobody"}, {"role", "checkin_staff"}});
+    EXPECT_EQ(unknown.result_int(), 404U);
+    EXPECT_EQ(json::parse(unknown.body())["error"]["details"]["field"], "username");
+    EXPECT_EQ(
+        Call("POST", base + "/roles", alice_, {{"username", "@Bob"}, {"role", "checkin_staff"}}).result_int(),
+        204U);
+    const auto mine = json::parse(Call("GET", "/api/v1/events?mine=true&when=all", bob_).body())["items"];
+    ASSERT_EQ(mine.size(), 1U);
+    EXPECT_EQ(mine[0]["my_role"], "checkin_staff");
+    EXPECT_EQ(mine[0]["ticket_types"].size(), 0U)
+        << "staff manage nothing: the hidden type is not theirs to see";
+    EXPECT_EQ(Call("POST", base + "/orders/" + order_uuid + "/refund", bob_).result_int(), 403U);
+    EXPECT_EQ(Call("POST", base + "/orders/no-such-order/refund", alice_).result_int(), 404U);
+    EXPECT_EQ(Call("POST", base + "/orders/" + order_uuid + "/refund", alice_).result_int(), 204U);
+    EXPECT_EQ(Call("POST", base + "/orders/" + order_uuid + "/refund", alice_).result_int(), 409U);
+}
+
 TEST(MediaApi, EventImageUploadAndServe) {
     TempDir dir;
     const std::map<std::string, std::string> env = {

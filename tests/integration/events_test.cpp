@@ -6,10 +6,11 @@
 #include <memory>
 
 #include "adapters/storage/store_factory.hpp"
+#include "domain/orders/orders.hpp"
 #include "support/fakes.hpp"
 #include "support/pg_database.hpp"
-#include "support/test_store.hpp"
 #include "support/process.hpp"
+#include "support/test_store.hpp"
 
 namespace onton::events {
 namespace {
@@ -410,6 +411,204 @@ TEST_P(Events, CloneCopiesTicketTypesWithFreshCounters) {
     EXPECT_EQ(copy->ticket_types[0].sold, 0);
     EXPECT_EQ(copy->ticket_types[0].price.units, 1000000000);
     EXPECT_EQ(service_->Clone(As(kStranger), source.event_uuid).error().code, "auth.forbidden");
+}
+
+TEST_P(Events, HiddenTicketTypesAreShownAndSoldOnlyByTheirCode) {
+    const auto e = CreatePublished();
+    auto hidden = service_->AddTicketType(
+        As(kOwner), e.event_uuid, {{"name", "Friends"}, {"price", "0"}, {"visibility", "hidden"}});
+    ASSERT_TRUE(hidden) << hidden.error().message;
+    EXPECT_EQ(hidden->visibility, "hidden");
+    ASSERT_EQ(hidden->access_code.size(), 12U) << "a direct link's secret is made at once";
+    EXPECT_EQ(ToJson(*hidden, true)["access_code"], hidden->access_code);
+    EXPECT_FALSE(ToJson(*hidden, false).contains("access_code")) << "only managers see the code";
+    EXPECT_EQ(service_
+                  ->AddTicketType(
+                      As(kOwner), e.event_uuid, {{"name", "X"}, {"price", "0"}, {"visibility", "secret"}})
+                  .error()
+                  .details["field"],
+              "visibility");
+
+    auto names = [](const Event& ev) {
+        std::vector<std::string> out;
+        for (const auto& t : ev.ticket_types) out.push_back(t.name);
+        return out;
+    };
+    using Names = std::vector<std::string>;
+    EXPECT_EQ(names(*service_->Get(std::nullopt, e.event_uuid)), (Names{"General"}));
+    EXPECT_EQ(names(*service_->Get(As(kStranger), e.event_uuid, "wrong-code")), (Names{"General"}));
+    EXPECT_EQ(names(*service_->Get(As(kStranger), e.event_uuid, hidden->access_code)),
+              (Names{"General", "Friends"}));
+    EXPECT_EQ(names(*service_->Get(As(kOwner), e.event_uuid)), (Names{"General", "Friends"}));
+    auto listed = service_->List(std::nullopt, ListQuery{});
+    ASSERT_TRUE(listed);
+    ASSERT_EQ(listed->items.size(), 1U);
+    EXPECT_EQ(names(listed->items[0]), (Names{"General"})) << "discovery offers public types only";
+
+    // Orders: without the code a hidden type does not exist for a buyer; with it, it sells.
+    orders::OrderService orders(*store_, clock_, random_, orders::OrderSettings{});
+    json order{{"event_uuid", e.event_uuid}, {"ticket_type_id", hidden->id}};
+    EXPECT_EQ(orders.Place(As(kStranger), order, "").error().code, "not_found");
+    order["access_code"] = "not-the-code";
+    EXPECT_EQ(orders.Place(As(kStranger), order, "").error().code, "not_found");
+    order["access_code"] = hidden->access_code;
+    auto placed = orders.Place(As(kStranger), order, "");
+    ASSERT_TRUE(placed) << placed.error().message;
+    EXPECT_EQ(placed->order.ticket_type_id, hidden->id);
+    order["access_code"] = 7;
+    EXPECT_EQ(orders.Place(As(kStranger), order, "").error().details["field"], "access_code");
+
+    // Turned public and hidden again, the type keeps its code: a link that was shared still works.
+    ASSERT_TRUE(service_->UpdateTicketType(As(kOwner), e.event_uuid, hidden->id, {{"visibility", "public"}}));
+    auto again = service_->UpdateTicketType(As(kOwner), e.event_uuid, hidden->id, {{"visibility", "hidden"}});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->access_code, hidden->access_code);
+    // A public type turned hidden gets a code of its own.
+    const auto general = e.ticket_types.at(0).id;
+    auto turned = service_->UpdateTicketType(As(kOwner), e.event_uuid, general, {{"visibility", "hidden"}});
+    ASSERT_TRUE(turned);
+    EXPECT_EQ(turned->access_code.size(), 12U);
+    EXPECT_NE(turned->access_code, hidden->access_code);
+}
+
+TEST_P(Events, TicketTypesAreEditedWithinWhatSalesAllow) {
+    const auto e = CreatePublished();
+    const auto id = e.ticket_types.at(0).id;
+    auto edited = service_->UpdateTicketType(As(kOwner),
+                                             e.event_uuid,
+                                             id,
+                                             {{"name", "Standard"},
+                                              {"description", "Entry and a drink"},
+                                              {"price", "2000000000"},
+                                              {"supply", 50},
+                                              {"per_user_limit", 2},
+                                              {"sale_start", clock_.NowUnix()},
+                                              {"sale_end", clock_.NowUnix() + kDay},
+                                              {"transferable", false}});
+    ASSERT_TRUE(edited) << edited.error().message;
+    EXPECT_EQ(edited->name, "Standard");
+    EXPECT_EQ(edited->description, "Entry and a drink");
+    EXPECT_EQ(edited->price.units, 2000000000);
+    EXPECT_EQ(edited->supply, 50);
+    EXPECT_EQ(edited->per_user_limit, 2);
+    EXPECT_EQ(edited->sale_end, clock_.NowUnix() + kDay);
+    EXPECT_FALSE(edited->transferable);
+    // What was stored is what Get reads back.
+    const auto stored = service_->Get(As(kOwner), e.event_uuid)->ticket_types.at(0);
+    EXPECT_EQ(stored.name, "Standard");
+    EXPECT_EQ(stored.price.units, 2000000000);
+    EXPECT_EQ(stored.per_user_limit, 2);
+    EXPECT_FALSE(stored.transferable);
+
+    // Validation names the field; a window that ends before it starts, unknown fields, a taken name.
+    EXPECT_EQ(
+        service_->UpdateTicketType(As(kOwner), e.event_uuid, id, {{"sale_end", 1}}).error().details["field"],
+        "sale_end");
+    EXPECT_EQ(
+        service_->UpdateTicketType(As(kOwner), e.event_uuid, id, {{"sold", 0}}).error().details["field"],
+        "sold");
+    ASSERT_TRUE(service_->AddTicketType(As(kOwner), e.event_uuid, {{"name", "VIP"}, {"price", "5"}}));
+    auto taken = service_->UpdateTicketType(As(kOwner), e.event_uuid, id, {{"name", "VIP"}});
+    EXPECT_EQ(taken.error().code, "conflict");
+    EXPECT_EQ(taken.error().details["field"], "name");
+    // Only managers; not another event's type; not a missing one.
+    EXPECT_EQ(service_->UpdateTicketType(As(kStaff), e.event_uuid, id, {{"name", "Y"}}).error().code,
+              "auth.forbidden");
+    EXPECT_EQ(service_->UpdateTicketType(As(kStranger), e.event_uuid, id, {{"name", "Y"}}).error().code,
+              "auth.forbidden");
+    const auto other = CreatePublished();
+    EXPECT_EQ(service_->UpdateTicketType(As(kOwner), other.event_uuid, id, {{"name", "Y"}}).error().code,
+              "not_found");
+    EXPECT_EQ(service_->UpdateTicketType(As(kOwner), e.event_uuid, 999999, {{"name", "Y"}}).error().code,
+              "not_found");
+
+    // Once tickets are sold or reserved: the price, currency and NFT flag stay; supply not below what is
+    // taken.
+    store_->Transact([&](ports::Transaction& tx) {
+        tx.Execute("UPDATE ticket_types SET sold = 3, reserved = 2 WHERE ticket_type_id = $1", {id});
+    });
+    auto price = service_->UpdateTicketType(As(kOwner), e.event_uuid, id, {{"price", "1"}});
+    EXPECT_EQ(price.error().code, "conflict");
+    EXPECT_EQ(price.error().details["field"], "price");
+    EXPECT_EQ(
+        service_->UpdateTicketType(As(kOwner), e.event_uuid, id, {{"is_nft", true}}).error().details["field"],
+        "is_nft");
+    auto supply = service_->UpdateTicketType(As(kOwner), e.event_uuid, id, {{"supply", 4}});
+    EXPECT_EQ(supply.error().code, "request.validation_failed");
+    EXPECT_EQ(supply.error().details["field"], "supply");
+    auto ok = service_->UpdateTicketType(
+        As(kOwner), e.event_uuid, id, {{"supply", 5}, {"price", "2000000000"}, {"name", "Standard entry"}});
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->supply, 5) << "supply may equal sold + reserved";
+    EXPECT_EQ(ok->sold, 3) << "an edit never touches the counters";
+    EXPECT_EQ(ok->reserved, 2);
+    ASSERT_TRUE(service_->Cancel(As(kOwner), e.event_uuid));
+    EXPECT_EQ(service_->UpdateTicketType(As(kOwner), e.event_uuid, id, {{"name", "Z"}}).error().code,
+              "state.invalid_transition");
+}
+
+TEST_P(Events, OnlyATicketTypeNobodyOrderedIsDeleted) {
+    const auto e = CreatePublished();
+    auto spare = service_->AddTicketType(As(kOwner), e.event_uuid, {{"name", "Spare"}, {"price", "0"}});
+    ASSERT_TRUE(spare);
+    EXPECT_EQ(service_->DeleteTicketType(As(kStaff), e.event_uuid, spare->id).error().code, "auth.forbidden");
+    EXPECT_EQ(service_->DeleteTicketType(As(kStranger), e.event_uuid, spare->id).error().code,
+              "auth.forbidden");
+    ASSERT_TRUE(service_->DeleteTicketType(As(kOwner), e.event_uuid, spare->id));
+    EXPECT_EQ(service_->Get(As(kOwner), e.event_uuid)->ticket_types.size(), 1U);
+    EXPECT_EQ(service_->DeleteTicketType(As(kOwner), e.event_uuid, spare->id).error().code, "not_found");
+    // A type with an order (even an expired one) stays: it can be hidden instead.
+    const auto general = e.ticket_types.at(0).id;
+    store_->Transact([&](ports::Transaction& tx) {
+        tx.Execute(
+            "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, "
+            "type, created_at, updated_at) VALUES ('o-1', $1, $2, $3, 1, 0, 'expired', 'ticket', 1, 1)",
+            {kStranger, e.event_id, general});
+    });
+    auto kept = service_->DeleteTicketType(As(kOwner), e.event_uuid, general);
+    EXPECT_EQ(kept.error().code, "conflict");
+    EXPECT_EQ(kept.error().details["field"], "visibility");
+}
+
+TEST_P(Events, StaffSeeTheirEventsAndRolesAreGivenByUsername) {
+    const auto e = CreatePublished();
+    store_->Transact([&](ports::Transaction& tx) {
+        tx.Execute("UPDATE users SET username = 'Door_Keeper' WHERE user_id = $1", {kStaff});
+        tx.Execute("UPDATE users SET username = 'co_org' WHERE user_id = $1", {kCoOrganizer});
+    });
+    ASSERT_TRUE(service_->GrantRoleByUsername(As(kOwner), e.event_uuid, "@door_keeper", "checkin_staff"));
+    ASSERT_TRUE(service_->GrantRoleByUsername(As(kOwner), e.event_uuid, "CO_ORG", "co_organizer"));
+    auto unknown = service_->GrantRoleByUsername(As(kOwner), e.event_uuid, "@nobody_here", "checkin_staff");
+    EXPECT_EQ(unknown.error().code, "not_found");
+    EXPECT_EQ(unknown.error().details["field"], "username");
+    EXPECT_EQ(service_->GrantRoleByUsername(As(kOwner), e.event_uuid, "@x y", "checkin_staff")
+                  .error()
+                  .details["field"],
+              "username");
+    EXPECT_EQ(service_->GrantRoleByUsername(As(kStaff), e.event_uuid, "co_org", "checkin_staff").error().code,
+              "auth.forbidden");
+
+    ListQuery mine;
+    mine.mine = true;
+    mine.when = "all";
+    auto roles = [&](std::int64_t who) {
+        std::vector<std::string> out;
+        auto page = service_->List(As(who), mine);
+        EXPECT_TRUE(page);
+        for (const auto& ev : page->items)
+            out.push_back(ev.caller_role + (ev.caller_manages ? "+manages" : ""));
+        return out;
+    };
+    using Roles = std::vector<std::string>;
+    EXPECT_EQ(roles(kOwner), (Roles{"owner+manages"}));
+    EXPECT_EQ(roles(kCoOrganizer), (Roles{"co_organizer+manages"}));
+    EXPECT_EQ(roles(kStaff), (Roles{"checkin_staff"}))
+        << "staff see the event, marked as theirs to check in only";
+    EXPECT_EQ(roles(kStranger), (Roles{}));
+    const auto json_for_staff = ToJson(service_->List(As(kStaff), mine)->items.at(0), false);
+    EXPECT_FALSE(json_for_staff.contains("online_link"));
+    ASSERT_TRUE(service_->RevokeRole(As(kOwner), e.event_uuid, kStaff, "checkin_staff"));
+    EXPECT_EQ(roles(kStaff), (Roles{}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, Events, ::testing::Values("sqlite", "postgres"));

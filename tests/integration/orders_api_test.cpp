@@ -169,6 +169,7 @@ TEST_F(OrdersApi, FreeTicketsAreIssuedAtOnceAndCheckedInOnce) {
     const auto again = json::parse(scan(organizer_, code).body());
     EXPECT_EQ(again["result"], "already_used");
     EXPECT_EQ(again["checked_in_by"], 604);
+    EXPECT_EQ(again["checked_in_by_name"], "User 604 (@staff)") << "the desk says who let the guest in";
     EXPECT_EQ(json::parse(scan(staff_, "T-not-a-real-code").body())["result"], "invalid");
 
     const auto undo = Call("POST", "/api/v1/events/" + event_uuid_ + "/check-in/undo", staff_, {{"code", code}});

@@ -20,6 +20,9 @@ using identity::Role;
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
 constexpr std::int64_t kAdmin = 3;
+constexpr std::int64_t kCoOrganizer = 4;
+constexpr std::int64_t kOtherOrganizer = 5;
+constexpr std::int64_t kStaff = 6;
 constexpr const char* kPayer = "0:1111111111111111111111111111111111111111111111111111111111111111";
 
 class RefundsTest : public ::testing::TestWithParam<std::string> {
@@ -29,7 +32,7 @@ protected:
         pg_ = std::move(opened.pg);
         store_ = std::move(opened.store);
         store_->Transact([](ports::Transaction& tx) {
-            for (const std::int64_t id : {kOwner, kAnna, kAdmin}) {
+            for (const std::int64_t id : {kOwner, kAnna, kAdmin, kCoOrganizer, kOtherOrganizer, kStaff}) {
                 tx.Execute("INSERT INTO users (user_id, first_name, created_at, updated_at) VALUES ($1, 'U', 1, 1)", {id});
             }
         });
@@ -110,6 +113,55 @@ TEST_P(RefundsTest, AnAdminRefundsAPaidOrderOnce) {
     EXPECT_EQ(refunds_->Step().recorded, 1);
     EXPECT_EQ(Scalar("SELECT CAST(SUM(amount) AS BIGINT) FROM refunds WHERE tx_hash = 'tx-full'"), "2500");
     EXPECT_EQ(Scalar("SELECT count(*) FROM notifications WHERE kind = 'order.refunded'"), "1");
+}
+
+TEST_P(RefundsTest, TheEventsOrganizersRefundTheirGuestsOrders) {
+    ASSERT_TRUE(events_->GrantRole(As(kOwner), event_, kCoOrganizer, "co_organizer"));
+    ASSERT_TRUE(events_->GrantRole(As(kOwner), event_, kStaff, "checkin_staff"));
+    // Another organizer, of an event of their own with a paid order.
+    auto theirs = events_->Create(As(kOtherOrganizer),
+                                  {{"title", "Other"},
+                                   {"start_date", clock_.NowUnix() + 86400},
+                                   {"end_date", clock_.NowUnix() + 90000},
+                                   {"participation_type", "in_person"},
+                                   {"location", "Hall"}});
+    ASSERT_TRUE(theirs);
+    const auto their_type =
+        events_->AddTicketType(As(kOtherOrganizer), theirs->event_uuid, {{"name", "Seat"}, {"price", "1000"}})
+            ->id;
+    ASSERT_TRUE(events_->Publish(As(kOtherOrganizer), theirs->event_uuid));
+    auto their_order =
+        orders_->Place(As(kAnna), {{"event_uuid", theirs->event_uuid}, {"ticket_type_id", their_type}}, "");
+    ASSERT_TRUE(their_order);
+    ASSERT_TRUE(orders_->MarkPaid(their_order->order.uuid, "tx-theirs"));
+
+    const auto first = PaidOrder("tx-one", 2000, 0);
+    const auto second = PaidOrder("tx-two", 2000, 0);
+    // Neither another event's organizer, nor staff, nor the buyer may refund here.
+    EXPECT_EQ(refunds_->RefundEventOrder(As(kOtherOrganizer), event_, first).error().code, "auth.forbidden");
+    EXPECT_EQ(refunds_->RefundEventOrder(As(kStaff), event_, first).error().code, "auth.forbidden");
+    EXPECT_EQ(refunds_->RefundEventOrder(As(kAnna), event_, first).error().code, "auth.forbidden");
+    // An organizer cannot reach another event's order through their own event's route.
+    EXPECT_EQ(refunds_->RefundEventOrder(As(kOtherOrganizer), theirs->event_uuid, first).error().code,
+              "not_found");
+    EXPECT_EQ(refunds_->RefundEventOrder(As(kOwner), event_, their_order->order.uuid).error().code,
+              "not_found");
+    EXPECT_EQ(refunds_->RefundEventOrder(As(kOwner), "no-such-event", first).error().code, "not_found");
+    EXPECT_EQ(Scalar("SELECT count(*) FROM orders WHERE state = 'refunded'"), "0") << "nothing moved";
+
+    ASSERT_TRUE(refunds_->RefundEventOrder(As(kOwner), event_, first));
+    ASSERT_TRUE(refunds_->RefundEventOrder(As(kCoOrganizer), event_, second));
+    EXPECT_EQ(refunds_->RefundEventOrder(As(kOwner), event_, first).error().code, "state.invalid_transition")
+        << "once";
+    EXPECT_EQ(Scalar("SELECT count(*) FROM orders WHERE state = 'refunded'"), "2");
+    EXPECT_EQ(Scalar("SELECT sold FROM ticket_types WHERE ticket_type_id = $1", {type_}), "0")
+        << "seats return";
+    EXPECT_EQ(Scalar("SELECT CAST(SUM(amount) AS BIGINT) FROM refunds WHERE reason = 'order_refunded'"),
+              "4000");
+    EXPECT_EQ(Scalar("SELECT state FROM orders WHERE uuid = $1", {their_order->order.uuid}), "paid");
+    EXPECT_EQ(Scalar("SELECT count(*) FROM audit_log WHERE action = 'order.refund' AND actor_id = $1",
+                     {kCoOrganizer}),
+              "1");
 }
 
 TEST_P(RefundsTest, CancelingTheEventRefundsItsPaidOrders) {

@@ -1,10 +1,9 @@
 #include "domain/events/events.hpp"
 
-#include "domain/notifications/queue.hpp"
-
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <stdexcept>
 
 #include "common/encoding.hpp"
 #include "domain/events/access.hpp"
@@ -49,13 +48,28 @@ constexpr std::string_view kPromoteOrganizerSql =
 
 constexpr std::string_view kTicketTypeColumns =
     "ticket_type_id, event_id, name, description, price, supply, sold, reserved, per_user_limit, sale_start, "
-    "sale_end, is_nft, created_at, updated_at, transferable, currency";
+    "sale_end, is_nft, created_at, updated_at, transferable, currency, visibility, access_code";
 
 constexpr std::string_view kInsertTicketTypeSql = R"(
 INSERT INTO ticket_types (event_id, name, description, price, supply, per_user_limit, sale_start, sale_end, is_nft,
-                          created_at, updated_at, transferable, currency)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
+                          created_at, updated_at, transferable, currency, visibility, access_code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14)
 RETURNING ticket_type_id)";
+
+// Sold and reserved are the order paths' to change: an edit never writes them, and its supply may not fall
+// below them (the CHECK constraint would refuse it anyway; the guard here names the field first).
+constexpr std::string_view kUpdateTicketTypeSql = R"(
+UPDATE ticket_types SET name = $2, description = $3, price = $4, currency = $5, supply = $6, per_user_limit = $7,
+                        sale_start = $8, sale_end = $9, is_nft = $10, transferable = $11, visibility = $12,
+                        access_code = $13, updated_at = $14
+WHERE ticket_type_id = $1 AND (price = $4 AND currency = $5 AND is_nft = $10 OR sold + reserved = 0)
+  AND (CAST($6 AS BIGINT) IS NULL OR sold + reserved <= $6))";
+
+// A type any order ever named stays (its orders and tickets point at it); waiting-list rows and promo codes
+// of it go with it (ON DELETE CASCADE).
+constexpr std::string_view kDeleteTicketTypeSql = R"(
+DELETE FROM ticket_types WHERE ticket_type_id = $1 AND sold = 0 AND reserved = 0
+  AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.ticket_type_id = $1))";
 
 constexpr std::string_view kMarkPaidEventSql = "UPDATE events SET has_payment = $2 WHERE event_id = $1";
 
@@ -247,6 +261,8 @@ TicketType TicketTypeFromRow(const std::vector<SqlValue>& r) {
     t.created_at = AsInt(r[12]);
     t.updated_at = AsInt(r[13]);
     t.transferable = AsInt(r[14]) != 0;
+    t.visibility = AsText(r[16]);
+    t.access_code = AsOptionalText(r[17]).value_or("");
     return t;
 }
 
@@ -261,13 +277,33 @@ std::optional<Event> FindEvent(ports::Transaction& tx, const std::string& uuid, 
     return EventFromRow(rs.rows[0]);
 }
 
-std::vector<TicketType> TicketTypesOf(ports::Transaction& tx, std::int64_t event_id) {
+/// The event's ticket types; with `public_only`, hidden ones are left out unless their access code is `code`.
+std::vector<TicketType> TicketTypesOf(ports::Transaction& tx,
+                                      std::int64_t event_id,
+                                      bool public_only = false,
+                                      const std::string& code = "") {
     const auto rs = tx.Execute(
         "SELECT " + std::string(kTicketTypeColumns) + " FROM ticket_types WHERE event_id = $1 ORDER BY ticket_type_id",
         {event_id});
     std::vector<TicketType> out;
-    for (const auto& row : rs.rows) out.push_back(TicketTypeFromRow(row));
+    for (const auto& row : rs.rows) {
+        auto t = TicketTypeFromRow(row);
+        if (public_only && t.visibility == "hidden" && (code.empty() || t.access_code != code)) continue;
+        out.push_back(std::move(t));
+    }
     return out;
+}
+
+std::optional<TicketType> FindTicketType(ports::Transaction& tx,
+                                         std::int64_t event_id,
+                                         std::int64_t ticket_type_id,
+                                         std::string_view lock) {
+    const auto rs =
+        tx.Execute("SELECT " + std::string(kTicketTypeColumns) +
+                       " FROM ticket_types WHERE ticket_type_id = $1 AND event_id = $2" + std::string(lock),
+                   {ticket_type_id, event_id});
+    if (rs.empty()) return std::nullopt;
+    return TicketTypeFromRow(rs.rows[0]);
 }
 
 void Audit(ports::Transaction& tx,
@@ -325,7 +361,9 @@ std::int64_t InsertTicketType(ports::Transaction& tx, const TicketType& t, std::
                                 std::int64_t{t.is_nft ? 1 : 0},
                                 now,
                                 std::int64_t{t.transferable ? 1 : 0},
-                                std::string(money::Code(t.price.currency))});
+                                std::string(money::Code(t.price.currency)),
+                                t.visibility,
+                                TextOrNull(t.access_code)});
     if (t.price.units > 0) tx.Execute(kMarkPaidEventSql, {t.event_id, std::int64_t{1}});
     return AsInt(rs.rows.at(0).at(0));
 }
@@ -340,10 +378,11 @@ std::string CurrencyList(const std::vector<money::Currency>& currencies) {
     return out;
 }
 
-Result<TicketType> ParseTicketType(const json& body, const std::vector<money::Currency>& currencies) {
+/// Applies the ticket-type fields present in `body` to `t`, validating each (unknown fields are rejected).
+Result<void> ApplyTicketTypeFields(TicketType& t,
+                                   const json& body,
+                                   const std::vector<money::Currency>& currencies) {
     if (!body.is_object()) return ValidationError("body", "expected a JSON object");
-    TicketType t;
-    bool has_name = false;
     std::optional<std::string> price_text;
     for (const auto& [key, value] : body.items()) {
         auto optional_int = [&](std::int64_t min, std::int64_t max) -> Result<std::optional<std::int64_t>> {
@@ -360,7 +399,6 @@ Result<TicketType> ParseTicketType(const json& body, const std::vector<money::Cu
                 return ValidationError(key, "expected a non-empty string of at most 100 characters");
             }
             t.name = value.get<std::string>();
-            has_name = true;
         } else if (key == "description") {
             if (!value.is_null() && (!value.is_string() || CodePoints(value.get<std::string>()) > 2000)) {
                 return ValidationError(key, "expected a string of at most 2000 characters");
@@ -399,27 +437,59 @@ Result<TicketType> ParseTicketType(const json& body, const std::vector<money::Cu
         } else if (key == "transferable") {
             if (!value.is_boolean()) return ValidationError(key, "expected true or false");
             t.transferable = value.get<bool>();
+        } else if (key == "visibility") {
+            if (!value.is_string() ||
+                (value.get<std::string>() != "public" && value.get<std::string>() != "hidden")) {
+                return ValidationError(key, "expected public or hidden");
+            }
+            t.visibility = value.get<std::string>();
         } else {
             return ValidationError(key, "unknown field");
         }
     }
-    if (!has_name) return ValidationError("name", "required");
-    if (!price_text) return ValidationError("price", "required (\"0\" for a free ticket)");
-    const auto units = money::ParseUnits(*price_text);
-    if (!units) {
-        static constexpr std::string_view kExamples[] = {"nanotons, e.g. \"1500000000\" for 1.5 TON",
-                                                         "micro-USDT, e.g. \"2500000\" for 2.5 USDT",
-                                                         "whole Stars, e.g. \"250\""};
-        return ValidationError("price",
-                               "expected a decimal string of " +
-                                   std::string(kExamples[static_cast<std::size_t>(t.price.currency)]));
+    if (price_text) {
+        const auto units = money::ParseUnits(*price_text);
+        if (!units) {
+            static constexpr std::string_view kExamples[] = {"nanotons, e.g. \"1500000000\" for 1.5 TON",
+                                                             "micro-USDT, e.g. \"2500000\" for 2.5 USDT",
+                                                             "whole Stars, e.g. \"250\""};
+            return ValidationError("price",
+                                   "expected a decimal string of " +
+                                       std::string(kExamples[static_cast<std::size_t>(t.price.currency)]));
+        }
+        t.price.units = *units;
     }
-    t.price.units = *units;
     if (t.sale_start && t.sale_end && *t.sale_end < *t.sale_start) {
         return ValidationError("sale_end", "must not be before sale_start");
     }
+    return Ok();
+}
+
+Result<TicketType> ParseTicketType(const json& body, const std::vector<money::Currency>& currencies) {
+    if (!body.is_object()) return ValidationError("body", "expected a JSON object");
+    if (!body.contains("name")) return ValidationError("name", "required");
+    if (!body.contains("price")) return ValidationError("price", "required (\"0\" for a free ticket)");
+    TicketType t;
+    if (auto applied = ApplyTicketTypeFields(t, body, currencies); !applied) return applied.error();
     return t;
 }
+
+/// What the caller is to the event, the strongest role first.
+std::string CallerRole(ports::Transaction& tx, const identity::Principal& caller, const Event& e) {
+    if (caller.user_id == e.owner_id) return "owner";
+    const auto roles = tx.Execute("SELECT role FROM event_roles WHERE event_id = $1 AND user_id = $2",
+                                  {e.event_id, caller.user_id});
+    bool staff = false;
+    for (const auto& r : roles.rows) {
+        if (AsText(r[0]) == "co_organizer") return "co_organizer";
+        staff = staff || AsText(r[0]) == "checkin_staff";
+    }
+    if (caller.IsAdmin()) return "admin";
+    return staff ? "checkin_staff" : "";
+}
+
+/// 12 characters from 72 random bits: the direct link's secret for a hidden ticket type.
+std::string NewAccessCode(ports::Random& random) { return Base64Url(random.Bytes(9)); }
 
 std::string EncodeCursor(std::int64_t start_date, std::int64_t event_id) {
     return Base64Url(std::to_string(start_date) + ":" + std::to_string(event_id));
@@ -453,7 +523,7 @@ std::optional<std::pair<std::int64_t, std::int64_t>> DecodeCursor(const std::str
 
 }  // namespace
 
-json ToJson(const TicketType& t) {
+json ToJson(const TicketType& t, bool include_private) {
     auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
     json out = {{"id", t.id},
                 {"name", t.name},
@@ -470,15 +540,17 @@ json ToJson(const TicketType& t) {
                 {"sale_end", opt(t.sale_end)},
                 {"is_nft", t.is_nft},
                 {"transferable", t.transferable},
+                {"visibility", t.visibility},
                 {"created_at", t.created_at},
                 {"updated_at", t.updated_at}};
+    if (include_private && !t.access_code.empty()) out["access_code"] = t.access_code;
     return out;
 }
 
 json ToJson(const Event& e, bool include_private) {
     auto text = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
     json types = json::array();
-    for (const auto& t : e.ticket_types) types.push_back(ToJson(t));
+    for (const auto& t : e.ticket_types) types.push_back(ToJson(t, include_private));
     json out = {{"event_uuid", e.event_uuid},
                 {"owner_id", e.owner_id},
                 {"title", e.title},
@@ -659,7 +731,9 @@ Result<Event> EventService::Update(const identity::Principal& caller, const std:
     });
 }
 
-Result<Event> EventService::Get(const std::optional<identity::Principal>& caller, const std::string& event_uuid) {
+Result<Event> EventService::Get(const std::optional<identity::Principal>& caller,
+                                const std::string& event_uuid,
+                                const std::string& access_code) {
     return store_.Transact(
         [&](ports::Transaction& tx) -> Result<Event> {
             auto e = FindEvent(tx, event_uuid, "");
@@ -667,7 +741,7 @@ Result<Event> EventService::Get(const std::optional<identity::Principal>& caller
             const bool listed = e->status == "published" || e->status == "canceled" || e->status == "ended";
             e->caller_manages = caller && CanManage(tx, *caller, *e);
             if (!listed && !e->caller_manages) return NotFound();  // drafts do not leak
-            e->ticket_types = TicketTypesOf(tx, e->event_id);
+            e->ticket_types = TicketTypesOf(tx, e->event_id, !e->caller_manages, access_code);
             return *e;
         },
         {.read_only = true});
@@ -742,6 +816,8 @@ Result<Event> EventService::Clone(const identity::Principal& caller, const std::
             t.event_id = copy.event_id;
             t.sold = 0;
             t.reserved = 0;
+            if (!t.access_code.empty())
+                t.access_code = NewAccessCode(random_);  // a shared link names the source
             t.id = InsertTicketType(tx, t, now);
             t.created_at = now;
             t.updated_at = now;
@@ -765,8 +841,9 @@ Result<Page> EventService::List(const std::optional<identity::Principal>& caller
     auto add = [&where](const std::string& condition) { where += (where.empty() ? " WHERE " : " AND ") + condition; };
     if (query.mine) {
         const auto uid = param(caller->user_id);
-        add("(e.owner_id = " + uid + " OR EXISTS (SELECT 1 FROM event_roles r WHERE r.event_id = e.event_id AND " +
-            "r.user_id = " + uid + " AND r.role = 'co_organizer'))");
+        add("(e.owner_id = " + uid +
+            " OR EXISTS (SELECT 1 FROM event_roles r WHERE r.event_id = e.event_id AND " +
+            "r.user_id = " + uid + " AND r.role IN ('co_organizer', 'checkin_staff')))");
     } else {
         add("e.status = 'published' AND e.visibility = 'public'");
     }
@@ -814,7 +891,14 @@ Result<Page> EventService::List(const std::optional<identity::Principal>& caller
                  ++i) {
                 page.items.push_back(EventFromRow(rs.rows[i]));
             }
-            for (auto& e : page.items) e.ticket_types = TicketTypesOf(tx, e.event_id);
+            for (auto& e : page.items) {
+                if (query.mine) {
+                    const auto access = AccessTo(tx, *caller, e.event_id, e.owner_id);
+                    e.caller_manages = access.manages;
+                    e.caller_role = CallerRole(tx, *caller, e);
+                }
+                e.ticket_types = TicketTypesOf(tx, e.event_id, !e.caller_manages);
+            }
             if (rs.rows.size() > static_cast<std::size_t>(query.limit)) {
                 const auto& last = page.items.back();
                 page.next_cursor = EncodeCursor(last.start_date, last.event_id);
@@ -840,6 +924,7 @@ Result<TicketType> EventService::AddTicketType(const identity::Principal& caller
             }
             TicketType t = *parsed;
             t.event_id = e->event_id;
+            if (t.visibility == "hidden") t.access_code = NewAccessCode(random_);
             t.created_at = now;
             t.updated_at = now;
             t.id = InsertTicketType(tx, t, now);
@@ -872,6 +957,36 @@ Result<void> EventService::GrantRole(const identity::Principal& caller,
         if (error.kind() != ports::StoreError::Kind::kForeignKeyViolation) throw;
         return Error{"not_found", "user " + std::to_string(user_id) + " has never signed in", {{"field", "user_id"}}};
     }
+}
+
+Result<void> EventService::GrantRoleByUsername(const identity::Principal& caller,
+                                               const std::string& event_uuid,
+                                               const std::string& username,
+                                               const std::string& role) {
+    std::string name = username;
+    if (!name.empty() && name.front() == '@') name.erase(0, 1);
+    const bool valid =
+        !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+        });
+    if (!valid)
+        return ValidationError("username", "expected a Telegram @username (up to 32 letters, digits or _)");
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Telegram usernames are unique at any one time, but a name can move to another account: the user seen
+    // most recently with it is the one meant.
+    const auto found = store_.Transact(
+        [&](ports::Transaction& tx) {
+            return tx.Execute(
+                "SELECT user_id FROM users WHERE lower(username) = $1 ORDER BY updated_at DESC, user_id "
+                "DESC LIMIT 1",
+                {name});
+        },
+        {.read_only = true});
+    if (found.empty()) {
+        return Error{
+            "not_found", "no user @" + name + " has signed in to Onton yet", {{"field", "username"}}};
+    }
+    return GrantRole(caller, event_uuid, AsInt(found.rows[0][0]), role);
 }
 
 Result<void> EventService::RevokeRole(const identity::Principal& caller,
@@ -907,6 +1022,107 @@ Result<json> EventService::ListRoles(const identity::Principal& caller, const st
             return json{{"items", items}};
         },
         {.read_only = true});
+}
+
+}  // namespace onton::events
+
+namespace onton::events {
+
+Result<TicketType> EventService::UpdateTicketType(const identity::Principal& caller,
+                                                  const std::string& event_uuid,
+                                                  std::int64_t ticket_type_id,
+                                                  const json& patch) {
+    const auto now = clock_.NowUnix();
+    const auto code = NewAccessCode(random_);
+    try {
+        return store_.Transact([&](ports::Transaction& tx) -> Result<TicketType> {
+            auto e = FindEvent(tx, event_uuid, Lock());
+            if (!e) return NotFound();
+            if (!CanManage(tx, caller, *e)) return Forbidden();
+            if (e->status == "canceled" || e->status == "ended") {
+                return Error{"state.invalid_transition",
+                             "a " + e->status + " event's ticket types cannot be edited"};
+            }
+            auto t = FindTicketType(tx, e->event_id, ticket_type_id, Lock());
+            if (!t) return Error{"not_found", "no such ticket type"};
+            const auto before = *t;
+            if (auto applied = ApplyTicketTypeFields(*t, patch, currencies_); !applied)
+                return applied.error();
+            const auto taken = before.sold + before.reserved;
+            if (taken > 0) {
+                auto sold_field = [&]() -> std::string {
+                    if (t->price.units != before.price.units) return "price";
+                    if (t->price.currency != before.price.currency) return "currency";
+                    if (t->is_nft != before.is_nft) return "is_nft";
+                    return "";
+                }();
+                if (!sold_field.empty()) {
+                    return Error{"conflict",
+                                 sold_field + " cannot change once tickets of this type are sold or reserved",
+                                 {{"field", sold_field}}};
+                }
+            }
+            if (t->supply && *t->supply < taken) {
+                return ValidationError("supply",
+                                       "must be at least " + std::to_string(taken) + " (sold and reserved)");
+            }
+            if (t->visibility == "hidden" && t->access_code.empty()) t->access_code = code;
+            const auto changed = tx.Execute(kUpdateTicketTypeSql,
+                                            {t->id,
+                                             t->name,
+                                             TextOrNull(t->description),
+                                             t->price.units,
+                                             std::string(money::Code(t->price.currency)),
+                                             IntOrNull(t->supply),
+                                             IntOrNull(t->per_user_limit),
+                                             IntOrNull(t->sale_start),
+                                             IntOrNull(t->sale_end),
+                                             std::int64_t{t->is_nft ? 1 : 0},
+                                             std::int64_t{t->transferable ? 1 : 0},
+                                             t->visibility,
+                                             TextOrNull(t->access_code),
+                                             now});
+            // The row is locked (or the SQLite write transaction holds the database): a miss is a broken
+            // invariant.
+            if (changed.rows_affected != 1) throw std::logic_error("ticket type changed under its lock");
+            if (t->price.units > 0) tx.Execute(kMarkPaidEventSql, {e->event_id, std::int64_t{1}});
+            t->updated_at = now;
+            json fields = json::array();
+            for (const auto& [key, value] : patch.items()) fields.push_back(key);
+            Audit(tx,
+                  caller.user_id,
+                  "ticket_type.update",
+                  event_uuid,
+                  {{"ticket_type_id", t->id}, {"fields", fields}},
+                  now);
+            return *t;
+        });
+    } catch (const ports::StoreError& error) {
+        if (error.kind() != ports::StoreError::Kind::kUniqueViolation) throw;
+        return Error{"conflict", "this event already has a ticket type with that name", {{"field", "name"}}};
+    }
+}
+
+Result<void> EventService::DeleteTicketType(const identity::Principal& caller,
+                                            const std::string& event_uuid,
+                                            std::int64_t ticket_type_id) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
+        auto e = FindEvent(tx, event_uuid, Lock());
+        if (!e) return NotFound();
+        if (!CanManage(tx, caller, *e)) return Forbidden();
+        if (!FindTicketType(tx, e->event_id, ticket_type_id, Lock())) {
+            return Error{"not_found", "no such ticket type"};
+        }
+        if (tx.Execute(kDeleteTicketTypeSql, {ticket_type_id}).rows_affected != 1) {
+            return Error{"conflict",
+                         "tickets of this type have been ordered: hide it instead (visibility hidden)",
+                         {{"field", "visibility"}}};
+        }
+        Audit(
+            tx, caller.user_id, "ticket_type.delete", event_uuid, {{"ticket_type_id", ticket_type_id}}, now);
+        return Ok();
+    });
 }
 
 }  // namespace onton::events

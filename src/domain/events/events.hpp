@@ -32,6 +32,10 @@ struct TicketType {
     std::optional<std::int64_t> sale_end;
     bool is_nft = false;
     bool transferable = true;  ///< holders may hand the ticket to another Telegram user
+    /// public: offered on the event's page; hidden: shown only to the event's managers and to a caller who
+    /// has `access_code`, and sold only with it (POST /orders `access_code`).
+    std::string visibility = "public";
+    std::string access_code;  ///< made when the type first turns hidden; "" until then
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
 };
@@ -61,10 +65,13 @@ struct Event {
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::vector<TicketType> ticket_types;  ///< filled by Get
-    bool caller_manages = false;           ///< filled by Get: the caller may see private fields
+    bool caller_manages = false;  ///< filled by Get and List(mine): the caller may see private fields
+    /// Filled by List(mine): owner | co_organizer | checkin_staff (staff only check guests in) | admin.
+    std::string caller_role;
 };
 
-nlohmann::json ToJson(const TicketType& t);
+/// `include_private`: the access code of a hidden type, for the event's managers.
+nlohmann::json ToJson(const TicketType& t, bool include_private = false);
 /// `include_private`: the online link and sales figures, for the event's managers and ticket holders.
 nlohmann::json ToJson(const Event& e, bool include_private);
 
@@ -73,7 +80,7 @@ struct ListQuery {
     std::string q;                  ///< case-insensitive substring of title or description
     std::string category;
     std::string participation_type;
-    bool mine = false;              ///< events the caller manages, every status
+    bool mine = false;  ///< events the caller owns, co-organizes or checks guests in at, every status
     std::string cursor;
     std::int64_t limit = 20;
 };
@@ -110,9 +117,11 @@ public:
  [[nodiscard]] Result<Event> Update(const identity::Principal& caller,
                                     const std::string& event_uuid,
                                     const nlohmann::json& patch);
- /// Published events (public or unlisted) for anyone; others only for their managers. Includes ticket types.
+ /// Published events (public or unlisted) for anyone; others only for their managers. Includes ticket types:
+ /// all of them for managers, else the public ones and the hidden one whose access code is `access_code`.
  [[nodiscard]] Result<Event> Get(const std::optional<identity::Principal>& caller,
-                                 const std::string& event_uuid);
+                                 const std::string& event_uuid,
+                                 const std::string& access_code = "");
  /// draft or rejected → published, or → pending_moderation when the texts fail the moderation rules. Needs at
  /// least one ticket type and a start in the future.
  [[nodiscard]] Result<Event> Publish(const identity::Principal& caller, const std::string& event_uuid);
@@ -125,11 +134,31 @@ public:
                                                 const std::string& event_uuid,
                                                 const nlohmann::json& body);
 
+ /// Edits a ticket type (managers; the fields of AddTicketType, each optional). Price, currency and the NFT
+ /// flag change only while none is sold or reserved; supply never goes below sold + reserved. Errors:
+ /// not_found, auth.forbidden, request.validation_failed (details.field), conflict (a taken name, or a change
+ /// that sales forbid), state.invalid_transition (a canceled or ended event).
+ [[nodiscard]] Result<TicketType> UpdateTicketType(const identity::Principal& caller,
+                                                   const std::string& event_uuid,
+                                                   std::int64_t ticket_type_id,
+                                                   const nlohmann::json& patch);
+ /// Deletes a ticket type nobody ever ordered (managers). Once an order names it, it can only be hidden:
+ /// `conflict` says so.
+ [[nodiscard]] Result<void> DeleteTicketType(const identity::Principal& caller,
+                                             const std::string& event_uuid,
+                                             std::int64_t ticket_type_id);
+
  /// Co-organizers and check-in staff, granted and revoked by the owner (or an admin).
  [[nodiscard]] Result<void> GrantRole(const identity::Principal& caller,
                                       const std::string& event_uuid,
                                       std::int64_t user_id,
                                       const std::string& role);
+ /// The same for a user known by their Telegram @username (with or without the @, any case): `not_found`
+ /// (details.field username) when no user of that name has signed in to the platform.
+ [[nodiscard]] Result<void> GrantRoleByUsername(const identity::Principal& caller,
+                                                const std::string& event_uuid,
+                                                const std::string& username,
+                                                const std::string& role);
  [[nodiscard]] Result<void> RevokeRole(const identity::Principal& caller,
                                        const std::string& event_uuid,
                                        std::int64_t user_id,

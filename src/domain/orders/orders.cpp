@@ -30,7 +30,7 @@ constexpr std::string_view kFindIdempotentSql =
 
 constexpr std::string_view kLoadOfferSql = R"(
 SELECT e.event_id, e.status, e.end_date, e.capacity, t.price, t.supply, t.per_user_limit, t.sale_start, t.sale_end,
-       t.sold, t.reserved, e.requires_approval, t.currency
+       t.sold, t.reserved, e.requires_approval, t.currency, t.visibility, t.access_code
 FROM events e JOIN ticket_types t ON t.event_id = e.event_id
 WHERE e.event_uuid = $1 AND t.ticket_type_id = $2)";
 
@@ -630,7 +630,8 @@ Result<OrderService::PlaceRequest> OrderService::ParsePlace(const identity::Prin
                                                             const std::string& idempotency_key) const {
     if (!body.is_object()) return ValidationError("body", "expected a JSON object");
     for (const auto& [key, value] : body.items()) {
-        if (key != "event_uuid" && key != "ticket_type_id" && key != "quantity" && key != "promo_code") {
+        if (key != "event_uuid" && key != "ticket_type_id" && key != "quantity" && key != "promo_code" &&
+            key != "access_code") {
             return ValidationError(key, "unknown field");
         }
     }
@@ -654,11 +655,27 @@ Result<OrderService::PlaceRequest> OrderService::ParsePlace(const identity::Prin
         }
         promo_code = NormalizePromo(body["promo_code"].get<std::string>());
     }
+    std::string access_code;
+    if (body.contains("access_code") && !body["access_code"].is_null()) {
+        if (!body["access_code"].is_string() || body["access_code"].get<std::string>().size() > 64) {
+            return ValidationError("access_code", "expected a string of at most 64 characters");
+        }
+        access_code = body["access_code"].get<std::string>();
+    }
     const auto event_uuid = body["event_uuid"].get<std::string>();
     const auto ticket_type_id = body["ticket_type_id"].get<std::int64_t>();
+    // The access code only opens a hidden type; it does not make another order, so it is not in the hash.
     const auto request_hash = Sha256Hex(event_uuid + "\n" + std::to_string(ticket_type_id) + "\n" +
                                         std::to_string(quantity) + "\n" + promo_code);
-    return PlaceRequest{buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash, {}};
+    return PlaceRequest{buyer,
+                        event_uuid,
+                        ticket_type_id,
+                        quantity,
+                        promo_code,
+                        idempotency_key,
+                        request_hash,
+                        {},
+                        access_code};
 }
 
 Result<OrderService::Placed> OrderService::PlaceUnguarded(PlaceRequest request) {
@@ -858,6 +875,11 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
             offer_rows = &loaded;
         }
         if (offer_rows->empty()) return Error{"not_found", "no such event or ticket type"};
+        // A hidden type is not there for a buyer without its access code (its existence does not leak).
+        if (AsText(offer_rows->rows[0][13]) == "hidden" &&
+            AsOptionalText(offer_rows->rows[0][14]).value_or("") != request.access_code) {
+            return Error{"not_found", "no such event or ticket type"};
+        }
         // Only the fields this transaction cannot change are read from here (not sold or reserved).
         const auto& r = offer_rows->rows[0];
         const auto event_id = AsInt(r[0]);
@@ -1260,6 +1282,17 @@ Result<CheckInResult> OrderService::CheckIn(const identity::Principal& staff,
         } else if (result.ticket->status == "used") {
             result.result = undo ? "invalid" : "already_used";
             if (undo) result.reason = "not_valid";
+            if (!undo && result.ticket->checked_in_by) {
+                const auto by =
+                    tx.Execute("SELECT first_name, last_name, username FROM users WHERE user_id = $1",
+                               {*result.ticket->checked_in_by});
+                if (!by.empty()) {
+                    result.checked_in_by_name = AsText(by.rows[0][0]);
+                    if (auto last = AsOptionalText(by.rows[0][1])) result.checked_in_by_name += " " + *last;
+                    if (auto user = AsOptionalText(by.rows[0][2]))
+                        result.checked_in_by_name += " (@" + *user + ")";
+                }
+            }
         } else {
             result.result = undo ? "not_checked_in" : "invalid";
             if (!undo) result.reason = "not_valid";

@@ -170,6 +170,9 @@ struct CheckInResult {
     std::string reason;
     std::optional<Ticket> ticket;
     std::string guest_name;
+    /// already_used: who admitted the ticket (first name, last name, @username as known), for the desk to
+    /// say.
+    std::string checked_in_by_name;
 };
 
 class OrderService {
@@ -318,6 +321,7 @@ private:
         std::string idempotency_key;
         std::string request_hash;
         std::optional<std::int64_t> unguarded_reserved;  ///< test-only unguarded mode
+        std::string access_code;                         ///< opens a hidden ticket type
     };
     struct Pending {
         PlaceRequest request;

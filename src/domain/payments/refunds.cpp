@@ -1,5 +1,6 @@
 #include "domain/payments/refunds.hpp"
 
+#include "domain/events/access.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/orders/state_machine.hpp"
 
@@ -71,6 +72,32 @@ Result<void> Refunds::RefundOrder(const identity::Principal& caller, const std::
         tx.Execute("INSERT INTO audit_log (actor_id, action, entity_type, entity_id, details, created_at) VALUES ($1, "
                    "'order.refund', 'order', $2, '{}', $3)",
                    {caller.user_id, order_uuid, now});
+        return Ok();
+    });
+}
+
+Result<void> Refunds::RefundEventOrder(const identity::Principal& caller,
+                                       const std::string& event_uuid,
+                                       const std::string& order_uuid) {
+    const auto now = clock_.NowUnix();
+    return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
+        const auto access = events::AccessTo(tx, caller, event_uuid);
+        if (!access) return Error{"not_found", "no such event"};
+        if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
+        // Another event's order is not found here, whoever manages that one: the route is scoped to this
+        // event.
+        const auto state = tx.Execute("SELECT state FROM orders WHERE uuid = $1 AND event_id = $2",
+                                      {order_uuid, access->event_id});
+        if (state.empty()) return Error{"not_found", "no such order of this event"};
+        if (!RefundInTx(tx, order_uuid, now)) {
+            return Error{"state.invalid_transition",
+                         "only a paid order can be refunded; it is " + AsText(state.rows[0][0])};
+        }
+        tx.Execute(
+            "INSERT INTO audit_log (actor_id, action, entity_type, entity_id, details, created_at) VALUES "
+            "($1, "
+            "'order.refund', 'order', $2, $3, $4)",
+            {caller.user_id, order_uuid, nlohmann::json{{"event_uuid", event_uuid}}.dump(), now});
         return Ok();
     });
 }

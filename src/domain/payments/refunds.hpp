@@ -1,15 +1,15 @@
 #pragma once
-/// Refunds (issue #5): money that must go back to a payer leaves the platform wallet through the wallet sender,
-/// exactly once per payment and reason, tracked until the chain shows it sent.
+/// Refunds (issue #5): money that must go back to a payer leaves the platform wallet through the wallet
+/// sender, exactly once per payment and reason, tracked until the chain shows it sent.
 ///
 /// Where refunds come from:
-/// - a payment the watcher could not credit in full (overpayment's excess, a late payment with no seat left, a
-///   payment to a settled or canceled order): `transactions.refund_due` (reason `payment_outcome`);
-/// - an admin refunding a paid order, or the organizer canceling the event: the order turns `refunded`, its tickets
-///   `refunded`, its seats return, and every payment credited to it goes back (reason `order_refunded`). The order's
-///   compare-and-set and the refund rows are one transaction.
-/// Each refund row is queued as a wallet message (a comment naming the order) in the transaction that records its
-/// message id, so a crash cannot send it twice; `Settle` records what the chain showed.
+/// - a payment the watcher could not credit in full (overpayment's excess, a late payment with no seat left,
+///   a payment to a settled or canceled order): `transactions.refund_due` (reason `payment_outcome`);
+/// - an admin or the event's organizer refunding a paid order, or the organizer canceling the event: the
+///   order turns `refunded`, its tickets `refunded`, its seats return, and every payment credited to it goes
+///   back (reason `order_refunded`). The order's compare-and-set and the refund rows are one transaction.
+/// Each refund row is queued as a wallet message (a comment naming the order) in the transaction that
+/// records its message id, so a crash cannot send it twice; `Settle` records what the chain showed.
 
 #include <cstdint>
 #include <string>
@@ -37,6 +37,13 @@ public:
     /// Admins: a paid order → refunded, and its payments owed back. Errors: auth.forbidden, not_found,
     /// state.invalid_transition (not paid).
     Result<void> RefundOrder(const identity::Principal& caller, const std::string& order_uuid);
+    /// The event's managers (owner, co-organizers; admins too): a paid order of their event → refunded, as
+    /// RefundOrder does. Errors: not_found (no such event, or the order is not of this event), auth.forbidden
+    /// (the caller does not manage the event: another event's organizer, check-in staff),
+    /// state.invalid_transition.
+    Result<void> RefundEventOrder(const identity::Principal& caller,
+                                  const std::string& event_uuid,
+                                  const std::string& order_uuid);
     /// Paid orders of canceled events, refunded as RefundOrder does; returns how many.
     std::int64_t RefundCanceledEvents(std::int64_t batch = 100);
     /// Records payments with money due back, queues pending refunds with the sender, settles queued ones.

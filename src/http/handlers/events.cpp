@@ -118,7 +118,11 @@ void AddEventRoutes(Router& router,
         auto page = events.List(*caller, query);
         if (!page) return Fail(page.error(), req);
         json items = json::array();
-        for (const auto& e : page->items) items.push_back(events::ToJson(e, query.mine));
+        for (const auto& e : page->items) {
+            auto item = events::ToJson(e, e.caller_manages);
+            if (!e.caller_role.empty()) item["my_role"] = e.caller_role;
+            items.push_back(std::move(item));
+        }
         return Response::Json(Status::ok,
                               {{"items", items},
                                {"next_cursor", page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)}});
@@ -127,7 +131,8 @@ void AddEventRoutes(Router& router,
     router.Add(Verb::get, "/api/v1/events/{event_uuid}", [&](const Request& req) {
         auto caller = OptionalCaller(req, identity);
         if (!caller) return Fail(caller.error(), req);
-        auto event = events.Get(*caller, std::string(req.Param("event_uuid")));
+        auto event =
+            events.Get(*caller, std::string(req.Param("event_uuid")), req.Query("code").value_or(""));
         if (!event) return Fail(event.error(), req);
         return Response::Json(Status::ok, events::ToJson(*event, event->caller_manages));
     });
@@ -194,9 +199,33 @@ void AddEventRoutes(Router& router,
             if (!caller) return Fail(caller.error(), req);
             auto created = events.AddTicketType(*caller, std::string(req.Param("event_uuid")), req.json);
             if (!created) return Fail(created.error(), req);
-            return Response::Json(Status::created, events::ToJson(*created));
+            return Response::Json(Status::created, events::ToJson(*created, true));
         },
         {.json_body = true});
+
+    router.Add(Verb::patch,
+               "/api/v1/events/{event_uuid}/ticket-types/{id}",
+               [&](const Request& req) {
+                   auto caller = Authorize(req, identity);
+                   if (!caller) return Fail(caller.error(), req);
+                   const auto id = ParseInt64(req.Param("id"));
+                   if (!id) return Fail(ValidationError("id", "expected an integer"), req);
+                   auto updated =
+                       events.UpdateTicketType(*caller, std::string(req.Param("event_uuid")), *id, req.json);
+                   if (!updated) return Fail(updated.error(), req);
+                   return Response::Json(Status::ok, events::ToJson(*updated, true));
+               },
+               {.json_body = true});
+
+    router.Add(Verb::delete_, "/api/v1/events/{event_uuid}/ticket-types/{id}", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        const auto id = ParseInt64(req.Param("id"));
+        if (!id) return Fail(ValidationError("id", "expected an integer"), req);
+        auto deleted = events.DeleteTicketType(*caller, std::string(req.Param("event_uuid")), *id);
+        if (!deleted) return Fail(deleted.error(), req);
+        return Response::NoContent();
+    });
 
     router.Add(Verb::get,
                "/api/v1/events/{event_uuid}/calendar.ics",
@@ -227,16 +256,27 @@ void AddEventRoutes(Router& router,
             auto caller = Authorize(req, identity);
             if (!caller) return Fail(caller.error(), req);
             const auto& body = req.json;
-            if (!body.is_object() || !body.contains("user_id") || !body["user_id"].is_number_integer()) {
-                return Fail({"request.validation_failed", "user_id: expected an integer", {{"field", "user_id"}}}, req);
+            const bool by_name = body.is_object() && body.contains("username") && !body.contains("user_id");
+            if (by_name && !body["username"].is_string()) {
+                return Fail(ValidationError("username", "expected a Telegram @username"), req);
+            }
+            if (!by_name &&
+                (!body.is_object() || !body.contains("user_id") || !body["user_id"].is_number_integer())) {
+                return Fail({"request.validation_failed",
+                             "user_id: expected an integer (or give username instead)",
+                             {{"field", "user_id"}}},
+                            req);
             }
             if (!body.contains("role") || !body["role"].is_string()) {
                 return Fail({"request.validation_failed", "role: expected co_organizer or checkin_staff",
                              {{"field", "role"}}},
                             req);
             }
-            auto granted = events.GrantRole(*caller, std::string(req.Param("event_uuid")),
-                                            body["user_id"].get<std::int64_t>(), body["role"].get<std::string>());
+            const std::string uuid(req.Param("event_uuid"));
+            const auto role = body["role"].get<std::string>();
+            auto granted =
+                by_name ? events.GrantRoleByUsername(*caller, uuid, body["username"].get<std::string>(), role)
+                        : events.GrantRole(*caller, uuid, body["user_id"].get<std::int64_t>(), role);
             if (!granted) return Fail(granted.error(), req);
             return Response::NoContent();
         },

@@ -28,6 +28,7 @@ Response CheckInRoute(const Request& req,
         if (result->result == "already_used") {
             body["checked_in_at"] = *result->ticket->checked_in_at;
             body["checked_in_by"] = *result->ticket->checked_in_by;
+            if (!result->checked_in_by_name.empty()) body["checked_in_by_name"] = result->checked_in_by_name;
         }
     }
     return Response::Json(Status::ok, body);

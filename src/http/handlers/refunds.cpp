@@ -17,6 +17,15 @@ void AddRefundRoutes(Router& router,
         if (!order) return Fail(order.error(), req);
         return Response::Json(Status::ok, orders::ToJson(*order, orders.settings()));
     });
+    // The event's own managers refund their guests' orders; the guest list shows the refund's progress.
+    router.Add(Verb::post, "/api/v1/events/{event_uuid}/orders/{uuid}/refund", [&](const Request& req) {
+        auto caller = Authorize(req, identity);
+        if (!caller) return Fail(caller.error(), req);
+        auto refunded = refunds.RefundEventOrder(
+            *caller, std::string(req.Param("event_uuid")), std::string(req.Param("uuid")));
+        if (!refunded) return Fail(refunded.error(), req);
+        return Response::NoContent();
+    });
 }
 
 }  // namespace onton::http

@@ -35,6 +35,10 @@ export const ticketTypeSchema = z.object({
   per_user_limit: z.number().int().nullish(),
   is_nft: z.boolean().optional(),
   transferable: z.boolean().optional(),
+  sale_start: z.number().int().nullish(),
+  sale_end: z.number().int().nullish(),
+  visibility: z.enum(["public", "hidden"]).optional(),
+  access_code: z.string().optional(),
   sold: z.number().int(),
   reserved: z.number().int(),
   available: z.number().int().nullish(),
@@ -57,6 +61,8 @@ export const eventSchema = z.object({
   visibility: z.enum(["public", "unlisted"]).optional(),
   status: z.enum(["draft", "pending_moderation", "published", "rejected", "canceled", "ended"]),
   category: z.string().nullish(),
+  requires_approval: z.boolean().optional(),
+  my_role: z.enum(["owner", "co_organizer", "checkin_staff", "admin"]).optional(),
   ticket_types: z.array(ticketTypeSchema).optional(),
 });
 export type EventInfo = z.output<typeof eventSchema>;

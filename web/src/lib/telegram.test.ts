@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromTelegramClient, isDarkColor, parseInitData, parseLaunchParams, splitHashRoute, themeVariable } from "./telegram";
+import { fromTelegramClient, isDarkColor, linkAction, parseInitData, parseLaunchParams, splitHashRoute, themeVariable } from "./telegram";
 
 const initData =
   "user=%7B%22id%22%3A42%2C%22first_name%22%3A%22Ann%22%2C%22language_code%22%3A%22ru%22%7D&auth_date=1700000000&start_param=event_abc&hash=deadbeef";
@@ -70,5 +70,18 @@ describe("Telegram client or browser", () => {
     expect(themeVariable("bg_color")).toBe("--bg");
     expect(themeVariable("button_color")).toBe("--accent");
     expect(themeVariable("section_separator_color")).toBe("--tg-section-separator-color");
+  });
+});
+
+describe("links that leave the app", () => {
+  it("stay plain links in a browser", () => {
+    expect(linkAction("ton://transfer/EQx?amount=1", false, false, "https://h/app")).toBeNull();
+  });
+  it("go through Telegram inside it: ton:// opened, files downloaded by absolute URL", () => {
+    expect(linkAction("ton://transfer/EQx?amount=1", false, true, "https://h/app")).toEqual({ kind: "open", url: "ton://transfer/EQx?amount=1" });
+    expect(linkAction("/api/v1/events/e1/calendar.ics", true, true, "https://h/app/tickets")).toEqual({
+      kind: "download",
+      url: "https://h/api/v1/events/e1/calendar.ics",
+    });
   });
 });

@@ -9,6 +9,7 @@
 // the platform and version the SDK requires.
 import {
   backButton,
+  downloadFile as sdkDownloadFile,
   hapticFeedback,
   init as initSdk,
   mainButton,
@@ -215,7 +216,28 @@ export function applyTheme(theme: Record<string, string>): void {
   }
 }
 
+/**
+ * What a link does inside Telegram: its WebView opens no `ton://` link and downloads no file by itself, so such
+ * links go through the client (`web_app_open_link`, `web_app_request_file_download`); in a browser they stay plain
+ * links (null).
+ */
+export function linkAction(href: string, download: boolean, inside: boolean, base: string): { kind: "open" | "download"; url: string } | null {
+  if (!inside) return null;
+  const url = new URL(href, base).toString();
+  return { kind: download ? "download" : "open", url };
+}
+
+/** Opens a link outside the Mini App (a wallet's `ton://` link, a web page): through Telegram when inside it. */
 export function openLink(url: string): void {
   if (insideTelegram && sdkOpenLink.isAvailable()) sdkOpenLink(url);
   else window.open(url, "_blank", "noopener");
+}
+
+/** Asks Telegram to download a file (Bot API 8.0+, e.g. an event's .ics); falls back to opening it. */
+export function downloadFile(url: string, fileName: string): void {
+  if (insideTelegram && sdkDownloadFile.isAvailable()) {
+    sdkDownloadFile(url, fileName).catch(() => undefined);
+  } else {
+    openLink(url);
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tonConnectUrls } from "./ton-connect-config";
+import { returnActions, tonConnectUrls } from "./ton-connect-config";
 
 describe("TON Connect URLs", () => {
   it("default to the server's own files", () => {
@@ -18,5 +18,16 @@ describe("TON Connect URLs", () => {
       walletsListSource: "https://tickets.example/lists/w.json",
     });
     expect(tonConnectUrls(() => "  ", "http://h").walletsListSource).toBe("http://h/tonconnect-wallets.json");
+  });
+});
+
+describe("the wallet's way back", () => {
+  it("is the Mini App's t.me link inside Telegram", () => {
+    expect(returnActions("@onton_bot", true)).toEqual({ returnStrategy: "back", twaReturnUrl: "https://t.me/onton_bot?startapp" });
+  });
+  it("is plain back in a browser, or without a bot name", () => {
+    expect(returnActions("onton_bot", false)).toEqual({ returnStrategy: "back" });
+    expect(returnActions(null, true)).toEqual({ returnStrategy: "back" });
+    expect(returnActions("bad name/", true)).toEqual({ returnStrategy: "back" });
   });
 });

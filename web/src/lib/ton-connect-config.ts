@@ -18,3 +18,20 @@ export function tonConnectUrls(meta: (name: string) => string | null, origin: st
 export function pageTonConnectUrls(): TonConnectUrls {
   return tonConnectUrls((name) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null, window.location.origin);
 }
+
+export type ReturnActions = { returnStrategy: "back"; twaReturnUrl?: `${string}://${string}` };
+
+/**
+ * Where a wallet sends the user after they approve: in a browser, back to where they came from; inside Telegram
+ * (a wallet that is itself a Mini App, like Telegram Wallet, otherwise leaves them there) to the Mini App, by its
+ * t.me link for the bot the server names (`<meta name="onton:bot">`).
+ */
+export function returnActions(bot: string | null, insideTelegram: boolean): ReturnActions {
+  const name = (bot ?? "").trim().replace(/^@/, "");
+  if (!insideTelegram || !/^[A-Za-z0-9_]{3,64}$/.test(name)) return { returnStrategy: "back" };
+  return { returnStrategy: "back", twaReturnUrl: `https://t.me/${name}?startapp` };
+}
+
+export function pageReturnActions(insideTelegram: boolean): ReturnActions {
+  return returnActions(document.querySelector<HTMLMetaElement>('meta[name="onton:bot"]')?.content ?? null, insideTelegram);
+}

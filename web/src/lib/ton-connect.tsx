@@ -2,7 +2,8 @@
 // lazily: it is the heaviest dependency). Telemetry is off: an offline deployment must not call out.
 import { TonConnect, TonConnectUIProvider } from "@tonconnect/ui-react";
 import type { ReactNode } from "react";
-import { pageTonConnectUrls } from "./ton-connect-config";
+import { pageReturnActions, pageTonConnectUrls } from "./ton-connect-config";
+import { isInsideTelegram } from "./telegram";
 
 let connector: TonConnect | null = null;
 
@@ -13,7 +14,7 @@ function sharedConnector(): TonConnect {
 
 export function TonConnectRoot(props: { children: ReactNode }) {
   return (
-    <TonConnectUIProvider connector={sharedConnector()} analytics={{ mode: "off" }} actionsConfiguration={{ returnStrategy: "back" }}>
+    <TonConnectUIProvider connector={sharedConnector()} analytics={{ mode: "off" }} actionsConfiguration={pageReturnActions(isInsideTelegram())}>
       {props.children}
     </TonConnectUIProvider>
   );

@@ -1,14 +1,18 @@
 import { useEffect, useRef } from "react";
-import { Navigate, NavLink, Route, Routes, useNavigate, useParams } from "react-router-dom";
+import { Navigate, NavLink, Route, Routes, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { EventDetails } from "@/features/events/components/event-details";
 import { EventDiscovery } from "@/features/events/components/event-discovery";
 import { useEvent } from "@/features/events/api/events";
 import { useSignIn } from "@/features/identity/api/sign-in";
 import { InitDataSignIn } from "@/features/identity/components/init-data-sign-in";
 import { WalletSection } from "@/features/identity/components/wallet-section";
+import { useMyWaitlist } from "@/features/orders/api/waitlist";
 import { BuyForm } from "@/features/orders/components/buy-form";
 import { OrderList } from "@/features/orders/components/order-list";
 import { OrderPayment } from "@/features/orders/components/order-payment";
+import { RegistrationGate } from "@/features/orders/components/registration-gate";
+import { Waitlist } from "@/features/orders/components/waitlist";
+import { SelfCheckIn } from "@/features/tickets/components/self-check-in";
 import { TicketList } from "@/features/tickets/components/ticket-list";
 import { useBackButton } from "@/hooks/use-telegram-buttons";
 import { useApi } from "@/lib/api-context";
@@ -32,15 +36,31 @@ function DiscoverRoute() {
 
 function EventRoute() {
   const { uuid = "" } = useParams();
+  // A hidden ticket type's direct link: /app/events/<uuid>?code=<access code>.
+  const [search] = useSearchParams();
+  const code = search.get("code") ?? undefined;
   const { t } = useT();
   const navigate = useNavigate();
-  const event = useEvent(uuid);
+  const event = useEvent(uuid, code);
+  const waitlist = useMyWaitlist();
   useBackButton(true);
   if (!event.data) return <main>{event.error ? t("error", { message: event.error.message }) : t("loading")}</main>;
+  const entries = (waitlist.data?.items ?? []).filter((e) => e.event_uuid === uuid);
+  const offered = new Set(entries.filter((e) => e.status === "offered").map((e) => e.ticket_type_id));
   return (
     <main>
       <EventDetails event={event.data} />
-      <BuyForm event={event.data} onOrdered={(order) => navigate(order.state === "paid" ? "/app/tickets" : `/app/orders/${order.uuid}`)} />
+      {event.data.participation_type === "online" && <SelfCheckIn eventUuid={uuid} />}
+      <RegistrationGate event={event.data}>
+        <BuyForm
+          key={[...offered].join(",")}
+          event={event.data}
+          accessCode={code}
+          offered={offered}
+          onOrdered={(order) => navigate(order.state === "paid" ? "/app/tickets" : `/app/orders/${order.uuid}`)}
+        />
+        <Waitlist event={event.data} entries={entries} />
+      </RegistrationGate>
     </main>
   );
 }

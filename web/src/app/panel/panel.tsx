@@ -5,19 +5,34 @@ import { useEvent } from "@/features/events/api/events";
 import { useSignOut } from "@/features/identity/api/sign-in";
 import { LoginWidgetSignIn } from "@/features/identity/components/login-widget-sign-in";
 import { WalletSection } from "@/features/identity/components/wallet-section";
+import { useMyEvents } from "@/features/organizer/api/events";
 import { Analytics } from "@/features/organizer/components/analytics";
+import { Applications } from "@/features/organizer/components/applications";
+import { CheckInPhrase } from "@/features/organizer/components/check-in-phrase";
 import { EventEditor } from "@/features/organizer/components/event-editor";
 import { EventList } from "@/features/organizer/components/event-list";
 import { GuestList } from "@/features/organizer/components/guest-list";
+import { PromoCodes } from "@/features/organizer/components/promo-codes";
 import { StaffManager } from "@/features/organizer/components/staff-manager";
 import { useApi } from "@/lib/api-context";
+import type { EventInfo } from "@/lib/schemas";
 import { useMe } from "@/lib/session";
 import { EventTabs } from "./event-tabs";
 
+/**
+ * Whether the signed-in user only checks guests in at this event (check-in staff): the panel shows them the desk
+ * alone. Drafts and private fields are the managers' (the API answers 404/403 to staff there anyway).
+ */
+function useStaffOnly(uuid: string): boolean {
+  const mine = useMyEvents();
+  return mine.data?.items.find((e) => e.event_uuid === uuid)?.my_role === "checkin_staff";
+}
+
 /** An event's page in the panel: its title, the section tabs and the section. */
-function EventSection(props: { title: string; children: (uuid: string) => ReactNode }) {
+function EventSection(props: { title: string; children: (uuid: string, event: EventInfo | undefined) => ReactNode }) {
   const { uuid = "" } = useParams();
   const event = useEvent(uuid);
+  const staffOnly = useStaffOnly(uuid);
   return (
     <main>
       <p>
@@ -27,8 +42,8 @@ function EventSection(props: { title: string; children: (uuid: string) => ReactN
         {props.title}
         {event.data ? ` — ${event.data.title}` : ""}
       </h1>
-      <EventTabs uuid={uuid} />
-      {props.children(uuid)}
+      <EventTabs uuid={uuid} event={event.data} staffOnly={staffOnly} />
+      {props.children(uuid, event.data)}
     </main>
   );
 }
@@ -37,7 +52,9 @@ function EditorRoute() {
   const { uuid } = useParams();
   const navigate = useNavigate();
   const event = useEvent(uuid ?? "");
+  const staffOnly = useStaffOnly(uuid ?? "");
   const go = (next: string) => navigate(`/panel/events/${next}`);
+  if (uuid && staffOnly) return <Navigate to={`/panel/events/${uuid}/check-in`} replace />;
   if (!uuid) {
     return (
       <main>
@@ -55,7 +72,7 @@ function EditorRoute() {
         <Link to="/panel">← All events</Link>
       </p>
       <h1>{event.data?.title ?? "Event"}</h1>
-      <EventTabs uuid={uuid} />
+      <EventTabs uuid={uuid} event={event.data} />
       {event.data ? <EventEditor key={uuid} event={event.data} onCreated={go} onCloned={go} /> : <p>{event.error?.message ?? "Loading…"}</p>}
     </main>
   );
@@ -111,13 +128,35 @@ export function Panel() {
         <Route path="/panel/events/:uuid" element={<EditorRoute />} />
         <Route
           path="/panel/events/:uuid/guests"
-          element={<EventSection title="Guests">{(uuid) => <GuestList eventUuid={uuid} isAdmin={isAdmin} />}</EventSection>}
+          element={
+            <EventSection title="Guests">{(uuid, event) => <GuestList eventUuid={uuid} canRefund ticketTypes={event?.ticket_types ?? []} />}</EventSection>
+          }
+        />
+        <Route
+          path="/panel/events/:uuid/applications"
+          element={<EventSection title="Applications">{(uuid) => <Applications eventUuid={uuid} />}</EventSection>}
+        />
+        <Route
+          path="/panel/events/:uuid/promo-codes"
+          element={<EventSection title="Promo codes">{(uuid, event) => <PromoCodes eventUuid={uuid} ticketTypes={event?.ticket_types ?? []} />}</EventSection>}
         />
         <Route
           path="/panel/events/:uuid/staff"
           element={<EventSection title="Co-organizers and check-in staff">{(uuid) => <StaffManager eventUuid={uuid} />}</EventSection>}
         />
-        <Route path="/panel/events/:uuid/check-in" element={<EventSection title="Check-in">{(uuid) => <CheckInDesk eventUuid={uuid} />}</EventSection>} />
+        <Route
+          path="/panel/events/:uuid/check-in"
+          element={
+            <EventSection title="Check-in">
+              {(uuid, event) => (
+                <>
+                  <CheckInDesk eventUuid={uuid} />
+                  {event?.participation_type === "online" && event.online_link !== undefined && <CheckInPhrase eventUuid={uuid} />}
+                </>
+              )}
+            </EventSection>
+          }
+        />
         <Route path="/panel/events/:uuid/stats" element={<EventSection title="Analytics">{(uuid) => <Analytics eventUuid={uuid} />}</EventSection>} />
         <Route path="*" element={<Navigate to="/panel" replace />} />
       </Routes>

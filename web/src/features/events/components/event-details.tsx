@@ -1,6 +1,7 @@
 import { formatDate } from "@/lib/i18n";
 import { useT } from "@/lib/i18n-context";
 import type { EventInfo } from "@/lib/schemas";
+import { OutboundLink } from "@/components/outbound-link";
 
 /** An event as a participant sees it: image, title, when and where, description, add to calendar. */
 export function EventDetails(props: { event: EventInfo }) {
@@ -15,9 +16,9 @@ export function EventDetails(props: { event: EventInfo }) {
         {formatDate(lang, event.start_date, event.timezone)} · {event.participation_type === "online" ? t("online") : event.location}
       </p>
       <p className="pre-wrap">{event.description}</p>
-      <a className="button secondary" href={`/api/v1/events/${event.event_uuid}/calendar.ics`} download>
+      <OutboundLink className="button secondary" href={`/api/v1/events/${event.event_uuid}/calendar.ics`} download={`${event.event_uuid}.ics`}>
         {t("addToCalendar")}
-      </a>
+      </OutboundLink>
     </>
   );
 }

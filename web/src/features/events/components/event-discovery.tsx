@@ -1,11 +1,13 @@
 import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { Field, FormError } from "@/components/field";
+import { categoryIds, categoryLabel } from "@/lib/categories";
 import { formatDate } from "@/lib/i18n";
 import { useT } from "@/lib/i18n-context";
-import { useEvents } from "../api/events";
+import { useEventPages } from "../api/events";
 
-const categories = ["conference", "meetup", "concert", "workshop", "party", "sport"];
+/** Events per page of the listing: "Show more" follows the API's next_cursor. */
+const pageSize = 20;
 
 /** The Mini App's upcoming events, with search and categories; each links to `eventHref(uuid)`. */
 export function EventDiscovery(props: { eventHref: (uuid: string) => string }) {
@@ -18,7 +20,8 @@ export function EventDiscovery(props: { eventHref: (uuid: string) => string }) {
     const timer = setTimeout(() => setQ(typed), 250);
     return () => clearTimeout(timer);
   }, [typed]);
-  const events = useEvents({ q, category, when: "upcoming" });
+  const events = useEventPages({ q, category, when: "upcoming", limit: pageSize });
+  const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
       <form className="row" role="search" aria-label={t("search")} onSubmit={(e) => e.preventDefault()}>
@@ -27,9 +30,9 @@ export function EventDiscovery(props: { eventHref: (uuid: string) => string }) {
           {(id) => (
             <select id={id} value={category} onChange={(e) => setCategory(e.target.value)}>
               <option value="">{t("allCategories")}</option>
-              {categories.map((c) => (
+              {categoryIds.map((c) => (
                 <option key={c} value={c}>
-                  {c}
+                  {categoryLabel(c, lang)}
                 </option>
               ))}
             </select>
@@ -39,17 +42,25 @@ export function EventDiscovery(props: { eventHref: (uuid: string) => string }) {
       {events.error && <FormError message={t("error", { message: events.error.message })} />}
       {!events.data ? (
         <p>{t("loading")}</p>
-      ) : events.data.items.length === 0 ? (
+      ) : items.length === 0 ? (
         <p className="muted">{t("noEvents")}</p>
       ) : (
-        events.data.items.map((e) => (
-          <Link key={e.event_uuid} to={props.eventHref(e.event_uuid)} className="card plain-link">
-            <h2>{e.title}</h2>
-            <div className="muted">
-              {formatDate(lang, e.start_date, e.timezone)} · {e.participation_type === "online" ? t("online") : e.location}
-            </div>
-          </Link>
-        ))
+        <>
+          {items.map((e) => (
+            <Link key={e.event_uuid} to={props.eventHref(e.event_uuid)} className="card plain-link" data-testid="event-card">
+              <h2>{e.title}</h2>
+              <div className="muted">
+                {formatDate(lang, e.start_date, e.timezone)} · {e.participation_type === "online" ? t("online") : e.location}
+                {e.category ? ` · ${categoryLabel(e.category, lang)}` : ""}
+              </div>
+            </Link>
+          ))}
+          {events.hasNextPage && (
+            <button type="button" className="secondary" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+              {t("showMore")}
+            </button>
+          )}
+        </>
       )}
     </>
   );

@@ -9,7 +9,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { listOf, orderSchema, type Order } from "@/lib/schemas";
 import { finalStates, watchOrder } from "../lib/order-updates";
 
-export type NewOrder = { event_uuid: string; ticket_type_id: number; quantity: number };
+export type NewOrder = { event_uuid: string; ticket_type_id: number; quantity: number; promo_code?: string; access_code?: string };
 conforms<NewOrder, ApiBody<"createOrder">>(true);
 
 const orderListSchema = listOf(orderSchema);

@@ -1,23 +1,29 @@
 import { useMemo, useState } from "react";
 import { Field, FormError } from "@/components/field";
 import { useMainButton } from "@/hooks/use-telegram-buttons";
-import { newIdempotencyKey } from "@/lib/api-client";
+import { ApiError, newIdempotencyKey } from "@/lib/api-client";
 import { useT } from "@/lib/i18n-context";
 import { formatAmount, formatUnits, currencies, multiplyNanotons } from "@/lib/money";
 import type { EventInfo, Order } from "@/lib/schemas";
 import { haptic } from "@/lib/telegram";
 import { useCreateOrder } from "../api/orders";
 
-/** Choose a ticket type and a quantity and order; Telegram's main button is the buy button inside Telegram. */
-export function BuyForm(props: { event: EventInfo; onOrdered: (order: Order) => void }) {
+/**
+ * Choose a ticket type and a quantity (and a promo code) and order; Telegram's main button is the buy button inside
+ * Telegram. `accessCode` opens a hidden type (the organizer's direct link); `offered` are the types whose seat the
+ * waiting list holds for this user (sold out for others, one seat for them).
+ */
+export function BuyForm(props: { event: EventInfo; onOrdered: (order: Order) => void; accessCode?: string; offered?: ReadonlySet<number> }) {
   const { t } = useT();
   const types = props.event.ticket_types ?? [];
-  const firstOpen = types.find((tt) => tt.available == null || tt.available > 0);
+  const open = (tt: { id: number; available?: number | null }) => tt.available == null || tt.available > 0 || Boolean(props.offered?.has(tt.id));
+  const firstOpen = types.find(open);
   const [typeId, setTypeId] = useState<number | null>(firstOpen?.id ?? null);
   const [quantity, setQuantity] = useState(1);
+  const [promo, setPromo] = useState("");
   const create = useCreateOrder();
   // One key per chosen purchase: a retry after a lost answer gets the same order back, not a second one.
-  const idempotencyKey = useMemo(() => newIdempotencyKey(), [typeId, quantity]); // eslint-disable-line react-hooks/exhaustive-deps
+  const idempotencyKey = useMemo(() => newIdempotencyKey(), [typeId, quantity, promo]); // eslint-disable-line react-hooks/exhaustive-deps
   const type = types.find((tt) => tt.id === typeId);
   const total = type ? multiplyNanotons(type.price, quantity) : "0";
   const label =
@@ -28,7 +34,16 @@ export function BuyForm(props: { event: EventInfo; onOrdered: (order: Order) => 
   const buy = () => {
     if (!type || create.isPending) return;
     create.mutate(
-      { order: { event_uuid: props.event.event_uuid, ticket_type_id: type.id, quantity }, idempotencyKey },
+      {
+        order: {
+          event_uuid: props.event.event_uuid,
+          ticket_type_id: type.id,
+          quantity,
+          ...(promo.trim() ? { promo_code: promo.trim() } : {}),
+          ...(props.accessCode ? { access_code: props.accessCode } : {}),
+        },
+        idempotencyKey,
+      },
       {
         onSuccess: (order) => {
           haptic("success");
@@ -39,6 +54,7 @@ export function BuyForm(props: { event: EventInfo; onOrdered: (order: Order) => 
     );
   };
   const native = useMainButton(label, Boolean(type), buy);
+  const promoError = create.error instanceof ApiError && create.error.code.startsWith("promo.") ? create.error : null;
 
   return (
     <form
@@ -51,14 +67,17 @@ export function BuyForm(props: { event: EventInfo; onOrdered: (order: Order) => 
       <fieldset className="card borderless">
         <legend>{t("ticketType")}</legend>
         {types.map((tt) => {
-          const soldOut = tt.available != null && tt.available <= 0;
+          const soldOut = !open(tt);
           return (
             <label key={tt.id} className="row choice">
               <input type="radio" name="ticket-type" value={tt.id} checked={typeId === tt.id} disabled={soldOut} onChange={() => setTypeId(tt.id)} />
               <span>
                 {tt.name} — {tt.price === "0" ? t("free") : formatAmount(tt.price, tt.currency)}
                 {tt.is_nft && <span className="badge"> {t("nft")}</span>}{" "}
-                <span className="muted">{soldOut ? t("soldOut") : tt.available != null ? t("left", { n: tt.available }) : ""}</span>
+                <span className="muted">
+                  {props.offered?.has(tt.id) ? t("seatHeld") : soldOut ? t("soldOut") : tt.available != null ? t("left", { n: tt.available }) : ""}
+                </span>
+                {tt.description && <span className="muted block">{tt.description}</span>}
               </span>
             </label>
           );
@@ -75,7 +94,10 @@ export function BuyForm(props: { event: EventInfo; onOrdered: (order: Order) => 
           </select>
         )}
       </Field>
-      <FormError message={create.error ? t("error", { message: create.error.message }) : undefined} />
+      <Field label={t("promoCode")} error={promoError ? t("error", { message: promoError.message }) : undefined}>
+        {(id, d) => <input id={id} aria-describedby={d} autoComplete="off" value={promo} onChange={(e) => setPromo(e.target.value)} />}
+      </Field>
+      <FormError message={create.error && !promoError ? t("error", { message: create.error.message }) : undefined} />
       {!native && (
         <div className="sticky-action">
           <button type="submit" disabled={!type || create.isPending}>

@@ -7,6 +7,7 @@ import { currencies, formatAmount, formatUnits } from "@/lib/money";
 import { haptic } from "@/lib/telegram";
 import { transferLink } from "@/lib/ton";
 import { useLiveOrder } from "../api/orders";
+import { OutboundLink } from "@/components/outbound-link";
 
 // TON Connect is the heaviest dependency: loaded only on this screen.
 const TonConnectPay = lazy(() => import("./ton-connect-pay"));
@@ -55,9 +56,9 @@ export function OrderPayment(props: { uuid: string; ticketsHref: string }) {
           </dl>
           {link && (
             <div className="row">
-              <a className="button" href={link}>
+              <OutboundLink className="button" href={link}>
                 {t("openWallet")}
-              </a>
+              </OutboundLink>
               <QrCode text={link} label={t("openWallet")} size={160} />
             </div>
           )}

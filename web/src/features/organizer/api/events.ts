@@ -1,5 +1,5 @@
 // The organizer's events: GET /api/v1/events?mine=true, POST /api/v1/events, PATCH /api/v1/events/{uuid},
-// POST .../publish|cancel|clone, POST .../ticket-types, PUT .../image.
+// POST .../publish|cancel|clone, POST/PATCH/DELETE .../ticket-types[/{id}], PUT .../image.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import type { Api } from "@/lib/api-client";
@@ -7,6 +7,7 @@ import { useApi } from "@/lib/api-context";
 import { conforms, type ApiAnswer, type ApiBody } from "@/lib/openapi";
 import { queryKeys } from "@/lib/query-keys";
 import { eventSchema, ticketTypeSchema, type EventInfo } from "@/lib/schemas";
+import type { TicketTypeBody } from "../lib/ticket-type-form";
 
 const myEventsSchema = z.object({ items: z.array(eventSchema) });
 
@@ -21,10 +22,12 @@ export type EventBody = {
   category?: string;
   location?: string | null;
   online_link?: string | null;
+  timezone: string;
+  requires_approval: boolean;
 };
 conforms<EventBody, ApiBody<"createEvent">>(true);
-export type TicketTypeBody = { name: string; price: string; is_nft: boolean; supply?: number };
 conforms<TicketTypeBody, ApiBody<"createTicketType">>(true);
+conforms<TicketTypeBody, ApiBody<"updateTicketType">>(true);
 conforms<EventInfo, ApiAnswer<"publishEvent">>(true);
 
 export function getMyEvents(api: Api) {
@@ -50,6 +53,14 @@ export function eventAction(api: Api, uuid: string, action: EventAction): Promis
 
 export function addTicketType(api: Api, uuid: string, body: TicketTypeBody) {
   return api.request(ticketTypeSchema, `/api/v1/events/${encodeURIComponent(uuid)}/ticket-types`, { method: "POST", body });
+}
+
+export function updateTicketType(api: Api, uuid: string, id: number, body: TicketTypeBody) {
+  return api.request(ticketTypeSchema, `/api/v1/events/${encodeURIComponent(uuid)}/ticket-types/${id}`, { method: "PATCH", body });
+}
+
+export function deleteTicketType(api: Api, uuid: string, id: number) {
+  return api.call(`/api/v1/events/${encodeURIComponent(uuid)}/ticket-types/${id}`, { method: "DELETE" });
 }
 
 export function uploadImage(api: Api, uuid: string, file: File): Promise<EventInfo> {
@@ -89,6 +100,24 @@ export function useAddTicketType(uuid: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: TicketTypeBody) => addTicketType(api, uuid, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.event(uuid) }),
+  });
+}
+
+export function useUpdateTicketType(uuid: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: number; body: TicketTypeBody }) => updateTicketType(api, uuid, input.id, input.body),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.event(uuid) }),
+  });
+}
+
+export function useDeleteTicketType(uuid: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => deleteTicketType(api, uuid, id),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.event(uuid) }),
   });
 }

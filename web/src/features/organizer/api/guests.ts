@@ -1,12 +1,12 @@
 // GET /api/v1/events/{event_uuid}/guests (and .csv), GET /api/v1/events/{event_uuid}/orders,
-// POST /api/v1/admin/orders/{uuid}/refund.
+// POST /api/v1/events/{event_uuid}/orders/{uuid}/refund (the event's managers).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import type { Api } from "@/lib/api-client";
 import { useApi } from "@/lib/api-context";
 import { conforms, type ApiAnswer } from "@/lib/openapi";
 import { queryKeys } from "@/lib/query-keys";
-import { amountSchema, currencySchema, listOf, orderSchema, ticketSchema } from "@/lib/schemas";
+import { amountSchema, currencySchema, listOf, ticketSchema } from "@/lib/schemas";
 
 /** A guest or buyer as the panel lists them. */
 const personSchema = z.object({ user_id: z.number().int(), username: z.string().nullish(), first_name: z.string(), last_name: z.string().nullish() });
@@ -43,12 +43,13 @@ export type EventOrder = z.output<typeof eventOrderSchema>;
 const eventOrdersSchema = listOf(eventOrderSchema);
 conforms<{ items: EventOrder[] }, ApiAnswer<"listEventOrders">>(true);
 
-export type GuestFilters = { q: string; status: string };
+export type GuestFilters = { q: string; status: string; ticketTypeId?: number | null };
 
 export function guestQuery(filters: GuestFilters): string {
   const query = new URLSearchParams();
   if (filters.q.trim()) query.set("q", filters.q.trim());
   if (filters.status) query.set("status", filters.status);
+  if (filters.ticketTypeId) query.set("ticket_type_id", String(filters.ticketTypeId));
   return query.toString();
 }
 
@@ -64,8 +65,9 @@ export function getEventOrders(api: Api, uuid: string) {
   return api.request(eventOrdersSchema, `/api/v1/events/${encodeURIComponent(uuid)}/orders`);
 }
 
-export function refundOrder(api: Api, orderUuid: string) {
-  return api.request(orderSchema, `/api/v1/admin/orders/${encodeURIComponent(orderUuid)}/refund`, { method: "POST" });
+/** The event's owner and co-organizers refund their guests' paid orders (the route is scoped to the event). */
+export function refundOrder(api: Api, eventUuid: string, orderUuid: string) {
+  return api.call(`/api/v1/events/${encodeURIComponent(eventUuid)}/orders/${encodeURIComponent(orderUuid)}/refund`, { method: "POST" });
 }
 
 export function useGuests(uuid: string, filters: GuestFilters) {
@@ -87,7 +89,7 @@ export function useRefundOrder(eventUuid: string) {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (orderUuid: string) => refundOrder(api, orderUuid),
+    mutationFn: (orderUuid: string) => refundOrder(api, eventUuid, orderUuid),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: queryKeys.eventOrders(eventUuid) });
       void client.invalidateQueries({ queryKey: queryKeys.guests(eventUuid) });

@@ -15,7 +15,16 @@ export const roleSchema = z.object({
 });
 export type Role = z.output<typeof roleSchema>;
 conforms<{ items: Role[] }, ApiAnswer<"listEventRoles">>(true);
+/** A user by Telegram id, or by @username (of someone who has signed in to Onton). */
+export type Grant = ({ user_id: number } | { username: string }) & { role: Role["role"] };
 conforms<{ user_id: number; role: Role["role"] }, ApiBody<"grantEventRole">>(true);
+conforms<{ username: string; role: Role["role"] }, ApiBody<"grantEventRole">>(true);
+
+/** "@ann", "ann" → by username; "12345" → by id. */
+export function grantOf(who: string, role: Role["role"]): Grant {
+  const w = who.trim();
+  return /^[0-9]+$/.test(w) ? { user_id: Number(w), role } : { username: w.replace(/^@/, ""), role };
+}
 
 export function getRoles(api: Api, uuid: string) {
   return api.request(listOf(roleSchema), `/api/v1/events/${encodeURIComponent(uuid)}/roles`);
@@ -30,8 +39,7 @@ export function useGrantRole(uuid: string) {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { user_id: number; role: Role["role"] }) =>
-      api.call(`/api/v1/events/${encodeURIComponent(uuid)}/roles`, { method: "POST", body: input }),
+    mutationFn: (input: Grant) => api.call(`/api/v1/events/${encodeURIComponent(uuid)}/roles`, { method: "POST", body: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.roles(uuid) }),
   });
 }

@@ -2,10 +2,11 @@ import { useState } from "react";
 import { Field, FormError } from "@/components/field";
 import { useApi } from "@/lib/api-context";
 import { formatAmount } from "@/lib/money";
+import type { TicketType } from "@/lib/schemas";
 import { exportGuests, useEventOrders, useGuests, useRefundOrder, type EventOrder, type GuestFilters } from "../api/guests";
-import { moneyState, moneyStateLabel, ordersByUuid } from "../lib/refunds";
+import { moneyState, moneyStateLabel, ordersByUuid, refundable } from "../lib/refunds";
 
-/** The refund action of one paid order: admins only, confirmed inline before it is sent. */
+/** The refund action of one paid order (the event's owner and co-organizers), confirmed inline before it is sent. */
 function RefundAction(props: { eventUuid: string; order: EventOrder; buyer: string }) {
   const refund = useRefundOrder(props.eventUuid);
   const [confirming, setConfirming] = useState(false);
@@ -41,9 +42,9 @@ function RefundAction(props: { eventUuid: string; order: EventOrder; buyer: stri
 }
 
 /** Guests (one row per ticket) with search, filters, CSV export, each order's payment or refund state, refunds. */
-export function GuestList(props: { eventUuid: string; isAdmin: boolean }) {
+export function GuestList(props: { eventUuid: string; canRefund: boolean; ticketTypes: TicketType[] }) {
   const api = useApi();
-  const [filters, setFilters] = useState<GuestFilters>({ q: "", status: "" });
+  const [filters, setFilters] = useState<GuestFilters>({ q: "", status: "", ticketTypeId: null });
   const guests = useGuests(props.eventUuid, filters);
   const orders = useEventOrders(props.eventUuid);
   const [error, setError] = useState<string>();
@@ -81,6 +82,22 @@ export function GuestList(props: { eventUuid: string; isAdmin: boolean }) {
             </select>
           )}
         </Field>
+        <Field label="Ticket type">
+          {(id) => (
+            <select
+              id={id}
+              value={filters.ticketTypeId ?? ""}
+              onChange={(e) => setFilters({ ...filters, ticketTypeId: e.target.value ? Number(e.target.value) : null })}
+            >
+              <option value="">Any</option>
+              {props.ticketTypes.map((tt) => (
+                <option key={tt.id} value={tt.id}>
+                  {tt.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <button type="button" className="secondary" onClick={() => void exportCsv()}>
           Export CSV
         </button>
@@ -96,14 +113,14 @@ export function GuestList(props: { eventUuid: string; isAdmin: boolean }) {
               <th scope="col">Status</th>
               <th scope="col">Payment</th>
               <th scope="col">Checked in</th>
-              {props.isAdmin && <th scope="col">Refund</th>}
+              {props.canRefund && <th scope="col">Refund</th>}
             </tr>
           </thead>
           <tbody>
             {guests.data.items.map((g) => {
               const order = byUuid.get(g.order_uuid);
               const name = g.holder ? `${g.holder.first_name}${g.holder.last_name ? ` ${g.holder.last_name}` : ""}` : String(g.holder_id);
-              const showRefund = props.isAdmin && order?.state === "paid" && !refundShown.has(order.uuid);
+              const showRefund = props.canRefund && order !== undefined && refundable(order) && !refundShown.has(order.uuid);
               if (order) refundShown.add(order.uuid);
               const state = order ? moneyState(order) : null;
               return (
@@ -114,11 +131,11 @@ export function GuestList(props: { eventUuid: string; isAdmin: boolean }) {
                   </td>
                   <td>{g.ticket_type_name}</td>
                   <td>{g.status}</td>
-                  <td data-testid="money-state" data-money-state={state ?? ""}>
-                    {order ? `${formatAmount(order.total_price, order.currency)} · ${moneyStateLabel[state!]}` : "free"}
+                  <td data-testid="money-state" data-money-state={order && order.total_price !== "0" ? (state ?? "") : ""}>
+                    {order && order.total_price !== "0" ? `${formatAmount(order.total_price, order.currency)} · ${moneyStateLabel[state!]}` : "free"}
                   </td>
                   <td>{g.checked_in_at ? new Date(g.checked_in_at * 1000).toLocaleString() : "—"}</td>
-                  {props.isAdmin && <td>{showRefund && order && <RefundAction eventUuid={props.eventUuid} order={order} buyer={name} />}</td>}
+                  {props.canRefund && <td>{showRefund && order && <RefundAction eventUuid={props.eventUuid} order={order} buyer={name} />}</td>}
                 </tr>
               );
             })}

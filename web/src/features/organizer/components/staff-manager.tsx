@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Field, FormError } from "@/components/field";
 import { fieldErrors } from "@/lib/api-client";
-import { useGrantRole, useRevokeRole, useRoles, type Role } from "../api/roles";
+import { grantOf, useGrantRole, useRevokeRole, useRoles, type Role } from "../api/roles";
 
 export function StaffManager(props: { eventUuid: string }) {
   const roles = useRoles(props.eventUuid);
@@ -50,11 +50,11 @@ export function StaffManager(props: { eventUuid: string }) {
         aria-label="Add staff"
         onSubmit={(e) => {
           e.preventDefault();
-          grant.mutate({ user_id: Number(userId), role }, { onSuccess: () => setUserId("") });
+          grant.mutate(grantOf(userId, role), { onSuccess: () => setUserId("") });
         }}
       >
-        <Field label="Telegram user id" error={failed ? errors.user_id : undefined} hint="They must have opened Onton once.">
-          {(id, d) => <input id={id} aria-describedby={d} inputMode="numeric" required value={userId} onChange={(e) => setUserId(e.target.value)} />}
+        <Field label="Telegram @username or user id" error={failed ? (errors.username ?? errors.user_id) : undefined} hint="They must have opened Onton once.">
+          {(id, d) => <input id={id} aria-describedby={d} autoComplete="off" required value={userId} onChange={(e) => setUserId(e.target.value)} />}
         </Field>
         <Field label="Role" error={failed ? errors.role : undefined}>
           {(id, d) => (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EventOrder } from "../api/guests";
-import { moneyState, refundOnCancel } from "./refunds";
+import { moneyState, refundable, refundOnCancel } from "./refunds";
 
 const order = (state: EventOrder["state"], refunds: EventOrder["refunds"] = [], total = "1500000000"): EventOrder => ({
   uuid: `o-${Math.random()}`,
@@ -38,5 +38,11 @@ describe("refund states", () => {
       totals: { TON: "300000000" },
     });
     expect(refundOnCancel([])).toEqual({ count: 0, totals: {} });
+  });
+  it("leaves free orders out: there is nothing to send back", () => {
+    expect(refundable(order("paid", [], "0"))).toBe(false);
+    expect(refundable(order("paid"))).toBe(true);
+    expect(refundable(order("refunded"))).toBe(false);
+    expect(refundOnCancel([order("paid", [], "0"), order("paid", [], "5")])).toEqual({ count: 1, totals: { TON: "5" } });
   });
 });

@@ -23,9 +23,14 @@ export const moneyStateLabel: Record<MoneyState, string> = {
   refunded: "refunded",
 };
 
-/** The paid orders a cancel would refund: how many and how much (per currency). */
+/** Whether an order has money to send back: paid, and not free. */
+export function refundable(order: EventOrder): boolean {
+  return order.state === "paid" && order.total_price !== "0";
+}
+
+/** The paid orders a cancel would refund (free ones have nothing to send back): how many and how much (per currency). */
 export function refundOnCancel(orders: EventOrder[]): { count: number; totals: Record<string, string> } {
-  const paid = orders.filter((o) => o.state === "paid");
+  const paid = orders.filter(refundable);
   const byCurrency: Record<string, string[]> = {};
   for (const o of paid) (byCurrency[o.currency] ??= []).push(o.total_price);
   return { count: paid.length, totals: Object.fromEntries(Object.entries(byCurrency).map(([c, amounts]) => [c, sumUnits(amounts)])) };

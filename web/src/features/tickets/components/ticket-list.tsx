@@ -5,6 +5,7 @@ import { formatDate } from "@/lib/i18n";
 import { useT } from "@/lib/i18n-context";
 import type { Ticket } from "@/lib/schemas";
 import { useMyTickets, useTransferTicket } from "../api/tickets";
+import { OutboundLink } from "@/components/outbound-link";
 
 function TransferForm(props: { ticket: Ticket; onDone: () => void }) {
   const { t } = useT();
@@ -62,9 +63,9 @@ export function TicketList() {
             </p>
           )}
           <div className="row">
-            <a className="button secondary" href={`/api/v1/events/${ticket.event_uuid}/calendar.ics`} download>
+            <OutboundLink className="button secondary" href={`/api/v1/events/${ticket.event_uuid}/calendar.ics`} download={`${ticket.event_uuid}.ics`}>
               {t("addToCalendar")}
-            </a>
+            </OutboundLink>
           </div>
           {ticket.status === "valid" && <TransferForm ticket={ticket} onDone={() => setNotice(t("transferDone"))} />}
         </article>
