@@ -33,8 +33,11 @@ ON CONFLICT (tx_hash, reason) DO NOTHING)";
 
 }  // namespace
 
-Refunds::Refunds(ports::Store& store, const ports::Clock& clock, wallet::WalletSender* sender)
-    : store_(store), clock_(clock), sender_(sender) {}
+Refunds::Refunds(ports::Store& store,
+                 const ports::Clock& clock,
+                 wallet::WalletSender* sender,
+                 JettonPayments* usdt)
+    : store_(store), clock_(clock), sender_(sender), usdt_(usdt) {}
 
 bool Refunds::RefundInTx(ports::Transaction& tx, const std::string& order_uuid, std::int64_t now) {
     const auto order = tx.Execute(
@@ -99,24 +102,39 @@ RefundTally Refunds::Step(std::int64_t batch) {
 
     const auto pending = store_.Transact(
         [&](ports::Transaction& tx) {
-            // Toncoin leaves as a plain wallet message; other currencies have their own ways back.
+            // Toncoin leaves as a plain wallet message, USDT as a jetton transfer through the platform's
+            // jetton wallet (once one is configured: until then USDT refunds wait); Stars have their own way
+            // back.
             return tx.Execute(
-                "SELECT refund_id, destination, amount, order_uuid FROM refunds WHERE state = 'pending' "
-                "AND currency = 'TON' ORDER BY refund_id LIMIT $1",
-                {batch});
+                "SELECT refund_id, destination, amount, order_uuid, currency FROM refunds WHERE state = "
+                "'pending' "
+                "AND (currency = 'TON' OR (currency = 'USDT' AND $2 = 1)) ORDER BY refund_id LIMIT $1",
+                {batch, std::int64_t{usdt_ != nullptr ? 1 : 0}});
         },
         {.read_only = true});
     for (const auto& row : pending.rows) {
         const auto id = AsInt(row[0]);
         const auto order = AsOptionalText(row[3]);
-        wallet::Outgoing message;
-        message.destination = AsText(row[1]);
-        message.amount = ton::Nanotons{static_cast<std::uint64_t>(AsInt(row[2]))};
-        message.comment = order ? "Onton refund for order " + *order : "Onton refund";
-        message.bounce = false;  // the payer's wallet may be uninitialized by now
-        message.idempotency_key = "refund:" + std::to_string(id);
+        const auto comment = order ? "Onton refund for order " + *order : std::string("Onton refund");
+        const auto key = "refund:" + std::to_string(id);
+        Result<wallet::Outgoing> built = wallet::Outgoing{};
+        if (AsText(row[4]) == "USDT") {
+            built = usdt_->RefundMessage(static_cast<std::uint64_t>(id),
+                                         AsText(row[1]),
+                                         static_cast<std::uint64_t>(AsInt(row[2])),
+                                         comment,
+                                         key);
+        } else {
+            wallet::Outgoing message;
+            message.destination = AsText(row[1]);
+            message.amount = ton::Nanotons{static_cast<std::uint64_t>(AsInt(row[2]))};
+            message.comment = comment;
+            message.bounce = false;  // the payer's wallet may be uninitialized by now
+            message.idempotency_key = key;
+            built = std::move(message);
+        }
         store_.Transact([&](ports::Transaction& tx) {
-            auto queued = sender_->Enqueue(tx, message);
+            auto queued = built ? sender_->Enqueue(tx, *built) : Result<std::int64_t>(built.error());
             if (!queued) {
                 tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 WHERE refund_id = $1",
                            {id, queued.error().message, now});
