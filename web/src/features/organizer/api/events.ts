@@ -23,7 +23,7 @@ export type EventBody = {
   online_link?: string | null;
 };
 conforms<EventBody, ApiBody<"createEvent">>(true);
-export type TicketTypeBody = { name: string; price: string; is_nft: boolean; supply?: number };
+export type TicketTypeBody = { name: string; price: string; is_nft: boolean; supply?: number; currency?: "TON" | "USDT" };
 conforms<TicketTypeBody, ApiBody<"createTicketType">>(true);
 conforms<EventInfo, ApiAnswer<"publishEvent">>(true);
 

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Field, FormError } from "@/components/field";
 import { fieldErrors } from "@/lib/api-client";
-import { formatAmount, parseTon } from "@/lib/money";
+import { currencies, formatAmount, parseUnits } from "@/lib/money";
 import type { EventInfo, TicketType } from "@/lib/schemas";
 import { useAddTicketType, useSaveEvent, useUploadImage, type EventBody } from "../api/events";
 import { EventActions } from "./event-actions";
@@ -90,19 +90,31 @@ function TicketTypeForm(props: { eventUuid: string }) {
   const [price, setPrice] = useState("");
   const [supply, setSupply] = useState("");
   const [isNft, setIsNft] = useState(false);
+  const [currency, setCurrency] = useState<"TON" | "USDT">("TON");
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const { decimals, symbol } = currencies[currency];
   const submit = async () => {
-    const parsed = parseTon(price);
+    const parsed = parseUnits(price, decimals);
     if (!parsed.ok) {
       setErrors({
-        price: { empty: "enter a price (0 for free)", format: "a number of TON, like 2.5", precision: "at most 9 decimals", too_large: "too large" }[
-          parsed.reason
-        ],
+        price: {
+          empty: "enter a price (0 for free)",
+          format: `a number of ${symbol}, like 2.5`,
+          precision: `at most ${decimals} decimals`,
+          too_large: "too large",
+        }[parsed.reason],
       });
       return;
     }
     try {
-      await add.mutateAsync({ name, price: parsed.nanotons, is_nft: isNft, ...(supply.trim() ? { supply: Number(supply) } : {}) });
+      // The server takes USDT only when it is set up for it (ONTON_USDT_JETTON_MASTER); otherwise its field error shows.
+      await add.mutateAsync({
+        name,
+        price: parsed.units,
+        is_nft: isNft,
+        ...(currency === "TON" ? {} : { currency }),
+        ...(supply.trim() ? { supply: Number(supply) } : {}),
+      });
       setName("");
       setPrice("");
       setSupply("");
@@ -125,7 +137,15 @@ function TicketTypeForm(props: { eventUuid: string }) {
       <Field label="Ticket name" error={errors.name}>
         {(id, d) => <input id={id} aria-describedby={d} required value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
-      <Field label="Price (TON)" error={errors.price} hint="0 for free; sent to the API in nanotons">
+      <Field label="Currency" error={errors.currency}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} value={currency} onChange={(e) => setCurrency(e.target.value === "USDT" ? "USDT" : "TON")}>
+            <option value="TON">TON</option>
+            <option value="USDT">USDT (TEP-74 jetton)</option>
+          </select>
+        )}
+      </Field>
+      <Field label={`Price (${symbol})`} error={errors.price} hint={`0 for free; sent to the API in units of 10^-${decimals} ${symbol}`}>
         {(id, d) => <input id={id} aria-describedby={d} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />}
       </Field>
       <Field label="Supply" error={errors.supply} hint="empty: unlimited">
