@@ -320,6 +320,42 @@ TEST_P(Usdt, ARefundArrivesInThePayersJettonBalanceOnce) {
     EXPECT_GE(Recorded("outcome = 'excesses'").size(), 2U);
 }
 
+TEST_P(Usdt, ARefundTheJettonWalletCannotPayFails) {
+    const auto payer = Payer(0);
+    // 2 USDT owed back to the payer, but the platform's jetton wallet holds none (it is not even deployed).
+    db_.store->Transact([&](ports::Transaction& tx) {
+        tx.Execute(
+            "INSERT INTO transactions (hash, lt, account, counterparty, value, type, direction, comment, "
+            "utime, "
+            "created_at, outcome, refund_due, currency) VALUES ('usdt-due', 1, $1, $2, 2000000, 'failed', "
+            "'in', "
+            "'c', 1, 1, 'already_settled', 2000000, 'USDT')",
+            {platform_.address.ToRaw(), payer});
+    });
+    wallet::WalletSender sender(*db_.store, *chain_, clock_, platform_);
+    JettonPayments usdt(*chain_, account_);
+    Refunds refunds(*db_.store, clock_, &sender, &usdt);
+    ASSERT_EQ(refunds.Step().queued, 1);
+    auto state = [&] {
+        return ports::AsText(db_.store
+                                 ->Transact([](ports::Transaction& tx) {
+                                     return tx.Execute(
+                                         "SELECT state FROM refunds WHERE tx_hash = 'usdt-due'");
+                                 })
+                                 .rows.at(0)[0]);
+    };
+    auto watcher = Watcher();
+    for (int i = 0; i < 10 && state() != "failed"; ++i) {
+        ASSERT_TRUE(sender.Pump().ok());
+        (void)refunds.Step();
+        ASSERT_TRUE(watcher.Poll().ok());
+        clock_.Advance(5);
+    }
+    EXPECT_EQ(state(), "failed") << "the bounce of its transfer came back to the platform wallet";
+    EXPECT_EQ(Balance(payer), 0);
+    EXPECT_EQ(Recorded("outcome = 'bounced'").size(), 1U);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores,
                          Usdt,
                          ::testing::Values("sqlite", "postgres"),

@@ -498,5 +498,51 @@ TEST_F(UsdtPayments, RefundsOfUsdtPaymentsGoThroughTheJettonWalletOnce) {
     EXPECT_EQ(units, (std::vector<std::uint64_t>{250'000, kPrice})) << "the excess, then what the order got";
 }
 
+TEST_F(UsdtPayments, ARefundTheJettonWalletBouncesFails) {
+    const auto order = Order("bounce");
+    Notify(kPrice + 250'000, order.payment_comment);
+    ASSERT_EQ(Watcher().Poll()->paid, 1);
+    test::FakeChain wallet_chain(clock_, test::SeededWallet(3).address);
+    wallet::WalletSender sender(*db_.store, wallet_chain, clock_, test::SeededWallet(3));
+    JettonPayments usdt(chain_, account_);
+    Refunds refunds(*db_.store, clock_, &sender, &usdt);
+    ASSERT_EQ(refunds.Step().queued, 1);
+    const auto refund_id = ports::AsInt(
+        db_.store
+            ->Transact([](ports::Transaction& tx) { return tx.Execute("SELECT refund_id FROM refunds"); })
+            .rows.at(0)[0]);
+    // The jetton wallet refused the transfer: its TON comes back with the start of the transfer's body.
+    const auto bounce = [&](std::uint64_t query_id, const ton::Address& from) {
+        ton::Builder b;
+        EXPECT_TRUE(b.StoreUint(ton::kBouncedOp, 32).ok());
+        EXPECT_TRUE(b.StoreUint(ton::jetton_op::kTransfer, 32).ok());
+        EXPECT_TRUE(b.StoreUint(query_id, 64).ok());
+        ports::ChainMessage m;
+        m.source = from.ToString();
+        m.value_nanotons = 95'000'000;
+        m.body_boc = Boc(*b.Build());
+        chain_.Receive(std::move(m));
+    };
+    bounce(static_cast<std::uint64_t>(refund_id), Addr(0x99));  // from elsewhere: proves nothing
+    EXPECT_EQ(Watcher().Poll()->seen, 1);
+    auto state = [&] {
+        return ports::AsText(
+            db_.store
+                ->Transact([](ports::Transaction& tx) { return tx.Execute("SELECT state FROM refunds"); })
+                .rows.at(0)[0]);
+    };
+    EXPECT_EQ(state(), "queued");
+    bounce(static_cast<std::uint64_t>(refund_id), account_.wallet);
+    EXPECT_EQ(Watcher().Poll()->seen, 1);
+    EXPECT_EQ(state(), "failed");
+    EXPECT_EQ(Rows("outcome = 'bounced'").size(), 2U);
+    // The sender confirming the platform wallet's message afterwards does not turn it back to sent.
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(sender.Pump().ok());
+        (void)refunds.Step();
+    }
+    EXPECT_EQ(state(), "failed");
+}
+
 }  // namespace
 }  // namespace onton::payments

@@ -159,12 +159,15 @@ RefundTally Refunds::Step(std::int64_t batch) {
         if (!status) continue;
         if (status->state == wallet::MessageState::kConfirmed) {
             store_.Transact([&](ports::Transaction& tx) {
-                tx.Execute("UPDATE refunds SET state = 'sent', updated_at = $2 WHERE refund_id = $1", {AsInt(row[0]), now});
+                // Only from queued: the watcher may have seen the jetton wallet refuse it already (failed).
+                tx.Execute("UPDATE refunds SET state = 'sent', updated_at = $2 WHERE refund_id = $1 AND state = 'queued'",
+                           {AsInt(row[0]), now});
             });
             ++tally.sent;
         } else if (status->state == wallet::MessageState::kFailed) {
             store_.Transact([&](ports::Transaction& tx) {
-                tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 WHERE refund_id = $1",
+                tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 WHERE refund_id = $1 "
+                           "AND state = 'queued'",
                            {AsInt(row[0]), status->last_error, now});
             });
             ++tally.failed;

@@ -84,6 +84,17 @@ PaymentWatcher::Incoming PaymentWatcher::Classify(const ports::ChainMessage& msg
     const auto op = ton::BodyOp(body);
     if (op == ton::kBouncedOp) {
         in.outcome = "bounced";  // one of the platform wallet's own messages came back
+        // A USDT refund its jetton wallet refused (not enough jettons, or not deployed): the bounced body keeps the
+        // transfer's op and query id, which is the refund's id.
+        if (settings_.usdt && SameAddress(msg.source, settings_.usdt->wallet)) {
+            ton::Slice s(body);
+            const auto skipped = s.SkipBits(32);
+            const auto bounced_op = s.LoadUint(32);
+            const auto query_id = s.LoadUint(64);
+            if (skipped && bounced_op && *bounced_op == ton::jetton_op::kTransfer && query_id) {
+                in.refused_refund = static_cast<std::int64_t>(*query_id);
+            }
+        }
     } else if (op == ton::jetton_op::kExcesses) {
         in.outcome = "excesses";  // TON left over from a jetton transfer (a refund's): nobody paid anything
     } else if (op == ton::jetton_op::kTransferNotification) {
@@ -146,6 +157,15 @@ void PaymentWatcher::Apply(const ports::ChainTransaction& transaction, PollTally
             if (recorded.rows_affected == 1) {
                 ++local.seen;
                 if (!in.outcome.empty()) {
+                    if (in.refused_refund) {
+                        // Sent, but never arrived: the refund failed (its TON came back in this message).
+                        tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 "
+                                   "WHERE refund_id = $1 AND currency = 'USDT' AND state IN ('queued', 'sent')",
+                                   {*in.refused_refund,
+                                    std::string("the platform's jetton wallet refused the transfer (bounced in ") +
+                                        transaction.id.hash + ")",
+                                    now});
+                    }
                     if (in.outcome == "forged_notification") ++local.forged;
                     if (in.outcome != "excesses") ++local.unmatched;
                 } else if (!order_uuid) {

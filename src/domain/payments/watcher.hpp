@@ -13,7 +13,8 @@
 /// source is the platform's own jetton wallet of the configured master (JettonAccount::wallet); the payer is the
 /// notification's `sender` and the comment is in its forward payload. A notification from any other source is a
 /// forgery (or a jetton the platform does not take): recorded as `forged_notification`, never credited. Bounced
-/// messages (`bounced`) and jetton `excesses` are recorded too.
+/// messages (`bounced`) and jetton `excesses` are recorded too; a USDT refund's transfer that the platform's jetton
+/// wallet bounced turns that refund (the transfer's query id) `failed`, in the same transaction.
 
 #include <cstdint>
 #include <string>
@@ -68,6 +69,8 @@ private:
         std::string counterparty;
         std::optional<std::string> comment;
         std::string outcome;  ///< "" (match by comment), bounced, excesses, forged_notification, invalid_notification
+        /// A bounced jetton transfer from the platform's jetton wallet: the refund (its query id) that never arrived.
+        std::optional<std::int64_t> refused_refund;
     };
     [[nodiscard]] Incoming Classify(const ports::ChainMessage& msg) const;
     void Apply(const ports::ChainTransaction& transaction, PollTally& tally);
