@@ -41,7 +41,7 @@ if [ -z "${ONTON_TON_API_URL:-}" ]; then
   state=var/ton-emulator
   port=${ONTON_TON_EMULATOR_PORT:-8081}
   mkdir -p "$state"
-  if [ ! -d "$emu/node_modules/@ton/sandbox" ]; then
+  if [ ! -d "$emu/node_modules/@ton/sandbox" ] || [ "$emu/package-lock.json" -nt "$emu/node_modules/.package-lock.json" ]; then
     echo "installing the TON emulator's node modules (npm ci in $emu)"
     (cd "$emu" && npm ci --no-audit --no-fund)
   fi
@@ -71,7 +71,12 @@ if [ -z "${ONTON_TON_API_URL:-}" ]; then
   if [ -z "${ONTON_PLATFORM_WALLET_MNEMONIC:-}" ] && [ -s "$state/platform.mnemonic" ]; then
     export ONTON_PLATFORM_WALLET_KEY_FILE="${ONTON_PLATFORM_WALLET_KEY_FILE:-$PWD/$state/platform.mnemonic}"
   fi
-  echo "local TON chain (tools/ton-emulator) at $ONTON_TON_API_URL; platform wallet $platform"
+  # USDT: the emulator's TEP-74 jetton plays it (its master is on the `jetton USDT` line).
+  usdt_master=$(awk '$1 == "jetton" && $2 == "USDT" { print $4; exit }' "$state/stdout")
+  if [ -n "$usdt_master" ]; then
+    export ONTON_USDT_JETTON_MASTER="${ONTON_USDT_JETTON_MASTER:-$usdt_master}"
+  fi
+  echo "local TON chain (tools/ton-emulator) at $ONTON_TON_API_URL; platform wallet $platform; USDT jetton ${usdt_master:-none}"
 fi
 
 build/release/src/app/onton serve "$@" &

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "adapters/chain/toncenter.hpp"
 #include "adapters/media/filesystem_media.hpp"
@@ -27,6 +28,7 @@
 #include "domain/nft/manager.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/outbox/outbox.hpp"
+#include "domain/payments/jetton.hpp"
 #include "domain/payments/refunds.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/rewards/rewards.hpp"
@@ -37,6 +39,7 @@
 #include "telegram/crypto.hpp"
 #include "telegram/init_data.hpp"
 #include "telegram/login_widget.hpp"
+#include "ton/address.hpp"
 #include "ton/codec.hpp"
 
 namespace onton::app {
@@ -238,6 +241,51 @@ std::optional<int> ResolvePlatformWallet(Config& config, std::optional<wallet::P
     return std::nullopt;
 }
 
+/// The USDT jetton of ONTON_USDT_JETTON_MASTER with the platform's jetton wallet derived on chain
+/// (get_wallet_address, once: kept for the life of the process); nullopt when the setting is unset. An exit
+/// code (logged) when it is set but cannot be used: 2 for a wrong setting (not a jetton master, or no chain
+/// or platform wallet to use it with), 1 when the chain stays unreachable.
+std::optional<int> ResolveUsdt(const Config& config, std::optional<payments::JettonAccount>& out) {
+    if (config.usdt_jetton_master.empty()) {
+        spdlog::info("USDT is not taken: set ONTON_USDT_JETTON_MASTER to take it");
+        return std::nullopt;
+    }
+    if (config.ton_api_url.empty() || config.platform_wallet_address.empty()) {
+        spdlog::critical(
+            "ONTON_USDT_JETTON_MASTER needs ONTON_TON_API_URL and the platform wallet "
+            "(ONTON_PLATFORM_WALLET_MNEMONIC, _KEY_FILE or _ADDRESS)");
+        return 2;
+    }
+    const auto owner = ton::ParseAddress(config.platform_wallet_address);
+    if (!owner) {
+        spdlog::critical("platform wallet address: {}", owner.error().message);
+        return 2;
+    }
+    const auto chain = MakeChain(config);
+    Error last;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        if (attempt > 0) std::this_thread::sleep_for(std::chrono::seconds(2));
+        auto account = payments::ResolveJettonAccount(*chain, config.usdt_jetton_master, owner->address);
+        if (account) {
+            spdlog::info("USDT: jetton master {}, the platform's jetton wallet {}",
+                         account->master.ToString(),
+                         account->wallet.ToString());
+            out = *account;
+            return std::nullopt;
+        }
+        if (account.error().code == "config.invalid") {
+            spdlog::critical("{}", account.error().message);
+            return 2;
+        }
+        last = account.error();
+        spdlog::warn("USDT: cannot read the jetton master yet: {} ({})", last.message, last.code);
+    }
+    spdlog::critical("cannot derive the platform's USDT jetton wallet from ONTON_USDT_JETTON_MASTER {}: {}",
+                     config.usdt_jetton_master,
+                     last.message);
+    return 1;
+}
+
 /// The seed that signs ticket QR codes: the configured one, else the one the first process on this database
 /// made (app_settings), so that every serve and worker process signs alike.
 std::string TicketSigningSeed(const Config& config,
@@ -271,6 +319,7 @@ std::optional<orders::OrderSettings> MakeOrderSettings(const Config& config,
     }
     return orders::OrderSettings{.order_ttl_seconds = config.order_ttl_seconds,
                                  .platform_wallet_address = config.platform_wallet_address,
+                                 .usdt_jetton_master = {},  // set by the caller once ResolveUsdt succeeded
                                  .waitlist_offer_seconds = config.waitlist_offer_seconds,
                                  .max_batch = config.order_max_batch,
                                  .sold_out_hint_ms = config.order_sold_out_hint_ms,
@@ -295,10 +344,14 @@ std::unique_ptr<ports::Store> OpenStoreOrReport(const Config& config) {
 }
 
 /// The background workers, or null (logged) when they cannot start.
-std::unique_ptr<Background> StartBackground(const Config& config, ports::Store& store, orders::OrderService& orders,
-                                            const ports::Clock& clock, WorkerSet workers) {
+std::unique_ptr<Background> StartBackground(const Config& config,
+                                            ports::Store& store,
+                                            orders::OrderService& orders,
+                                            const ports::Clock& clock,
+                                            WorkerSet workers,
+                                            std::optional<payments::JettonAccount> usdt) {
     try {
-        return std::make_unique<Background>(config, store, orders, clock, workers);
+        return std::make_unique<Background>(config, store, orders, clock, workers, std::move(usdt));
     } catch (const std::exception& e) {
         spdlog::critical("cannot start the workers: {}", e.what());
         return nullptr;
@@ -326,6 +379,8 @@ int RunServe(const std::vector<std::string>& args) {
     // The platform wallet signs the NFT deploys and mints; its address is where participants pay.
     std::optional<wallet::PlatformWallet> platform_wallet;
     if (const auto failed = ResolvePlatformWallet(*config, platform_wallet)) return *failed;
+    std::optional<payments::JettonAccount> usdt;
+    if (const auto failed = ResolveUsdt(*config, usdt)) return *failed;
 
     auto store = OpenStoreOrReport(*config);
     if (!store) return 1;
@@ -369,12 +424,19 @@ int RunServe(const std::vector<std::string>& args) {
     }
     identity::IdentityService identity(*store, clock, random, MakeIdentitySettings(*config, bot_token));
 
-    events::EventService events(*store, clock, random,
+    // Ticket types may be priced in USDT only when it can be paid.
+    std::vector<money::Currency> currencies = {money::Currency::kTon};
+    if (usdt) currencies.push_back(money::Currency::kUsdt);
+    events::EventService events(*store,
+                                clock,
+                                random,
                                 {.banned_words = moderation::ParseList(config->moderation_banned_words),
                                  .blocked_domains = moderation::ParseList(config->moderation_blocked_domains),
-                                 .max_links = static_cast<std::size_t>(config->moderation_max_links)});
+                                 .max_links = static_cast<std::size_t>(config->moderation_max_links)},
+                                currencies);
     auto order_settings = MakeOrderSettings(*config, *store, random, clock);
     if (!order_settings) return 1;
+    if (usdt) order_settings->usdt_jetton_master = usdt->master.ToString();
     orders::OrderService orders(*store, clock, random, *std::move(order_settings));
     metrics.AddCollector([&orders](std::string& out) {
         out += "# HELP onton_order_batches_total Reservation transactions committed by the order batcher.\n";
@@ -401,7 +463,7 @@ int RunServe(const std::vector<std::string>& args) {
         spdlog::critical("{}", workers.error().message);
         return 2;
     }
-    auto background = StartBackground(*config, *store, orders, clock, *workers);
+    auto background = StartBackground(*config, *store, orders, clock, *workers, usdt);
     if (!background) return 1;
 
     // Reminders 24 h and 1 h before an event starts, once per ticket holder (the dedupe key survives restarts).
@@ -441,9 +503,13 @@ int RunServe(const std::vector<std::string>& args) {
         spdlog::info("NFTs are not minted: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_MNEMONIC (or _KEY_FILE)");
     }
 
-    // Refunds: money due back from payments, orders refunded by admins, paid orders of canceled events; sent by the
-    // platform wallet's sender (pumped by the NFT task above) once a wallet is configured, recorded until then.
-    payments::Refunds refunds(*store, clock, wallet_sender.get());
+    // Refunds: money due back from payments, orders refunded by admins, paid orders of canceled events; sent
+    // by the platform wallet's sender (pumped by the NFT task above) once a wallet is configured, recorded
+    // until then. USDT: the payer's transfer message for the payment screen, and refunds through the
+    // platform's jetton wallet.
+    std::unique_ptr<payments::JettonPayments> usdt_payments;
+    if (chain && usdt) usdt_payments = std::make_unique<payments::JettonPayments>(*chain, *usdt);
+    payments::Refunds refunds(*store, clock, wallet_sender.get(), usdt_payments.get());
     PeriodicTask refunding("refunds", std::chrono::seconds(5), [&refunds] {
         const auto canceled = refunds.RefundCanceledEvents();
         if (canceled > 0) spdlog::info("refunded {} paid orders of canceled events", canceled);
@@ -493,31 +559,33 @@ int RunServe(const std::vector<std::string>& args) {
 
     orders::SalesReports sales(*store);
     http::Router router;
-    AddAllRoutes(router,
-                 {.identity = identity,
-                  .wallets = wallets,
-                  .events = events,
-                  .orders = orders,
-                  .registrations = registrations,
-                  .media = *media_store,
-                  .max_image_bytes = static_cast<std::uint64_t>(config->media_max_bytes),
-                  .clock = clock,
-                  .public_url = config->public_url,
-                  .system = {.ping_store = [&store] { store->Ping(); },
-                             .metrics = &metrics,
-                             .version = kVersion,
-                             .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))},
-                  .live = &feed,
-                  .bot = &bot,
-                  .telegram_webhook_secret = config->telegram_webhook_secret.value,
-                  .bot_username = config->bot_username,
-                  .web_dir = config->web_dir,
-                  .tonconnect_manifest_url = config->tonconnect_manifest_url,
-                  .tonconnect_wallets_url = config->tonconnect_wallets_url,
-                  .sales = &sales,
-                  .nft = nft_manager.get(),
-                  .rewards = &rewards,
-                  .refunds = &refunds});
+    AddAllRoutes(
+        router,
+        {.identity = identity,
+         .wallets = wallets,
+         .events = events,
+         .orders = orders,
+         .registrations = registrations,
+         .media = *media_store,
+         .max_image_bytes = static_cast<std::uint64_t>(config->media_max_bytes),
+         .clock = clock,
+         .public_url = config->public_url,
+         .system = {.ping_store = [&store] { store->Ping(); },
+                    .metrics = &metrics,
+                    .version = kVersion,
+                    .openapi_yaml = std::string(embedded::Find(embedded::Documents(), "openapi.yaml"))},
+         .live = &feed,
+         .bot = &bot,
+         .telegram_webhook_secret = config->telegram_webhook_secret.value,
+         .bot_username = config->bot_username,
+         .web_dir = config->web_dir,
+         .tonconnect_manifest_url = config->tonconnect_manifest_url,
+         .tonconnect_wallets_url = config->tonconnect_wallets_url,
+         .sales = &sales,
+         .nft = nft_manager.get(),
+         .rewards = &rewards,
+         .refunds = &refunds,
+         .usdt = usdt_payments.get()});
 
     http::Server server(config->http, router, metrics);
     try {
@@ -567,6 +635,10 @@ int RunWorker(const std::vector<std::string>& args) {
     // The payment watcher follows the platform wallet, whose address may come from its mnemonic.
     std::optional<wallet::PlatformWallet> platform_wallet;
     if (const auto failed = ResolvePlatformWallet(*config, platform_wallet)) return *failed;
+    std::optional<payments::JettonAccount> usdt;
+    if (workers->payments) {
+        if (const auto failed = ResolveUsdt(*config, usdt)) return *failed;
+    }
 
     // SIGTERM and SIGINT are taken by sigwait below: blocked here, before any worker thread inherits the mask.
     sigset_t stop_signals;
@@ -581,9 +653,10 @@ int RunWorker(const std::vector<std::string>& args) {
     system::SystemRandom random;
     auto order_settings = MakeOrderSettings(*config, *store, random, clock);
     if (!order_settings) return 1;
+    if (usdt) order_settings->usdt_jetton_master = usdt->master.ToString();
     orders::OrderService orders(*store, clock, random, *std::move(order_settings));
     {
-        auto background = StartBackground(*config, *store, orders, clock, *workers);
+        auto background = StartBackground(*config, *store, orders, clock, *workers, usdt);
         if (!background) return 1;
         int received = 0;
         sigwait(&stop_signals, &received);

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "domain/moderation/rules.hpp"
+#include "ton/address.hpp"
 #include "ton/codec.hpp"
 
 namespace onton::app {
@@ -375,6 +376,16 @@ const std::vector<Setting>& Settings() {
              c.platform_wallet_address = raw;
              return std::nullopt;
          }},
+        {"ONTON_USDT_JETTON_MASTER",
+         "ton.usdt_jetton_master",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             if (!raw.empty() && !ton::ParseAddress(raw)) {
+                 return fmt::format(
+                     "expected the address of the USDT jetton master (raw or user-friendly), got '{}'", raw);
+             }
+             c.usdt_jetton_master = raw;
+             return std::nullopt;
+         }},
         {"ONTON_TON_PROOF_DOMAINS",
          "ton.proof_domains",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
@@ -623,6 +634,7 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("orders.ticket_signing_key = {}",
                     ticket_signing_key.set() ? "(set)" : "(unset: kept in the database)"),
         fmt::format("ton.platform_wallet_address = {}", or_default(platform_wallet_address, "(unset)")),
+        fmt::format("ton.usdt_jetton_master = {}", or_default(usdt_jetton_master, "(unset: USDT not taken)")),
         fmt::format("http.ws_poll_ms = {}", ws_poll_ms),
         fmt::format("moderation.banned_words = {} entries, blocked_domains = {}, max_links = {}",
                     moderation::ParseList(moderation_banned_words).size(),
@@ -641,7 +653,8 @@ std::vector<std::string> Config::Describe() const {
             session_ttl_seconds,
             session_cache_seconds),
         fmt::format("media.dir = {}, max_bytes = {}", media_dir, media_max_bytes),
-        fmt::format("web.dir = {}, tonconnect_manifest_url = {}, tonconnect_wallets_url = {}", web_dir,
+        fmt::format("web.dir = {}, tonconnect_manifest_url = {}, tonconnect_wallets_url = {}",
+                    web_dir,
                     or_default(tonconnect_manifest_url, "(/tonconnect-manifest.json)"),
                     or_default(tonconnect_wallets_url, "(/tonconnect-wallets.json)")),
         fmt::format("log.level = {}", log_level),

@@ -67,6 +67,9 @@ struct Config {
     /// Optional with a mnemonic or key file (then it must be the derived wallet's address); without them, where
     /// participants pay (payments watched, nothing sent). Empty and no mnemonic: payments are not shown.
     std::string platform_wallet_address;
+    /// The USDT jetton master (TEP-74; mainnet's is EQCxE6mUtQJKFnGfaROTKOt1lZbDiiX1kCixRv7Nw2Id_sDs). Unset: USDT
+    /// is not taken (orders priced in it are refused). Set: the platform's jetton wallet is derived from it at start.
+    std::string usdt_jetton_master;
 
     std::int64_t init_data_max_age_seconds = 86400;       ///< 0 turns the freshness check off
     std::int64_t session_ttl_seconds = 30LL * 24 * 3600;  ///< bearer session lifetime

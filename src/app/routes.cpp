@@ -18,7 +18,7 @@ namespace onton::app {
 void AddAllRoutes(http::Router& router, RouteServices services) {
     http::AddIdentityRoutes(router, services.identity, services.wallets);
     http::AddEventRoutes(router, services.events, services.identity, services.clock, services.public_url);
-    http::AddOrderRoutes(router, services.orders, services.identity);
+    http::AddOrderRoutes(router, services.orders, services.identity, services.usdt);
     if (services.sales != nullptr) http::AddSalesRoutes(router, *services.sales, services.identity);
     http::AddRegistrationRoutes(router, services.registrations, services.identity);
     http::AddMediaRoutes(router,

@@ -10,6 +10,7 @@
 #include "domain/identity/wallet_link.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/orders/sales.hpp"
+#include "domain/payments/jetton.hpp"
 #include "domain/payments/refunds.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/rewards/rewards.hpp"
@@ -43,6 +44,7 @@ struct RouteServices {
     nft::NftManager* nft = nullptr;
     rewards::RewardService* rewards = nullptr;  ///< null: no /api/v1/me/rewards
     payments::Refunds* refunds = nullptr;       ///< null: no admin refund route  ///< null without a platform wallet: the NFT metadata routes answer 404
+    payments::JettonPayments* usdt = nullptr;   ///< null: USDT is not taken (the jetton-transfer route says so)
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);

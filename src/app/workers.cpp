@@ -107,7 +107,8 @@ Background::Background(const Config& config,
                        ports::Store& store,
                        orders::OrderService& orders,
                        const ports::Clock& clock,
-                       WorkerSet workers)
+                       WorkerSet workers,
+                       std::optional<payments::JettonAccount> usdt)
     : parts_(std::make_unique<Parts>()), bus_(MakeBus(config, store, clock)) {
     auto& parts = *parts_;
     // Telegram: the real Bot API (paced to Telegram's flood limits) with a configured bot token; otherwise the
@@ -186,14 +187,24 @@ Background::Background(const Config& config,
     } else if (workers.payments) {
         parts.chain = MakeChain(config);
         parts.watcher = std::make_unique<payments::PaymentWatcher>(
-            store, *parts.chain, orders, clock, payments::WatcherSettings{config.platform_wallet_address, 50});
+            store,
+            *parts.chain,
+            orders,
+            clock,
+            payments::WatcherSettings{config.platform_wallet_address, 50, usdt});
         tasks_.push_back(std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&parts] {
             const auto tally = parts.watcher->Poll();
             if (!tally) {
                 spdlog::warn("payment watcher: {} ({})", tally.error().message, tally.error().code);
             } else if (tally->seen > 0) {
-                spdlog::info("payments: {} new, {} orders paid, {} underpaid, {} owed back, {} unmatched", tally->seen,
-                             tally->paid, tally->underpaid, tally->refund_due, tally->unmatched);
+                spdlog::info(
+                    "payments: {} new, {} orders paid, {} underpaid, {} owed back, {} unmatched ({} forged)",
+                    tally->seen,
+                    tally->paid,
+                    tally->underpaid,
+                    tally->refund_due,
+                    tally->unmatched,
+                    tally->forged);
             }
         }));
     }

@@ -12,6 +12,7 @@
 #include "app/periodic.hpp"
 #include "common/result.hpp"
 #include "domain/orders/orders.hpp"
+#include "domain/payments/jetton.hpp"
 #include "ports/bus.hpp"
 #include "ports/clock.hpp"
 #include "ports/messenger.hpp"
@@ -40,13 +41,15 @@ std::unique_ptr<chain::ToncenterChain> MakeChain(const Config& config);
 std::unique_ptr<ports::Bus> MakeBus(const Config& config, ports::Store& store, const ports::Clock& clock);
 
 /// Owns the bus, the messenger and the running workers; destroying it stops them (each finishes its current step).
+/// `usdt`: the USDT jetton the payment watcher credits (ResolveJettonAccount at start); nullopt: USDT is not taken.
 class Background {
 public:
     Background(const Config& config,
                ports::Store& store,
                orders::OrderService& orders,
                const ports::Clock& clock,
-               WorkerSet workers);
+               WorkerSet workers,
+               std::optional<payments::JettonAccount> usdt = std::nullopt);
     ~Background();
     Background(const Background&) = delete;
     Background& operator=(const Background&) = delete;

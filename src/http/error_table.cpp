@@ -57,6 +57,7 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"promo.invalid", status::unprocessable_entity},
     ErrorCodeEntry{"registration.required", status::forbidden},
     ErrorCodeEntry{"promo.exhausted", status::conflict},
+    ErrorCodeEntry{"payment.currency_unavailable", status::conflict},
     ErrorCodeEntry{"telegram.invalid_update", status::bad_request},
     // Infrastructure.
     ErrorCodeEntry{"service.unavailable", status::service_unavailable},

@@ -341,7 +341,7 @@ TEST_P(NftEmulator, PaidNftTicketShowsItsMintedNft) {
                   json{{"from", buyer_wallet}, {"to", platform.address.ToString()}, {"amount_nano", "500000000"},
                        {"comment", comment}});
     payments::PaymentWatcher watcher(*db_.store, *toncenter_, orders, clock_,
-                                     payments::WatcherSettings{platform.address.ToString(), 50});
+                                     payments::WatcherSettings{platform.address.ToString(), 50, std::nullopt});
     auto polled = watcher.Poll();
     ASSERT_TRUE(polled.ok()) << polled.error().message;
     EXPECT_EQ(polled->paid, 1);

@@ -108,8 +108,28 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"ONTON_TONCONNECT_WALLETS_URL", "wallets.json"},
                       BadValue{"ONTON_TONCONNECT_WALLETS_URL", "//other.host/wallets.json"},
                       BadValue{"ONTON_TONCONNECT_MANIFEST_URL", "javascript:alert(1)"},
+                      BadValue{"ONTON_USDT_JETTON_MASTER", "USDT"},
+                      BadValue{"ONTON_USDT_JETTON_MASTER",
+                               "EQCxE6mUtQJKFnGfaROTKOt1lZbDiiX1kCixRv7Nw2Id_sDt"},
                       BadValue{"ONTON_LOG_LEVEL", "loud"}),
     [](const auto& param_info) { return param_info.param.name + "_" + std::to_string(param_info.index); });
+
+TEST(Config, UsdtJettonMasterIsUnsetByDefaultAndTakesAnyAddressForm) {
+    const auto unset = LoadConfig(Env({}));
+    ASSERT_TRUE(unset);
+    EXPECT_EQ(unset->usdt_jetton_master, "");
+    const auto mainnet =
+        LoadConfig(Env({{"ONTON_USDT_JETTON_MASTER", "EQCxE6mUtQJKFnGfaROTKOt1lZbDiiX1kCixRv7Nw2Id_sDs"}}));
+    ASSERT_TRUE(mainnet) << mainnet.error().message;
+    EXPECT_EQ(mainnet->usdt_jetton_master, "EQCxE6mUtQJKFnGfaROTKOt1lZbDiiX1kCixRv7Nw2Id_sDs");
+    const auto raw =
+        LoadConfig(Env({{"ONTON_USDT_JETTON_MASTER",
+                         "0:b113a994b5024a16719f69139328eb759596c38a25f59028b146fecdc3621dfe"}}));
+    ASSERT_TRUE(raw) << raw.error().message;
+    bool described = false;
+    for (const auto& line : mainnet->Describe()) described |= line.find("ton.usdt_jetton_master = EQCx") == 0;
+    EXPECT_TRUE(described);
+}
 
 TEST(Config, SecretsAreNeverDescribed) {
     const std::string mnemonic =

@@ -4,6 +4,7 @@ onton_add_test(NAME onton_ton_tests LABEL unit
           ${CMAKE_CURRENT_LIST_DIR}/ton_boc_test.cpp ${CMAKE_CURRENT_LIST_DIR}/ton_address_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/ton_comment_test.cpp ${CMAKE_CURRENT_LIST_DIR}/ton_mnemonic_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/ton_wallet_test.cpp ${CMAKE_CURRENT_LIST_DIR}/ton_nft_test.cpp
+          ${CMAKE_CURRENT_LIST_DIR}/ton_jetton_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/ton_proof_test.cpp
   LIBS onton_ton)
 target_compile_definitions(onton_ton_tests PRIVATE ONTON_TON_VECTORS_DIR="${PROJECT_SOURCE_DIR}/tests/vectors/ton")

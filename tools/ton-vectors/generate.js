@@ -293,7 +293,7 @@ async function main() {
     '@ton/ton': require('@ton/ton/package.json').version,
     '@ton-community/assets-sdk': require('@ton-community/assets-sdk/package.json').version,
   };
-  const walletFiles = await require('./wallets').all();
+  const walletFiles = { ...(await require('./wallets').all()), ...require('./jetton').all() };
   for (const [files_, header] of [[files, meta], [walletFiles, walletMeta]]) {
     for (const [name, cases] of Object.entries(files_)) {
       fs.writeFileSync(path.join(dir, name), JSON.stringify({ ...header, cases }, null, 1) + '\n');

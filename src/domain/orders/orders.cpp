@@ -315,6 +315,25 @@ json ToJson(const Order& o, const OrderSettings& settings) {
                              : json("ton://transfer/" + address + "?amount=" + std::to_string(o.total_price) +
                                     "&text=" + UrlEncode(o.payment_comment))}};
     }
+    if (o.state == OrderState::kCreated && o.total_price > 0 && o.currency == money::Currency::kUsdt) {
+        const auto& address = settings.platform_wallet_address;
+        const auto& master = settings.usdt_jetton_master;
+        const bool payable = !address.empty() && !master.empty();
+        // The jettons go to the platform wallet (their new owner); its jetton wallet is the chain's business.
+        // A wallet's own jetton wallet sends them: GET /api/v1/orders/{uuid}/jetton-transfer builds that
+        // message.
+        out["payment"] = {{"method", "jetton_transfer"},
+                          {"address", address.empty() ? json(nullptr) : json(address)},
+                          {"jetton_master", master.empty() ? json(nullptr) : json(master)},
+                          {"amount", std::to_string(o.total_price)},
+                          {"comment", o.payment_comment},
+                          {"expires_at", opt(o.expires_at)},
+                          {"link",
+                           payable ? json("ton://transfer/" + address + "?jetton=" + master +
+                                          "&amount=" + std::to_string(o.total_price) +
+                                          "&text=" + UrlEncode(o.payment_comment))
+                                   : json(nullptr)}};
+    }
     return out;
 }
 
@@ -909,6 +928,12 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         }
         if ((sale_end && now >= *sale_end) || now >= end_date) {
             return Error{"ticket.sale_closed", "sales have ended", {{"reason", "ended"}}};
+        }
+        if (price > 0 && currency == money::Currency::kUsdt && settings_.usdt_jetton_master.empty()) {
+            // Nobody could pay it: refuse rather than hold seats for an order that can only expire.
+            return Error{"payment.currency_unavailable",
+                         "this platform does not take USDT payments now (no USDT jetton is configured)",
+                         {{"currency", "USDT"}}};
         }
         std::int64_t total = 0;
         if (__builtin_mul_overflow(price, quantity, &total)) return ValidationError("quantity", "the total overflows");

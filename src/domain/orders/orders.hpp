@@ -75,6 +75,9 @@ struct OrderSettings {
     std::int64_t order_ttl_seconds = 15 * 60;  ///< how long an unpaid order holds its seats
     std::int64_t max_quantity = 10;            ///< seats per order when the ticket type sets no lower limit
     std::string platform_wallet_address;       ///< where payments go; empty until the TON wallet is configured
+    /// The USDT jetton master (user-friendly form) whose transfers to the platform wallet pay USDT orders; empty:
+    /// USDT is not taken, and placing an order that costs USDT fails with `payment.currency_unavailable`.
+    std::string usdt_jetton_master;
     /// TEST ONLY: reserve with a separate read and an unconditional write, so that concurrent buyers can oversell.
     /// Exists so that the concurrency tests prove they can catch the race (as pretix's do). Never set in production.
     bool unsafe_disable_oversell_guard = false;
@@ -94,7 +97,9 @@ struct OrderSettings {
 
 /// The JSON of the API: money as decimal strings of the currency's smallest unit; for an unpaid TON order,
 /// `payment` (method `ton_transfer`) with the platform wallet, exact amount, unique comment, expiry and a
-/// `ton://transfer` link.
+/// `ton://transfer` link; for an unpaid USDT order, `payment` (method `jetton_transfer`) with the jetton master, the
+/// platform wallet (the jettons' new owner), the amount in micro-USDT, the comment (the transfer's forward payload),
+/// expiry and a `ton://transfer` link with `jetton=`.
 nlohmann::json ToJson(const Order& order, const OrderSettings& settings);
 nlohmann::json ToJson(const Ticket& ticket);
 
@@ -181,7 +186,8 @@ public:
 
     /// Creates an order (or, for the same idempotency key and body, returns the one it created before; `created`
     /// tells which). Free orders are paid at once and carry their tickets. Errors: not_found, ticket.sold_out,
-    /// ticket.sale_closed, ticket.limit_exceeded, request.validation_failed, request.idempotency_mismatch.
+    /// ticket.sale_closed, ticket.limit_exceeded, request.validation_failed, request.idempotency_mismatch,
+    /// payment.currency_unavailable (a USDT price while no USDT jetton is configured).
     struct Placed {
         Order order;
         bool created = true;

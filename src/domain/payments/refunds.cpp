@@ -34,8 +34,11 @@ ON CONFLICT (tx_hash, reason) DO NOTHING)";
 
 }  // namespace
 
-Refunds::Refunds(ports::Store& store, const ports::Clock& clock, wallet::WalletSender* sender)
-    : store_(store), clock_(clock), sender_(sender) {}
+Refunds::Refunds(ports::Store& store,
+                 const ports::Clock& clock,
+                 wallet::WalletSender* sender,
+                 JettonPayments* usdt)
+    : store_(store), clock_(clock), sender_(sender), usdt_(usdt) {}
 
 bool Refunds::RefundInTx(ports::Transaction& tx, const std::string& order_uuid, std::int64_t now) {
     const auto order = tx.Execute(
@@ -126,24 +129,39 @@ RefundTally Refunds::Step(std::int64_t batch) {
 
     const auto pending = store_.Transact(
         [&](ports::Transaction& tx) {
-            // Toncoin leaves as a plain wallet message; other currencies have their own ways back.
+            // Toncoin leaves as a plain wallet message, USDT as a jetton transfer through the platform's
+            // jetton wallet (once one is configured: until then USDT refunds wait); Stars have their own way
+            // back.
             return tx.Execute(
-                "SELECT refund_id, destination, amount, order_uuid FROM refunds WHERE state = 'pending' "
-                "AND currency = 'TON' ORDER BY refund_id LIMIT $1",
-                {batch});
+                "SELECT refund_id, destination, amount, order_uuid, currency FROM refunds WHERE state = "
+                "'pending' "
+                "AND (currency = 'TON' OR (currency = 'USDT' AND $2 = 1)) ORDER BY refund_id LIMIT $1",
+                {batch, std::int64_t{usdt_ != nullptr ? 1 : 0}});
         },
         {.read_only = true});
     for (const auto& row : pending.rows) {
         const auto id = AsInt(row[0]);
         const auto order = AsOptionalText(row[3]);
-        wallet::Outgoing message;
-        message.destination = AsText(row[1]);
-        message.amount = ton::Nanotons{static_cast<std::uint64_t>(AsInt(row[2]))};
-        message.comment = order ? "Onton refund for order " + *order : "Onton refund";
-        message.bounce = false;  // the payer's wallet may be uninitialized by now
-        message.idempotency_key = "refund:" + std::to_string(id);
+        const auto comment = order ? "Onton refund for order " + *order : std::string("Onton refund");
+        const auto key = "refund:" + std::to_string(id);
+        Result<wallet::Outgoing> built = wallet::Outgoing{};
+        if (AsText(row[4]) == "USDT") {
+            built = usdt_->RefundMessage(static_cast<std::uint64_t>(id),
+                                         AsText(row[1]),
+                                         static_cast<std::uint64_t>(AsInt(row[2])),
+                                         comment,
+                                         key);
+        } else {
+            wallet::Outgoing message;
+            message.destination = AsText(row[1]);
+            message.amount = ton::Nanotons{static_cast<std::uint64_t>(AsInt(row[2]))};
+            message.comment = comment;
+            message.bounce = false;  // the payer's wallet may be uninitialized by now
+            message.idempotency_key = key;
+            built = std::move(message);
+        }
         store_.Transact([&](ports::Transaction& tx) {
-            auto queued = sender_->Enqueue(tx, message);
+            auto queued = built ? sender_->Enqueue(tx, *built) : Result<std::int64_t>(built.error());
             if (!queued) {
                 tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 WHERE refund_id = $1",
                            {id, queued.error().message, now});
@@ -168,12 +186,15 @@ RefundTally Refunds::Step(std::int64_t batch) {
         if (!status) continue;
         if (status->state == wallet::MessageState::kConfirmed) {
             store_.Transact([&](ports::Transaction& tx) {
-                tx.Execute("UPDATE refunds SET state = 'sent', updated_at = $2 WHERE refund_id = $1", {AsInt(row[0]), now});
+                // Only from queued: the watcher may have seen the jetton wallet refuse it already (failed).
+                tx.Execute("UPDATE refunds SET state = 'sent', updated_at = $2 WHERE refund_id = $1 AND state = 'queued'",
+                           {AsInt(row[0]), now});
             });
             ++tally.sent;
         } else if (status->state == wallet::MessageState::kFailed) {
             store_.Transact([&](ports::Transaction& tx) {
-                tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 WHERE refund_id = $1",
+                tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 WHERE refund_id = $1 "
+                           "AND state = 'queued'",
                            {AsInt(row[0]), status->last_error, now});
             });
             ++tally.failed;

@@ -3,19 +3,23 @@
 /// sender, exactly once per payment and reason, tracked until the chain shows it sent.
 ///
 /// Where refunds come from:
-/// - a payment the watcher could not credit in full (overpayment's excess, a late payment with no seat left,
-///   a payment to a settled or canceled order): `transactions.refund_due` (reason `payment_outcome`);
-/// - an admin or the event's organizer refunding a paid order, or the organizer canceling the event: the
-///   order turns `refunded`, its tickets `refunded`, its seats return, and every payment credited to it goes
-///   back (reason `order_refunded`). The order's compare-and-set and the refund rows are one transaction.
-/// Each refund row is queued as a wallet message (a comment naming the order) in the transaction that
-/// records its message id, so a crash cannot send it twice; `Settle` records what the chain showed.
+/// - a payment the watcher could not credit in full (overpayment's excess, a late payment with no seat left, a
+///   payment to a settled or canceled order): `transactions.refund_due` (reason `payment_outcome`);
+/// - an admin or the event's organizer refunding a paid order, or the organizer canceling the event: the order
+///   turns `refunded`, its tickets `refunded`, its seats return, and every payment credited to it goes back
+///   (reason `order_refunded`). The order's compare-and-set and the refund rows are one transaction.
+/// Each refund row is queued as a wallet message (a comment naming the order) in the transaction that records its
+/// message id, so a crash cannot send it twice; `Settle` records what the chain showed. A refund is paid in the
+/// currency that came in: Toncoin as a plain message to the payer; USDT as a TEP-74 `transfer` from the platform
+/// wallet to its own jetton wallet (destination the payer, the comment as forward payload, the refund id as query
+/// id), confirmed like any wallet message when the platform wallet's transaction carried it.
 
 #include <cstdint>
 #include <string>
 
 #include "common/result.hpp"
 #include "domain/identity/identity.hpp"
+#include "domain/payments/jetton.hpp"
 #include "domain/wallet/sender.hpp"
 #include "ports/clock.hpp"
 #include "ports/store.hpp"
@@ -31,8 +35,12 @@ struct RefundTally {
 
 class Refunds {
 public:
-    /// `sender` null: refunds are recorded but wait until a platform wallet is configured.
-    Refunds(ports::Store& store, const ports::Clock& clock, wallet::WalletSender* sender);
+    /// `sender` null: refunds are recorded but wait until a platform wallet is configured. `usdt` null: USDT
+    /// refunds are recorded but wait until the USDT jetton is configured (ONTON_USDT_JETTON_MASTER).
+    Refunds(ports::Store& store,
+            const ports::Clock& clock,
+            wallet::WalletSender* sender,
+            JettonPayments* usdt = nullptr);
 
     /// Admins: a paid order → refunded, and its payments owed back. Errors: auth.forbidden, not_found,
     /// state.invalid_transition (not paid).
@@ -56,6 +64,7 @@ private:
     ports::Store& store_;
     const ports::Clock& clock_;
     wallet::WalletSender* sender_;
+    JettonPayments* usdt_;
 };
 
 }  // namespace onton::payments

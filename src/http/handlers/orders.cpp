@@ -3,6 +3,7 @@
 #include <map>
 
 #include "http/handlers/identity.hpp"
+#include "ton/address.hpp"
 
 namespace onton::http {
 namespace {
@@ -34,6 +35,57 @@ Response CheckInRoute(const Request& req,
     return Response::Json(Status::ok, body);
 }
 
+/// The message the caller's wallet (`?owner=`) sends to pay a USDT order: to its own jetton wallet, with the
+/// TON to attach and the TEP-74 transfer body (the order's comment as forward payload). TON Connect sends it
+/// as it is.
+Response JettonTransferRoute(const Request& req,
+                             orders::OrderService& orders,
+                             identity::IdentityService& identity,
+                             payments::JettonPayments* usdt) {
+    auto caller = Authorize(req, identity);
+    if (!caller) return Fail(caller.error(), req);
+    const auto owner_text = req.Query("owner");
+    const auto owner = owner_text ? ton::ParseAddress(*owner_text) : Result<ton::ParsedAddress>(Error{});
+    if (!owner) {
+        return Fail(
+            {"request.validation_failed", "owner: the address of the wallet that pays", {{"field", "owner"}}},
+            req);
+    }
+    auto order = orders.Get(*caller, std::string(req.Param("uuid")));
+    if (!order) return Fail(order.error(), req);
+    if (order->currency != money::Currency::kUsdt) {
+        return Fail({"conflict",
+                     "this order is priced in " + std::string(money::Code(order->currency)) +
+                         ": it is not paid with a jetton transfer"},
+                    req);
+    }
+    if (order->state != orders::OrderState::kCreated || order->total_price <= 0) {
+        return Fail({"state.invalid_transition",
+                     "only an order awaiting payment can be paid; it is " +
+                         std::string(orders::StateName(order->state))},
+                    req);
+    }
+    if (usdt == nullptr) {
+        return Fail({"payment.currency_unavailable", "this platform does not take USDT payments now"}, req);
+    }
+    auto transfer = usdt->PayerTransferFor(
+        owner->address, static_cast<std::uint64_t>(order->total_price), order->payment_comment);
+    if (!transfer) return Fail(transfer.error(), req);
+    auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
+    return Response::Json(Status::ok,
+                          {{"order_uuid", order->uuid},
+                           {"owner", owner->address.ToString()},
+                           {"jetton_master", usdt->account().master.ToString()},
+                           {"jetton_wallet", transfer->jetton_wallet.ToString()},
+                           {"amount", std::to_string(transfer->amount.value)},
+                           {"payload", transfer->payload_boc},
+                           {"jetton_amount", std::to_string(transfer->units)},
+                           {"destination", usdt->account().owner.ToString()},
+                           {"forward_ton_amount", std::to_string(transfer->forward_ton.value)},
+                           {"comment", transfer->comment},
+                           {"expires_at", opt(order->expires_at)}});
+}
+
 /// The filters of the guest list from the query string.
 Result<orders::GuestFilter> GuestFilterOf(const Request& req) {
     orders::GuestFilter filter;
@@ -50,7 +102,14 @@ Result<orders::GuestFilter> GuestFilterOf(const Request& req) {
 
 }  // namespace
 
-void AddOrderRoutes(Router& router, orders::OrderService& orders, identity::IdentityService& identity) {
+void AddOrderRoutes(Router& router,
+                    orders::OrderService& orders,
+                    identity::IdentityService& identity,
+                    payments::JettonPayments* usdt) {
+    router.Add(
+        Verb::get, "/api/v1/orders/{uuid}/jetton-transfer", [&orders, &identity, usdt](const Request& req) {
+            return JettonTransferRoute(req, orders, identity, usdt);
+        });
     // Asynchronous and started on the I/O thread: a buyer waiting for a session read or the next order batch
     // holds no thread, and a buyer answered from the session cache and the sold-out hint never leaves the I/O
     // thread. Whatever blocks (leading a session read or a batch, an idempotent lookup) goes to the worker

@@ -1,17 +1,25 @@
 // The local chain: an @ton/sandbox Blockchain, the wallets it was started with, and our own log of every
 // transaction the TVM executed (sandbox 0.41's getTransactions reverses its array in place and cannot page by
-// hash, so the log here is the only source the API reads transactions from).
+// hash, so the log here is the only source the API reads transactions from). It also deploys a TEP-74 jetton that
+// plays USDT, with the compiled contracts of @ton-community/assets-sdk (loaded from node_modules, never committed).
+import { createHash } from 'node:crypto';
 import { Blockchain } from '@ton/sandbox';
 import {
     Address,
     Cell,
+    Dictionary,
     beginCell,
+    comment as textComment,
     external,
     internal,
     storeMessage,
     SendMode,
     toNano,
 } from '@ton/core';
+import { JettonMinter } from '@ton-community/assets-sdk/dist/jetton/JettonMinter.js';
+import { JettonWallet } from '@ton-community/assets-sdk/dist/jetton/JettonWallet.js';
+import { storeJettonMintMessage } from '@ton-community/assets-sdk/dist/jetton/types/JettonMintMessage.js';
+import { storeJettonTransferMessage } from '@ton-community/assets-sdk/dist/jetton/types/JettonTransferMessage.js';
 import { mnemonicNew, mnemonicToPrivateKey, mnemonicValidate } from '@ton/crypto';
 import { WalletContractV4, WalletContractV5R1 } from '@ton/ton';
 
@@ -62,6 +70,10 @@ export class Chain {
     blocks = 0;
     wallets = [];
     platform;
+    /** @type {Jetton | undefined} the USDT jetton, once deployJetton ran */
+    jetton;
+    /** Jetton units minted to each participant wallet (also to wallets added through the control route). */
+    participantJettons = 0n;
     #serial = new Serial();
     #treasury;
 
@@ -215,6 +227,74 @@ export class Chain {
         return this.#serial.run(() => this.bc.getContract(address));
     }
 
+    /**
+     * Deploys the jetton master (admin: the treasury) with on-chain metadata. Once per chain; later calls return it.
+     */
+    async deployJetton({ symbol = 'USDT', name = 'Tether USD (emulator)', decimals = 6 } = {}) {
+        if (this.jetton) return this.jetton;
+        const minter = JettonMinter.createFromConfig({
+            admin: this.#treasury.address,
+            content: onchainContent({ name, symbol, decimals: String(decimals) }),
+        });
+        await this.#treasurySend({ to: minter.address, value: toNano('0.1'), bounce: false, init: minter.init });
+        const state = (await this.bc.getContract(minter.address)).accountState;
+        if (state?.type !== 'active') throw new Error('the jetton master did not deploy');
+        this.jetton = new Jetton(this, minter, symbol, decimals);
+        return this.jetton;
+    }
+
+    /** The treasury (the jetton's admin) mints `amount` jetton units to `owner` (an Address). */
+    mintJetton(owner, amount) {
+        if (!this.jetton) throw new Error('no jetton deployed');
+        const body = beginCell()
+            .store(
+                storeJettonMintMessage({
+                    queryId: 0n,
+                    amount,
+                    from: this.jetton.address,
+                    to: owner,
+                    responseAddress: null,
+                    forwardPayload: null,
+                    forwardTonAmount: 0n,
+                    walletForwardValue: toNano('0.05'),
+                }),
+            )
+            .endCell();
+        return this.#treasurySend({ to: this.jetton.address, value: toNano('0.1'), bounce: true, body });
+    }
+
+    /**
+     * `wallet` moves `amount` jetton units to the owner `to` (an Address): a TEP-74 `transfer` to its own jetton
+     * wallet with `comment` (if any) as the forward payload, `forwardTon` for the notification and `tonAmount`
+     * attached; the excess returns to `wallet`. Returns what `transfer` returns.
+     */
+    jettonTransfer(wallet, { to, amount, comment, forwardTon = JETTON_FORWARD_TON, tonAmount = JETTON_TRANSFER_TON, queryId = 0n }) {
+        if (!this.jetton) throw new Error('no jetton deployed');
+        const body = beginCell()
+            .store(
+                storeJettonTransferMessage({
+                    queryId,
+                    amount,
+                    destination: to,
+                    responseDestination: wallet.address,
+                    customPayload: null,
+                    forwardAmount: forwardTon,
+                    forwardPayload: comment === undefined || comment === null ? null : textComment(String(comment)),
+                }),
+            )
+            .endCell();
+        const message = internal({ to: this.jetton.walletOf(wallet.address), value: tonAmount, bounce: true, body });
+        return this.transfer(wallet, [message]);
+    }
+
+    #treasurySend(args) {
+        return this.#serial.run(async () => {
+            this.tick();
+            const result = await this.#treasury.send({ sendMode: SendMode.PAY_GAS_SEPARATELY, ...args });
+            return this.#record(result.transactions);
+        });
+    }
+
     /** A wallet by index, 'platform', or address. */
     findWallet(ref) {
         if (ref === 'platform') return this.platform;
@@ -239,4 +319,58 @@ export function transferMessage({ to, amount, comment, body, bounce }) {
     if (body !== undefined) payload = Cell.fromBase64(body);
     else if (comment !== undefined && comment !== null) payload = comment;
     return internal({ to: dest, value: BigInt(amount), bounce: bounce ?? false, body: payload });
+}
+
+// --- the USDT jetton ---------------------------------------------------------------------------------------
+
+/** TEP-64 on-chain content: 0x00, then a dictionary sha256(key) → ^(0x00 ‖ snake text). */
+function onchainContent(fields) {
+    const dict = Dictionary.empty(Dictionary.Keys.BigUint(256), Dictionary.Values.Cell());
+    for (const [key, value] of Object.entries(fields)) {
+        const hash = BigInt('0x' + createHash('sha256').update(key).digest('hex'));
+        dict.set(hash, beginCell().storeUint(0, 8).storeStringTail(value).endCell());
+    }
+    return beginCell().storeUint(0, 8).storeDict(dict).endCell();
+}
+
+/** TON a participant attaches to a jetton transfer: the wallets' gas, the forward and the excess that returns. */
+export const JETTON_TRANSFER_TON = toNano('0.1');
+/** TON the recipient gets with its transfer_notification (> 0, or no notification is sent). */
+export const JETTON_FORWARD_TON = toNano('0.01');
+
+/**
+ * A TEP-74 jetton (the minter and wallet code of @ton-community/assets-sdk, loaded from node_modules) playing USDT:
+ * 6 decimals, minted by the emulator's treasury (its admin).
+ */
+export class Jetton {
+    symbol;
+    decimals;
+    /** @type {JettonMinter} */
+    minter;
+    #chain;
+
+    constructor(chain, minter, symbol, decimals) {
+        this.#chain = chain;
+        this.minter = minter;
+        this.symbol = symbol;
+        this.decimals = decimals;
+    }
+
+    get address() {
+        return this.minter.address;
+    }
+
+    /** The jetton wallet of `owner` (an Address), derived as the minter's get_wallet_address does. */
+    walletOf(owner) {
+        return JettonWallet.createFromConfig({ owner, jettonMaster: this.minter.address }).address;
+    }
+
+    /** The jetton balance of `owner` (0 while its jetton wallet is not deployed). */
+    async balanceOf(owner) {
+        const address = this.walletOf(owner);
+        const contract = await this.#chain.getContract(address);
+        if (contract.accountState?.type !== 'active') return 0n;
+        const res = await this.#chain.runGetMethod(address, 'get_wallet_data', []);
+        return res.stackReader.readBigNumber();
+    }
 }

@@ -2,7 +2,7 @@
 // Onton's local TON chain: a toncenter v2 compatible subset over @ton/sandbox, on loopback. See ../README.md.
 import http from 'node:http';
 import { Address, Cell, beginCell, loadMessage, toNano } from '@ton/core';
-import { Chain, Rejected, transferMessage } from './chain.js';
+import { Chain, JETTON_FORWARD_TON, JETTON_TRANSFER_TON, Rejected, transferMessage } from './chain.js';
 import {
     ZERO_HASH,
     blockId,
@@ -208,7 +208,7 @@ function makeApi(chain) {
     };
 }
 
-function walletJson(w) {
+function walletJson(w, jetton) {
     return {
         index: w.index,
         role: w.role,
@@ -218,10 +218,31 @@ function walletJson(w) {
         address_raw: w.address.toRawString(),
         mnemonic: w.mnemonic.join(' '),
         public_key: w.keys.publicKey.toString('hex'),
+        jetton_wallet: jetton ? friendly(jetton.walletOf(w.address)) : undefined,
+    };
+}
+
+/** A jetton amount in its smallest unit, as a decimal string. */
+function parseUnits(value, name) {
+    const n = parseIntParam(value, name, { min: 0, def: undefined });
+    if (n === undefined) throw new ApiError(422, `${name}: field required`);
+    return n;
+}
+
+function txJson(tx) {
+    return {
+        address: friendly(new Address(0, Buffer.from(tx.address.toString(16).padStart(64, '0'), 'hex'))),
+        transaction_id: transactionId(tx),
+        aborted: tx.description.type === 'generic' ? tx.description.aborted : false,
     };
 }
 
 function makeControl(chain) {
+    function requireJetton() {
+        if (!chain.jetton) throw new ApiError(404, 'no jetton: the emulator was started with TON_EMU_JETTON=off');
+        return chain.jetton;
+    }
+
     function transferArgs(p) {
         const wallet = chain.findWallet(p.from);
         if (!wallet) throw new ApiError(404, 'from: no such wallet');
@@ -238,13 +259,18 @@ function makeControl(chain) {
     }
 
     return {
-        'GET /emulator/wallets': async () => ({ platform: walletJson(chain.platform), wallets: chain.wallets.map(walletJson) }),
+        'GET /emulator/wallets': async () => ({
+            platform: walletJson(chain.platform, chain.jetton),
+            wallets: chain.wallets.map((w) => walletJson(w, chain.jetton)),
+        }),
         'POST /emulator/wallets': async (p) => {
             const version = p.version ?? 'v4r2';
             if (version !== 'v4r2' && version !== 'v5r1') throw new ApiError(422, 'version: v4r2 or v5r1');
             const balance = parseIntParam(p.balance_nano, 'balance_nano', { min: 0, def: toNano('1000') });
+            const jettons = parseIntParam(p.jetton_units, 'jetton_units', { min: 0, def: chain.participantJettons ?? 0n });
             const w = await chain.addWallet({ version, balance, mnemonic: p.mnemonic ? String(p.mnemonic).trim().split(/\s+/) : undefined });
-            return walletJson(w);
+            if (chain.jetton && jettons > 0n) await chain.mintJetton(w.address, jettons);
+            return walletJson(w, chain.jetton);
         },
         'POST /emulator/external': async (p) => {
             const { wallet, msg, opts } = transferArgs(p);
@@ -260,13 +286,43 @@ function makeControl(chain) {
                 if (e instanceof Rejected) throw new ApiError(500, `external message was not accepted: ${e.message}`);
                 throw e;
             }
+            return { message_hash: res.external.hash().toString('base64'), transactions: res.transactions.map(txJson) };
+        },
+        'GET /emulator/jetton': async () => {
+            const j = requireJetton();
+            return { symbol: j.symbol, decimals: j.decimals, master: friendly(j.address), master_raw: j.address.toRawString() };
+        },
+        'GET /emulator/jetton/balance': async (p) => {
+            const j = requireJetton();
+            const owner = parseAddress(p.owner);
+            return { owner: friendly(owner), wallet: friendly(j.walletOf(owner)), balance: (await j.balanceOf(owner)).toString() };
+        },
+        'POST /emulator/jetton/mint': async (p) => {
+            requireJetton();
+            const to = parseAddress(p.to);
+            const txs = await chain.mintJetton(to, parseUnits(p.amount, 'amount'));
+            return { transactions: txs.map((tx) => transactionId(tx)) };
+        },
+        'POST /emulator/jetton/transfer': async (p) => {
+            requireJetton();
+            const wallet = chain.findWallet(p.from);
+            if (!wallet) throw new ApiError(404, 'from: no such wallet');
+            const to = parseAddress(p.to);
+            const amount = parseUnits(p.amount, 'amount');
+            const forwardTon = parseIntParam(p.forward_ton_nano, 'forward_ton_nano', { min: 0, def: JETTON_FORWARD_TON });
+            const tonAmount = parseIntParam(p.ton_nano, 'ton_nano', { min: 1, def: JETTON_TRANSFER_TON });
+            const queryId = parseIntParam(p.query_id, 'query_id', { min: 0, max: '18446744073709551615', def: 0n });
+            let res;
+            try {
+                res = await chain.jettonTransfer(wallet, { to, amount, comment: p.comment, forwardTon, tonAmount, queryId });
+            } catch (e) {
+                if (e instanceof Rejected) throw new ApiError(500, `external message was not accepted: ${e.message}`);
+                throw e;
+            }
             return {
                 message_hash: res.external.hash().toString('base64'),
-                transactions: res.transactions.map((tx) => ({
-                    address: friendly(new Address(0, Buffer.from(tx.address.toString(16).padStart(64, '0'), 'hex'))),
-                    transaction_id: transactionId(tx),
-                    aborted: tx.description.type === 'generic' ? tx.description.aborted : false,
-                })),
+                jetton_wallet: friendly(chain.jetton.walletOf(wallet.address)),
+                transactions: res.transactions.map(txJson),
             };
         },
         'POST /emulator/fund': async (p) => {
@@ -387,10 +443,18 @@ export async function main() {
     const balance = toNano(process.env.TON_EMU_PARTICIPANT_BALANCE_TON ?? '1000');
     const platformBalance = toNano(process.env.TON_EMU_PLATFORM_BALANCE_TON ?? '1000');
     const apiKey = process.env.TON_EMU_API_KEY || undefined;
+    const withJetton = !['0', 'off', 'false', 'no'].includes(String(process.env.TON_EMU_JETTON ?? 'on').toLowerCase());
+    // Whole USDT per participant (the jetton has 6 decimals).
+    const participantUsdt = BigInt(process.env.TON_EMU_PARTICIPANT_USDT ?? '1000');
 
     const chain = await Chain.create();
     await chain.addWallet({ role: 'platform', version: platformVersion, mnemonic: platformMnemonic, balance: platformBalance });
     for (let i = 0; i < participants; i++) await chain.addWallet({ version: i % 2 === 0 ? 'v4r2' : 'v5r1', balance });
+    if (withJetton) {
+        const jetton = await chain.deployJetton();
+        chain.participantJettons = participantUsdt * 10n ** BigInt(jetton.decimals);
+        for (const w of chain.wallets) await chain.mintJetton(w.address, chain.participantJettons);
+    }
 
     const server = http.createServer(makeHandler(chain, { apiKey }));
     server.keepAliveTimeout = 5000;
@@ -404,6 +468,8 @@ export async function main() {
     lines.push(`platform ${p.version} ${friendly(p.address)} ${p.address.toRawString()}`);
     if (!platformMnemonic) lines.push(`platform-mnemonic ${p.mnemonic.join(' ')}`);
     for (const w of chain.wallets) lines.push(`wallet ${w.index} ${w.version} ${friendly(w.address)} ${w.address.toRawString()}`);
+    const j = chain.jetton;
+    if (j) lines.push(`jetton ${j.symbol} ${j.decimals} ${friendly(j.address)} ${j.address.toRawString()}`);
     lines.push('ready');
     process.stdout.write(lines.join('\n') + '\n');
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Address, beginCell, external, internal, storeMessage, toNano, SendMode } from '@ton/core';
+import { Address, Cell, beginCell, external, internal, storeMessage, toNano, SendMode } from '@ton/core';
 import { mnemonicToPrivateKey } from '@ton/crypto';
 import { TonClient, WalletContractV4, WalletContractV5R1 } from '@ton/ton';
 
@@ -79,6 +79,10 @@ test('startup prints the platform wallet and the participants', () => {
         ['v4r2', 'v5r1'],
     );
     assert.equal(emu.lines[1].split(' ')[2], wallets.platform.address);
+    // The jetton line comes after every line that was there before it, just before `ready`.
+    assert.match(emu.lines.at(-2), /^jetton USDT 6 EQ\S{46} 0:[0-9a-f]{64}$/);
+    assert.equal(emu.lines.at(-1), 'ready');
+    assert.ok(emu.lines.findIndex((l) => l.startsWith('wallet ')) < emu.lines.length - 2);
 });
 
 test('a transfer with a comment shows up in the recipient history with its value and comment', async () => {
@@ -305,5 +309,88 @@ test('a configured API key is required; a given platform mnemonic and version ar
         assert.equal((await fetch(`${url}?api_key=secret-key`)).status, 200);
     } finally {
         keyed.child.kill('SIGTERM');
+    }
+});
+
+// --- the USDT jetton ---------------------------------------------------------------------------------------
+
+const jettonOp = (body) => Cell.fromBase64(body).beginParse().loadUint(32);
+
+test('the USDT jetton master answers get_jetton_data and get_wallet_address; participants hold 1000 USDT', async () => {
+    const jetton = await ok('/emulator/jetton');
+    assert.equal(jetton.symbol, 'USDT');
+    assert.equal(jetton.decimals, 6);
+    assert.equal(emu.lines.at(-2).split(' ')[3], jetton.master);
+    const data = await ok('/api/v2/runGetMethod', { method: 'POST', body: { address: jetton.master, method: 'get_jetton_data', stack: [] } });
+    assert.equal(data.exit_code, 0);
+    assert.equal(BigInt(data.stack[0][1]), 2n * 1000n * 10n ** 6n, 'total supply: what was minted to the two participants');
+    const owner = wallets.wallets[0];
+    const arg = beginCell().storeAddress(Address.parse(owner.address)).endCell().toBoc().toString('base64');
+    const res = await ok('/api/v2/runGetMethod', {
+        method: 'POST',
+        body: { address: jetton.master, method: 'get_wallet_address', stack: [['tvm.Slice', arg]] },
+    });
+    assert.equal(res.exit_code, 0);
+    const walletAddress = Cell.fromBase64(res.stack[0][1].bytes).beginParse().loadAddress();
+    assert.equal(walletAddress.toString(), owner.jetton_wallet);
+    const balance = await ok(`/emulator/jetton/balance?owner=${owner.address}`);
+    assert.equal(balance.wallet, owner.jetton_wallet);
+    assert.equal(balance.balance, '1000000000');
+});
+
+test('a jetton transfer with a comment reaches the recipient as a transfer_notification from its jetton wallet', async () => {
+    const platform = wallets.platform;
+    const before = BigInt((await ok(`/emulator/jetton/balance?owner=${wallets.wallets[1].address}`)).balance);
+    const sent = await ok('/emulator/jetton/transfer', {
+        method: 'POST',
+        body: { from: 1, to: platform.address, amount: '5000000', comment: 'onton:usdt ✓', query_id: '42' },
+    });
+    assert.ok(sent.transactions.every((t) => !t.aborted), JSON.stringify(sent.transactions));
+    const [head] = await txs(platform.address, { limit: 1 });
+    const platformJetton = await ok(`/emulator/jetton/balance?owner=${platform.address}`);
+    // The notification comes from the platform's own jetton wallet, with the forward TON > 0.
+    assert.equal(head.in_msg.source, platformJetton.wallet);
+    assert.equal(head.in_msg.value, '10000000');
+    const body = Cell.fromBase64(head.in_msg.msg_data.body).beginParse();
+    assert.equal(body.loadUint(32), 0x7362d09c);
+    assert.equal(body.loadUintBig(64), 42n);
+    assert.equal(body.loadCoins(), 5000000n);
+    assert.equal(body.loadAddress().toString(), wallets.wallets[1].address, 'sender: the payer, not its jetton wallet');
+    assert.equal(body.loadBit(), true, 'the comment travels in a ref');
+    const payload = body.loadRef().beginParse();
+    assert.equal(payload.loadUint(32), 0);
+    assert.equal(payload.loadStringTail(), 'onton:usdt ✓');
+    assert.equal(platformJetton.balance, '5000000');
+    const after = BigInt((await ok(`/emulator/jetton/balance?owner=${wallets.wallets[1].address}`)).balance);
+    assert.equal(before - after, 5000000n);
+    // The excess TON goes back to the payer (the response destination) with op excesses.
+    const [excess] = await txs(wallets.wallets[1].address, { limit: 1 });
+    assert.equal(jettonOp(excess.in_msg.msg_data.body), 0xd53276db);
+});
+
+test('a new wallet gets its USDT; mint and refusals', async () => {
+    const w = await ok('/emulator/wallets', { method: 'POST', body: { version: 'v5r1', jetton_units: '7000000' } });
+    assert.equal((await ok(`/emulator/jetton/balance?owner=${w.address}`)).balance, '7000000');
+    await ok('/emulator/jetton/mint', { method: 'POST', body: { to: w.address, amount: '3000000' } });
+    assert.equal((await ok(`/emulator/jetton/balance?owner=${w.address}`)).balance, '10000000');
+    // More than the balance: the jetton wallet refuses it (its transaction aborts) and nothing moves.
+    const sent = await ok('/emulator/jetton/transfer', {
+        method: 'POST',
+        body: { from: w.address, to: wallets.platform.address, amount: '10000001' },
+    });
+    assert.ok(sent.transactions.some((t) => t.aborted));
+    assert.equal((await ok(`/emulator/jetton/balance?owner=${w.address}`)).balance, '10000000');
+    assert.equal((await call('/emulator/jetton/transfer', { method: 'POST', body: { from: 99, to: w.address, amount: '1' } })).status, 404);
+    assert.equal((await call('/emulator/jetton/transfer', { method: 'POST', body: { from: 0, to: 'nope', amount: '1' } })).status, 416);
+    assert.equal((await call('/emulator/jetton/transfer', { method: 'POST', body: { from: 0, to: w.address } })).status, 422);
+});
+
+test('TON_EMU_JETTON=off starts without a jetton', async () => {
+    const plain = await startEmulator({ TON_EMU_JETTON: 'off' });
+    try {
+        assert.ok(!plain.lines.some((l) => l.startsWith('jetton ')));
+        assert.equal((await fetch(`${plain.base}/emulator/jetton`)).status, 404);
+    } finally {
+        plain.child.kill('SIGTERM');
     }
 });

@@ -110,7 +110,10 @@ export const orderSchema = z.object({
   tickets: z.array(ticketSchema).optional(),
   payment: z
     .object({
+      /** ton_transfer: Toncoin to `address`; jetton_transfer: USDT (a TEP-74 jetton of `jetton_master`) to it. */
+      method: z.enum(["ton_transfer", "jetton_transfer"]).default("ton_transfer"),
       address: z.string().nullish(),
+      jetton_master: z.string().nullish(),
       amount: amountSchema,
       comment: z.string(),
       expires_at: z.number().int(),
@@ -120,6 +123,23 @@ export const orderSchema = z.object({
 });
 export type Order = z.output<typeof orderSchema>;
 conforms<Order, ApiSchema<"Order">>(true);
+
+/** The message a wallet sends to pay a USDT order: to its own jetton wallet, with TON attached and the transfer body. */
+export const jettonTransferSchema = z.object({
+  order_uuid: z.string(),
+  owner: z.string(),
+  jetton_master: z.string(),
+  jetton_wallet: z.string(),
+  amount: amountSchema,
+  payload: z.string(),
+  jetton_amount: amountSchema,
+  destination: z.string(),
+  forward_ton_amount: amountSchema,
+  comment: z.string(),
+  expires_at: z.number().int().nullable(),
+});
+export type JettonTransfer = z.output<typeof jettonTransferSchema>;
+conforms<JettonTransfer, ApiSchema<"JettonTransfer">>(true);
 
 /** `{"items": [...]}`, the shape of the API's lists. */
 export function listOf<T extends z.ZodType>(item: T) {

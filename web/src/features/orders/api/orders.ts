@@ -6,7 +6,7 @@ import type { Api } from "@/lib/api-client";
 import { useApi } from "@/lib/api-context";
 import { conforms, type ApiAnswer, type ApiBody } from "@/lib/openapi";
 import { queryKeys } from "@/lib/query-keys";
-import { listOf, orderSchema, type Order } from "@/lib/schemas";
+import { jettonTransferSchema, listOf, orderSchema, type JettonTransfer, type Order } from "@/lib/schemas";
 import { finalStates, watchOrder } from "../lib/order-updates";
 
 export type NewOrder = { event_uuid: string; ticket_type_id: number; quantity: number; promo_code?: string; access_code?: string };
@@ -23,6 +23,13 @@ export function createOrder(api: Api, order: NewOrder, idempotencyKey: string): 
 
 export function getOrder(api: Api, uuid: string): Promise<Order> {
   return api.request(orderSchema, `/api/v1/orders/${encodeURIComponent(uuid)}`);
+}
+
+conforms<JettonTransfer, ApiAnswer<"getJettonTransfer">>(true);
+
+/** The jetton transfer the wallet `owner` sends to pay a USDT order (GET /api/v1/orders/{uuid}/jetton-transfer). */
+export function getJettonTransfer(api: Api, uuid: string, owner: string): Promise<JettonTransfer> {
+  return api.request(jettonTransferSchema, `/api/v1/orders/${encodeURIComponent(uuid)}/jetton-transfer?owner=${encodeURIComponent(owner)}`);
 }
 
 export function getMyOrders(api: Api) {

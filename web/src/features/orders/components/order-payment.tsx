@@ -22,7 +22,8 @@ export function OrderPayment(props: { uuid: string; ticketsHref: string }) {
   }, [paid]);
   if (!order) return <p>{error ? t("error", { message: error.message }) : t("loading")}</p>;
   const payment = order.payment;
-  const link = payment?.link ?? (payment?.address ? transferLink(payment.address, payment.amount, payment.comment) : null);
+  // A Toncoin link can be rebuilt here; a jetton link only comes from the API (it names the jetton master).
+  const link = payment?.link ?? (payment?.address && payment.method === "ton_transfer" ? transferLink(payment.address, payment.amount, payment.comment) : null);
   const currency = currencies[order.currency];
   return (
     <>
@@ -62,7 +63,7 @@ export function OrderPayment(props: { uuid: string; ticketsHref: string }) {
               <QrCode text={link} label={t("openWallet")} size={160} />
             </div>
           )}
-          {payment.address && order.currency === "TON" && (
+          {payment.address && (order.currency === "TON" || (order.currency === "USDT" && payment.jetton_master)) && (
             <Suspense fallback={null}>
               <TonConnectPay
                 address={payment.address}
@@ -71,6 +72,7 @@ export function OrderPayment(props: { uuid: string; ticketsHref: string }) {
                 validUntil={payment.expires_at}
                 label={t("payWithTonConnect")}
                 sentLabel={t("paymentSent")}
+                jettonOrderUuid={payment.method === "jetton_transfer" ? order.uuid : undefined}
               />
             </Suspense>
           )}
