@@ -24,6 +24,28 @@ void PadToPowerOfTwo(SqlParams& list_params) {
     list_params.resize(n, head);
 }
 
+std::string ValuesRows(std::size_t rows, std::size_t columns, std::size_t first) {
+    std::string out;
+    for (std::size_t r = 0; r < rows; ++r) {
+        out += r > 0 ? ", (" : "(";
+        for (std::size_t c = 0; c < columns; ++c) {
+            out += (c > 0 ? ", $" : "$") + std::to_string(first + r * columns + c);
+        }
+        out += ')';
+    }
+    return out;
+}
+
+std::vector<std::size_t> SplitRows(std::size_t count, std::size_t max_rows) {
+    max_rows = std::bit_floor(std::max<std::size_t>(max_rows, 1));
+    std::vector<std::size_t> chunks;
+    for (; count >= max_rows; count -= max_rows) chunks.push_back(max_rows);
+    for (std::size_t bit = max_rows / 2; bit > 0; bit /= 2) {
+        if ((count & bit) != 0) chunks.push_back(bit);
+    }
+    return chunks;
+}
+
 std::size_t ResultSet::Column(std::string_view name) const {
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (columns[i] == name) return i;

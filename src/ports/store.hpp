@@ -58,6 +58,12 @@ struct ResultSet {
 [[nodiscard]] std::string PaddedInList(std::size_t count, std::size_t first = 1);
 void PadToPowerOfTwo(SqlParams& list_params);
 
+/// Multi-row INSERTs: `rows` rows of `columns` placeholders each, `($first, ...), (...)`. SplitRows cuts
+/// `count` rows into chunks of powers of two up to `max_rows` (largest first), so a statement comes in few
+/// distinct sizes.
+[[nodiscard]] std::string ValuesRows(std::size_t rows, std::size_t columns, std::size_t first = 1);
+[[nodiscard]] std::vector<std::size_t> SplitRows(std::size_t count, std::size_t max_rows = 128);
+
 /// A LIKE pattern matching `text` anywhere, case-folded with FoldCase (common/fold_case.hpp), with `%`, `_`
 /// and `\` escaped; use it with `lower(column) LIKE $n ESCAPE '\'` (lower() folds alike: PostgreSQL under a
 /// UTF-8 locale, SQLite through the adapter's own lower()).

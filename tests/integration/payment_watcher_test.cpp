@@ -68,10 +68,11 @@ protected:
         ASSERT_TRUE(events_->Publish(As(kOwner), event_uuid_));
     }
 
-    PaymentWatcher MakeWatcher() {
+    PaymentWatcher MakeWatcher(std::uint32_t group = 200) {
         WatcherSettings settings;
         settings.wallet_address = wallet_;
         settings.page = 2;  // small pages, so that paging back is exercised
+        settings.group = group;
         return PaymentWatcher(*db_.store, *chain_, *orders_, clock_, settings);
     }
 
@@ -234,6 +235,98 @@ TEST_P(Watcher, ToncoinForAnOrderInAnotherCurrencyPaysNothingAndGoesBack) {
     EXPECT_EQ(Recorded(order.payment_comment)[0]["refund_due"], 5'000'000'000);
     EXPECT_EQ(PaidMessages(order.uuid), 0);
 }
+
+// Every case at once: one Poll applies them in one group (set-wise, OrderService::ApplyPayments) or one per
+// group; the outcomes, tickets and messages must be those of paying one by one, in chain order.
+class WatcherBatch : public Watcher {
+   protected:
+    void RunMixedBatch(std::uint32_t group) {
+        const auto wide = events_->AddTicketType(
+            As(kOwner), event_uuid_, {{"name", "Wide"}, {"price", std::to_string(kPrice)}, {"supply", 6}});
+        ASSERT_TRUE(wide) << wide.error().message;
+        const auto place = [&](const std::string& key) {
+            auto placed =
+                orders_->Place(As(kBuyer), {{"event_uuid", event_uuid_}, {"ticket_type_id", wide->id}}, key);
+            EXPECT_TRUE(placed) << placed.error().message;
+            return placed->order;
+        };
+        const auto late = place("late");
+        clock_.Advance(601);
+        ASSERT_EQ(orders_->ExpireDue(), 1);
+        const auto exact = place("exact");
+        const auto over = place("over");
+        const auto halves = place("halves");
+        const auto twice = place("twice");
+        events::EventService usdt_events(
+            *db_.store, clock_, random_, {}, {money::Currency::kTon, money::Currency::kUsdt});
+        const auto tether = usdt_events.AddTicketType(
+            As(kOwner), event_uuid_, {{"name", "Tether"}, {"price", "5000000"}, {"currency", "USDT"}});
+        ASSERT_TRUE(tether) << tether.error().message;
+        auto usdt =
+            orders_->Place(As(kBuyer), {{"event_uuid", event_uuid_}, {"ticket_type_id", tether->id}}, "usdt");
+        ASSERT_TRUE(usdt) << usdt.error().message;
+
+        Pay(kPrice, exact.payment_comment);
+        Pay(kPrice / 2, halves.payment_comment);
+        Pay(kPrice + 300'000'000, over.payment_comment);
+        Pay(kPrice, twice.payment_comment);
+        Pay(kPrice / 2, halves.payment_comment);
+        Pay(kPrice, twice.payment_comment);
+        Pay(kPrice, late.payment_comment);
+        Pay(kPrice, usdt->order.payment_comment);
+        Pay(777, "nobody's order");
+
+        auto watcher = MakeWatcher(group);
+        const auto tally = watcher.Poll();
+        ASSERT_TRUE(tally) << tally.error().message;
+        EXPECT_EQ(tally->seen, 10) << "nine payments and the wallet's funding";
+        EXPECT_EQ(tally->paid, 5);
+        EXPECT_EQ(tally->underpaid, 1);
+        EXPECT_EQ(tally->refund_due, 3) << "the excess, the second payment, the wrong currency";
+        EXPECT_EQ(tally->unmatched, 2);
+
+        const auto outcome = [&](const std::string& comment, std::size_t i) {
+            const auto rows = Recorded(comment);
+            return i < rows.size() ? rows[i]["outcome"].get<std::string>() + "/" +
+                                         std::to_string(rows[i]["refund_due"].get<std::int64_t>())
+                                   : std::string("missing");
+        };
+        EXPECT_EQ(outcome(exact.payment_comment, 0), "paid/0");
+        EXPECT_EQ(outcome(over.payment_comment, 0), "paid/300000000");
+        EXPECT_EQ(outcome(halves.payment_comment, 0), "underpaid/0");
+        EXPECT_EQ(outcome(halves.payment_comment, 1), "paid/0");
+        EXPECT_EQ(outcome(twice.payment_comment, 0), "paid/0");
+        EXPECT_EQ(outcome(twice.payment_comment, 1), "already_settled/" + std::to_string(kPrice));
+        EXPECT_EQ(outcome(late.payment_comment, 0), "late_paid/0");
+        EXPECT_EQ(outcome(usdt->order.payment_comment, 0), "wrong_currency/" + std::to_string(kPrice));
+        EXPECT_EQ(outcome("nobody's order", 0), "unknown_comment/0");
+
+        for (const auto* order : {&exact, &over, &halves, &twice, &late}) {
+            EXPECT_EQ(OrderState(order->uuid), "paid") << order->uuid;
+            EXPECT_EQ(PaidMessages(order->uuid), 1) << order->uuid;
+        }
+        EXPECT_EQ(OrderState(usdt->order.uuid), "created");
+        EXPECT_EQ(orders_->MyTickets(As(kBuyer))->size(), 5U)
+            << "one ticket per paid seat, none for the USDT order";
+        EXPECT_EQ(db_.store->Transact([&](ports::Transaction& tx) {
+            return ports::AsInt(
+                tx.Execute("SELECT sold FROM ticket_types WHERE ticket_type_id = $1", {wide->id}).rows[0][0]);
+        }),
+                  5);
+        EXPECT_EQ(watcher.Poll()->seen, 0);
+    }
+};
+
+TEST_P(WatcherBatch, AMixedGroupSettlesAsOneByOne) { RunMixedBatch(200); }
+TEST_P(WatcherBatch, OneTransactionPerGroupSettlesAlike) { RunMixedBatch(1); }
+TEST_P(WatcherBatch, GroupsOfThreeSplitAnOrdersPaymentsAlike) { RunMixedBatch(3); }
+
+INSTANTIATE_TEST_SUITE_P(Stores,
+                         WatcherBatch,
+                         ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                             return param_info.param;
+                         });
 
 INSTANTIATE_TEST_SUITE_P(Stores,
                          Watcher,

@@ -248,6 +248,23 @@ public:
                                const std::string& payment_tx_hash,
                                std::int64_t now);
 
+    /// One payment of a batch for ApplyPayments.
+    struct PaymentIn {
+        std::string uuid;
+        std::int64_t value = 0;
+        std::int64_t received_total = 0;
+        std::string payment_tx_hash;
+    };
+    /// ApplyPayment for each payment of the batch in turn, in one go: result i is what ApplyPayment would
+    /// answer for payment i after payments 0..i-1. The common case, a payment that settles a `created` order
+    /// alone in the batch, is applied set-wise (a few statements for the whole batch: one compare-and-set of
+    /// every such order, one seat update per ticket type, the tickets and the `order.paid` messages each in
+    /// multi-row inserts); every other payment, and one whose order someone else moved meanwhile, goes
+    /// through ApplyPayment.
+    std::vector<PaymentResult> ApplyPayments(ports::Transaction& tx,
+                                             const std::vector<PaymentIn>& payments,
+                                             std::int64_t now);
+
     /// Expires up to `batch` unpaid orders past their expiry and returns their seats; returns how many it expired.
     std::int64_t ExpireDue(std::int64_t batch = 500);
 

@@ -1,5 +1,6 @@
 #include "domain/orders/state_machine.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -54,14 +55,49 @@ bool IsAllowed(OrderState from, OrderState to) noexcept {
     return false;
 }
 
-bool TransitionOrder(ports::Transaction& tx, std::string_view uuid, OrderState from, OrderState to, std::int64_t now) {
+namespace {
+
+void RequireAllowed(OrderState from, OrderState to) {
     if (!IsAllowed(from, to)) {
         throw std::logic_error("order transition " + std::string(StateName(from)) + " -> " +
                                std::string(StateName(to)) + " is not allowed");
     }
+}
+
+}  // namespace
+
+bool TransitionOrder(
+    ports::Transaction& tx, std::string_view uuid, OrderState from, OrderState to, std::int64_t now) {
+    RequireAllowed(from, to);
     const auto rs = tx.Execute(
         kTransitionSql, {std::string(uuid), std::string(StateName(from)), std::string(StateName(to)), now});
     return rs.rows_affected == 1;
+}
+
+std::vector<std::string> TransitionOrders(ports::Transaction& tx,
+                                          const std::vector<std::string>& uuids,
+                                          OrderState from,
+                                          OrderState to,
+                                          std::int64_t now) {
+    RequireAllowed(from, to);
+    constexpr std::size_t kChunk = 256;
+    std::vector<std::string> moved;
+    for (std::size_t at = 0; at < uuids.size(); at += kChunk) {
+        const auto count = std::min(kChunk, uuids.size() - at);
+        ports::SqlParams params{std::string(StateName(to)), now, std::string(StateName(from))};
+        ports::SqlParams list(uuids.begin() + static_cast<std::ptrdiff_t>(at),
+                              uuids.begin() + static_cast<std::ptrdiff_t>(at + count));
+        ports::PadToPowerOfTwo(list);
+        params.insert(params.end(), list.begin(), list.end());
+        const auto rs = tx.Execute(
+            "UPDATE orders SET state = $1, updated_at = $2, paid_at = CASE WHEN $1 = 'paid' THEN $2 ELSE "
+            "paid_at END "
+            "WHERE state = $3 AND uuid IN (" +
+                ports::PaddedInList(count, 4) + ") RETURNING uuid",
+            params);
+        for (const auto& row : rs.rows) moved.push_back(ports::AsText(row[0]));
+    }
+    return moved;
 }
 
 }  // namespace onton::orders

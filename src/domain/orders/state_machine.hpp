@@ -5,7 +5,9 @@
 /// once however many workers race for it.
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 #include "ports/store.hpp"
@@ -24,5 +26,13 @@ bool IsAllowed(OrderState from, OrderState to) noexcept;
 /// moved it first): the caller must then not apply the side effects of the change. Throws std::logic_error for a
 /// transition the machine does not allow (a programming error).
 bool TransitionOrder(ports::Transaction& tx, std::string_view uuid, OrderState from, OrderState to, std::int64_t now);
+
+/// TransitionOrder for many orders at once (a few statements however many): moves those of `uuids` that are
+/// in `from` to `to` and returns them; the others were moved by someone else first and get no side effects.
+std::vector<std::string> TransitionOrders(ports::Transaction& tx,
+                                          const std::vector<std::string>& uuids,
+                                          OrderState from,
+                                          OrderState to,
+                                          std::int64_t now);
 
 }  // namespace onton::orders

@@ -38,6 +38,33 @@ bool Add(ports::Transaction& tx,
     return tx.Execute(kAddSql, {message_id, std::string(topic), key, payload.dump(), now}).rows_affected == 1;
 }
 
+std::int64_t AddMany(ports::Transaction& tx,
+                     std::string_view topic,
+                     const std::vector<std::pair<std::string, nlohmann::json>>& messages,
+                     std::int64_t now) {
+    std::int64_t added = 0;
+    std::size_t next = 0;
+    for (const auto rows : ports::SplitRows(messages.size())) {
+        ports::SqlParams params;
+        params.reserve(rows * 5);
+        for (std::size_t i = next; i < next + rows; ++i) {
+            const auto& [key, payload] = messages[i];
+            params.emplace_back(std::string(topic) + ":" + key);
+            params.emplace_back(std::string(topic));
+            params.emplace_back(key);
+            params.emplace_back(payload.dump());
+            params.emplace_back(now);
+        }
+        added +=
+            tx.Execute("INSERT INTO outbox (message_id, topic, message_key, payload, created_at) VALUES " +
+                           ports::ValuesRows(rows, 5) + " ON CONFLICT (message_id) DO NOTHING",
+                       params)
+                .rows_affected;
+        next += rows;
+    }
+    return added;
+}
+
 bool ProcessOnce(ports::Transaction& tx, std::string_view consumer, const std::string& message_id, std::int64_t now) {
     return tx.Execute(kProcessOnceSql, {std::string(consumer), message_id, now}).rows_affected == 1;
 }

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ports/bus.hpp"
 #include "ports/clock.hpp"
@@ -31,6 +33,12 @@ bool Add(ports::Transaction& tx,
          const std::string& key,
          const nlohmann::json& payload,
          std::int64_t now);
+
+/// Add for many messages of one topic (`key`, payload) in multi-row inserts; returns how many were new.
+std::int64_t AddMany(ports::Transaction& tx,
+                     std::string_view topic,
+                     const std::vector<std::pair<std::string, nlohmann::json>>& messages,
+                     std::int64_t now);
 
 /// Records that `consumer` applied `message_id`, in the transaction of that effect. False when it already had:
 /// the caller then skips the effect (the transaction may still commit, it changed nothing).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "ton/boc.hpp"
 #include "ton/jetton.hpp"
@@ -10,12 +12,15 @@ namespace onton::payments {
 namespace {
 
 using ports::AsInt;
+using ports::AsText;
 
+// Multi-row: kRecordSql, ports::ValuesRows(n, kRecordColumns), kRecordTailSql.
 constexpr std::string_view kRecordSql = R"(
 INSERT INTO transactions (hash, lt, account, counterparty, value, type, direction, comment, order_uuid, utime,
                           created_at, outcome, refund_due, currency)
-VALUES ($1, $2, $3, $4, $5, $6, 'in', $7, $8, $9, $10, $11, $12, $13)
-ON CONFLICT (hash) DO NOTHING)";
+VALUES )";
+constexpr std::size_t kRecordColumns = 14;
+constexpr std::string_view kRecordTailSql = " ON CONFLICT (hash) DO NOTHING RETURNING hash";
 constexpr std::string_view kCursorSql = R"(
 INSERT INTO watch_wallets (address, last_lt, last_hash, updated_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (address) DO UPDATE SET last_lt = excluded.last_lt, last_hash = excluded.last_hash,
@@ -25,6 +30,20 @@ WHERE watch_wallets.last_lt < excluded.last_lt)";
 std::int64_t ClampValue(std::uint64_t units) {
     return static_cast<std::int64_t>(
         std::min<std::uint64_t>(units, std::numeric_limits<std::int64_t>::max()));
+}
+
+/// Calls `run(list, count)` for each run of up to 256 of `values`, `list` padded for
+/// ports::PaddedInList(count).
+template <typename Run>
+void ForEachChunk(const std::vector<std::string>& values, Run run) {
+    constexpr std::size_t kChunk = 256;
+    for (std::size_t at = 0; at < values.size(); at += kChunk) {
+        const auto count = std::min(kChunk, values.size() - at);
+        ports::SqlParams list(values.begin() + static_cast<std::ptrdiff_t>(at),
+                              values.begin() + static_cast<std::ptrdiff_t>(at + count));
+        ports::PadToPowerOfTwo(list);
+        run(std::move(list), count);
+    }
 }
 
 bool SameAddress(const std::string& text, const ton::Address& address) {
@@ -69,7 +88,10 @@ Result<PollTally> PaymentWatcher::Poll() {
     }
     std::reverse(fresh.begin(), fresh.end());
     PollTally tally;
-    for (const auto& transaction : fresh) Apply(transaction, tally);
+    const std::size_t group = std::max<std::uint32_t>(settings_.group, 1);
+    for (std::size_t at = 0; at < fresh.size(); at += group) {
+        ApplyGroup(std::span(fresh).subspan(at, std::min(group, fresh.size() - at)), tally);
+    }
     return tally;
 }
 
@@ -116,109 +138,202 @@ PaymentWatcher::Incoming PaymentWatcher::Classify(const ports::ChainMessage& msg
     return in;
 }
 
-void PaymentWatcher::Apply(const ports::ChainTransaction& transaction, PollTally& tally) {
+void PaymentWatcher::ApplyGroup(std::span<const ports::ChainTransaction> transactions, PollTally& tally) {
+    if (transactions.empty()) return;
     const auto now = clock_.NowUnix();
-    const bool incoming = transaction.in_msg && !transaction.in_msg->IsExternalIn() &&
-                          transaction.in_msg->value_nanotons > 0;
-    const auto in = incoming ? Classify(*transaction.in_msg) : Incoming{};
+    // What each incoming message brought (no I/O); transactions without one only move the cursor.
+    struct Item {
+        const ports::ChainTransaction* transaction = nullptr;
+        Incoming in;
+    };
+    std::vector<Item> items;
+    for (const auto& t : transactions) {
+        if (t.in_msg && !t.in_msg->IsExternalIn() && t.in_msg->value_nanotons > 0) {
+            items.push_back({&t, Classify(*t.in_msg)});
+        }
+    }
     const auto counted = store_.Transact([&](ports::Transaction& tx) {
         PollTally local;  // added to the pass's tally after the commit, so a retried body does not count twice
-        const auto lt = static_cast<std::int64_t>(transaction.id.lt);
-        if (incoming) {
-            const std::string currency(money::Code(in.currency));
-            std::string outcome =
-                in.outcome.empty() ? (in.comment ? "unknown_comment" : "no_comment") : in.outcome;
-            std::string type = in.outcome.empty() ? "pending" : "failed";
-            std::int64_t refund_due = 0;
-            std::optional<std::string> order_uuid;
-            std::optional<money::Currency> order_currency;
-            if (in.comment && in.outcome.empty()) {
-                const auto order =
-                    tx.Execute("SELECT uuid, currency FROM orders WHERE payment_comment = $1", {*in.comment});
-                if (!order.empty()) {
-                    order_uuid = ports::AsText(order.rows[0][0]);
-                    order_currency = money::ParseCurrency(ports::AsText(order.rows[0][1]));
-                }
+        // The orders the comments name, and what each had received before this group.
+        std::unordered_map<std::string, std::pair<std::string, money::Currency>> by_comment;
+        std::unordered_map<std::string, std::int64_t> received;  // "uuid|currency" → sum of recorded payments
+        const auto key = [](const std::string& uuid, money::Currency currency) {
+            return uuid + "|" + std::string(money::Code(currency));
+        };
+        {
+            std::vector<std::string> comments;
+            for (const auto& item : items) {
+                if (item.in.comment && item.in.outcome.empty()) comments.push_back(*item.in.comment);
             }
-            const auto recorded = tx.Execute(kRecordSql,
-                                             {transaction.id.hash,
-                                              lt,
-                                              settings_.wallet_address,
-                                              ports::TextOrNull(in.counterparty),
-                                              in.value,
-                                              type,
-                                              ports::TextOrNull(in.comment.value_or("")),
-                                              ports::TextOrNull(order_uuid.value_or("")),
-                                              transaction.utime,
-                                              now,
-                                              outcome,
-                                              std::int64_t{0},
-                                              currency});
-            if (recorded.rows_affected == 1) {
-                ++local.seen;
-                if (!in.outcome.empty()) {
-                    if (in.refused_refund) {
-                        // Sent, but never arrived: the refund failed (its TON came back in this message).
-                        tx.Execute("UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 "
-                                   "WHERE refund_id = $1 AND currency = 'USDT' AND state IN ('queued', 'sent')",
-                                   {*in.refused_refund,
-                                    std::string("the platform's jetton wallet refused the transfer (bounced in ") +
-                                        transaction.id.hash + ")",
-                                    now});
-                    }
-                    if (in.outcome == "forged_notification") ++local.forged;
-                    if (in.outcome != "excesses") ++local.unmatched;
-                } else if (!order_uuid) {
-                    ++local.unmatched;
-                } else if (order_currency != in.currency) {
-                    // Money in one currency with the comment of an order priced in another pays nothing: it
-                    // goes back in full, in the currency it came in.
-                    ++local.refund_due;
-                    tx.Execute(
-                        "UPDATE transactions SET outcome = 'wrong_currency', type = 'failed', refund_due = "
-                        "value "
-                        "WHERE hash = $1",
-                        {transaction.id.hash});
-                } else {
-                    const auto received =
-                        AsInt(tx.Execute("SELECT COALESCE(SUM(value), 0) FROM transactions WHERE "
-                                         "order_uuid = $1 AND currency = $2",
-                                         {*order_uuid, currency})
-                                  .rows.at(0)[0]);
-                    const auto result =
-                        orders_.ApplyPayment(tx, *order_uuid, in.value, received, transaction.id.hash, now);
-                    using Outcome = orders::OrderService::PaymentOutcome;
-                    refund_due = result.refund_due;
-                    switch (result.outcome) {
-                        case Outcome::kPaid:
-                            outcome = "paid", type = "paid", ++local.paid;
-                            break;
-                        case Outcome::kLatePaid:
-                            outcome = "late_paid", type = "paid", ++local.paid;
-                            break;
-                        case Outcome::kUnderpaid:
-                            outcome = "underpaid", ++local.underpaid;
-                            break;
-                        case Outcome::kRefundDue:
-                            outcome = "refund_due", type = "failed";
-                            // Earlier partial payments of an order that can no longer be paid are owed back too.
-                            tx.Execute(
-                                "UPDATE transactions SET outcome = 'refund_due', type = 'failed', refund_due "
-                                "= value "
-                                "WHERE order_uuid = $1 AND outcome = 'underpaid' AND currency = $2",
-                                {*order_uuid, currency});
-                            break;
-                        case Outcome::kAlreadySettled:
-                            outcome = "already_settled", type = "failed";
-                            break;
-                    }
-                    if (refund_due > 0) ++local.refund_due;
-                    tx.Execute("UPDATE transactions SET outcome = $2, type = $3, refund_due = $4 WHERE hash = $1",
-                               {transaction.id.hash, outcome, type, refund_due});
+            std::vector<std::string> uuids;
+            ForEachChunk(comments, [&](ports::SqlParams list, std::size_t count) {
+                for (const auto& r : tx.Execute("SELECT payment_comment, uuid, currency FROM orders WHERE "
+                                                "payment_comment IN (" +
+                                                    ports::PaddedInList(count) + ")",
+                                                list)
+                                         .rows) {
+                    const auto currency = money::ParseCurrency(AsText(r[2]));
+                    if (!currency) continue;  // a currency this build does not know pays nothing here
+                    by_comment[AsText(r[0])] = {AsText(r[1]), *currency};
+                    uuids.push_back(AsText(r[1]));
                 }
-            }
+            });
+            ForEachChunk(uuids, [&](ports::SqlParams list, std::size_t count) {
+                for (const auto& r :
+                     tx.Execute("SELECT order_uuid, currency, COALESCE(SUM(value), 0) FROM "
+                                "transactions WHERE order_uuid IN (" +
+                                    ports::PaddedInList(count) + ") GROUP BY order_uuid, currency",
+                                list)
+                         .rows) {
+                    received[AsText(r[0]) + "|" + AsText(r[1])] = AsInt(r[2]);
+                }
+            });
         }
-        tx.Execute(kCursorSql, {settings_.wallet_address, lt, transaction.id.hash, now});
+        // Record every incoming transaction (preliminary outcome); the unique hash keeps the new ones only.
+        struct Row {
+            const Item* item;
+            std::optional<std::pair<std::string, money::Currency>> order;
+            std::string outcome;
+            std::string type;
+        };
+        std::vector<Row> rows;
+        std::unordered_set<std::string> hashes;
+        for (const auto& item : items) {
+            if (!hashes.insert(item.transaction->id.hash).second) continue;  // twice in one page: once
+            Row row{&item, std::nullopt, "", ""};
+            if (item.in.comment && item.in.outcome.empty()) {
+                const auto found = by_comment.find(*item.in.comment);
+                if (found != by_comment.end()) row.order = found->second;
+            }
+            row.outcome = item.in.outcome.empty() ? (item.in.comment ? "unknown_comment" : "no_comment")
+                                                  : item.in.outcome;
+            row.type = item.in.outcome.empty() ? "pending" : "failed";
+            rows.push_back(std::move(row));
+        }
+        std::unordered_set<std::string> fresh;
+        std::size_t next = 0;
+        for (const auto count : ports::SplitRows(rows.size())) {
+            ports::SqlParams params;
+            params.reserve(count * kRecordColumns);
+            for (std::size_t i = next; i < next + count; ++i) {
+                const auto& row = rows[i];
+                const auto& t = *row.item->transaction;
+                const auto& in = row.item->in;
+                params.emplace_back(t.id.hash);
+                params.emplace_back(static_cast<std::int64_t>(t.id.lt));
+                params.emplace_back(settings_.wallet_address);
+                params.emplace_back(ports::TextOrNull(in.counterparty));
+                params.emplace_back(in.value);
+                params.emplace_back(row.type);
+                params.emplace_back(std::string("in"));
+                params.emplace_back(ports::TextOrNull(in.comment.value_or("")));
+                params.emplace_back(ports::TextOrNull(row.order ? row.order->first : ""));
+                params.emplace_back(t.utime);
+                params.emplace_back(now);
+                params.emplace_back(row.outcome);
+                params.emplace_back(std::int64_t{0});
+                params.emplace_back(std::string(money::Code(in.currency)));
+            }
+            for (const auto& r :
+                 tx.Execute(std::string(kRecordSql) + ports::ValuesRows(count, kRecordColumns) +
+                                std::string(kRecordTailSql),
+                            params)
+                     .rows) {
+                fresh.insert(AsText(r[0]));
+            }
+            next += count;
+        }
+        // The new ones: the rest of the records, and the payments, in chain order.
+        std::vector<orders::OrderService::PaymentIn> payments;
+        std::vector<const Row*> paying;
+        for (const auto& row : rows) {
+            const auto& t = *row.item->transaction;
+            const auto& in = row.item->in;
+            if (!fresh.contains(t.id.hash)) continue;
+            ++local.seen;
+            if (!in.outcome.empty()) {
+                if (in.refused_refund) {
+                    // Sent, but never arrived: the refund failed (its TON came back in this message).
+                    tx.Execute(
+                        "UPDATE refunds SET state = 'failed', last_error = $2, updated_at = $3 "
+                        "WHERE refund_id = $1 AND currency = 'USDT' AND state IN ('queued', 'sent')",
+                        {*in.refused_refund,
+                         std::string("the platform's jetton wallet refused the transfer (bounced in ") +
+                             t.id.hash + ")",
+                         now});
+                }
+                if (in.outcome == "forged_notification") ++local.forged;
+                if (in.outcome != "excesses") ++local.unmatched;
+                continue;
+            }
+            if (!row.order) {
+                ++local.unmatched;
+                continue;
+            }
+            // Every payment recorded for the order counts toward it, in the currency it came in.
+            const auto total = received[key(row.order->first, in.currency)] += in.value;
+            if (row.order->second != in.currency) {
+                // Money in one currency with the comment of an order priced in another pays nothing: it goes
+                // back in full, in the currency it came in.
+                ++local.refund_due;
+                tx.Execute(
+                    "UPDATE transactions SET outcome = 'wrong_currency', type = 'failed', refund_due = value "
+                    "WHERE hash = $1",
+                    {t.id.hash});
+                continue;
+            }
+            payments.push_back({row.order->first, in.value, total, t.id.hash});
+            paying.push_back(&row);
+        }
+        const auto results = orders_.ApplyPayments(tx, payments, now);
+        // Their outcomes in chain order (a refund_due marks the order's earlier underpaid records too), the
+        // plain `paid` ones in one statement at the end (no later statement here touches a paid record).
+        std::vector<std::string> plain_paid;
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            using Outcome = orders::OrderService::PaymentOutcome;
+            const auto& result = results[i];
+            const auto& hash = payments[i].payment_tx_hash;
+            const std::string currency(money::Code(paying[i]->item->in.currency));
+            std::string outcome = "refund_due";
+            std::string type = "failed";
+            switch (result.outcome) {
+                case Outcome::kPaid:
+                    outcome = "paid", type = "paid", ++local.paid;
+                    break;
+                case Outcome::kLatePaid:
+                    outcome = "late_paid", type = "paid", ++local.paid;
+                    break;
+                case Outcome::kUnderpaid:
+                    outcome = "underpaid", type = "pending", ++local.underpaid;
+                    break;
+                case Outcome::kRefundDue:
+                    // Earlier partial payments of an order that can no longer be paid are owed back too.
+                    tx.Execute(
+                        "UPDATE transactions SET outcome = 'refund_due', type = 'failed', refund_due = value "
+                        "WHERE order_uuid = $1 AND outcome = 'underpaid' AND currency = $2",
+                        {payments[i].uuid, currency});
+                    break;
+                case Outcome::kAlreadySettled:
+                    outcome = "already_settled";
+                    break;
+            }
+            if (result.refund_due > 0) ++local.refund_due;
+            if (outcome == "paid" && result.refund_due == 0) {
+                plain_paid.push_back(hash);
+                continue;
+            }
+            tx.Execute("UPDATE transactions SET outcome = $2, type = $3, refund_due = $4 WHERE hash = $1",
+                       {hash, outcome, type, result.refund_due});
+        }
+        ForEachChunk(plain_paid, [&](ports::SqlParams list, std::size_t count) {
+            tx.Execute(
+                "UPDATE transactions SET outcome = 'paid', type = 'paid', refund_due = 0 WHERE hash IN (" +
+                    ports::PaddedInList(count) + ")",
+                list);
+        });
+        const auto& last = transactions.back();
+        tx.Execute(kCursorSql,
+                   {settings_.wallet_address, static_cast<std::int64_t>(last.id.lt), last.id.hash, now});
         return local;
     });
     tally.seen += counted.seen;
