@@ -427,6 +427,8 @@ int RunServe(const std::vector<std::string>& args) {
     // Ticket types may be priced in USDT only when it can be paid.
     std::vector<money::Currency> currencies = {money::Currency::kTon};
     if (usdt) currencies.push_back(money::Currency::kUsdt);
+    // Telegram Stars need a real bot: it makes the invoices and Telegram sends it the payments.
+    if (config->bot_token.set()) currencies.push_back(money::Currency::kStars);
     events::EventService events(*store,
                                 clock,
                                 random,
@@ -472,7 +474,40 @@ int RunServe(const std::vector<std::string>& args) {
         if (queued > 0) spdlog::info("queued {} event reminders", queued);
     });
 
-    bot::BotService bot(*store, background->messenger(), clock, {.mini_app_url = config->public_url + "/app"});
+    // Telegram Stars (with a real bot): invoice links, the pre-checkout check and successful payments from
+    // the webhook, and XTR refunds through refundStarPayment.
+    std::unique_ptr<payments::StarsPayments> stars;
+    std::unique_ptr<PeriodicTask> stars_refunding;
+    if (config->bot_token.set()) {
+        stars = std::make_unique<payments::StarsPayments>(*store, background->messenger(), orders, clock);
+        stars_refunding = std::make_unique<PeriodicTask>("stars refunds", std::chrono::seconds(5), [&stars] {
+            const auto tally = stars->RefundStep();
+            if (tally.sent + tally.failed + tally.waiting > 0) {
+                spdlog::info("stars refunds: {} refunded, {} failed, {} waiting",
+                             tally.sent,
+                             tally.failed,
+                             tally.waiting);
+            }
+        });
+    }
+    // Events held for moderation, announced to the admins' chat; the buttons come back through the webhook.
+    bot::ModerationDesk moderation_desk(
+        *store, background->messenger(), events, clock, {.chat_id = config->moderation_chat_id});
+    std::unique_ptr<PeriodicTask> announcing;
+    if (config->moderation_chat_id != 0) {
+        announcing = std::make_unique<PeriodicTask>(
+            "moderation announcements", std::chrono::seconds(2), [&moderation_desk] {
+                const auto tally = moderation_desk.AnnounceDue();
+                if (tally.sent + tally.failed > 0) {
+                    spdlog::info("moderation: {} announced, {} failed", tally.sent, tally.failed);
+                }
+            });
+    }
+    bot::BotService bot(*store,
+                        background->messenger(),
+                        clock,
+                        {.mini_app_url = config->public_url + "/app"},
+                        {.stars = stars.get(), .moderation = &moderation_desk});
 
     // The toncenter client of this process: wallet linking reads deployed wallets' keys through it (get_public_key),
     // and the NFT manager sends and observes through it. (The payment watcher is a worker: see Background.)
@@ -585,7 +620,8 @@ int RunServe(const std::vector<std::string>& args) {
          .nft = nft_manager.get(),
          .rewards = &rewards,
          .refunds = &refunds,
-         .usdt = usdt_payments.get()});
+         .usdt = usdt_payments.get(),
+         .stars = stars.get()});
 
     http::Server server(config->http, router, metrics);
     try {

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <limits>
 #include <set>
 
 #include "domain/moderation/rules.hpp"
@@ -362,6 +363,11 @@ const std::vector<Setting>& Settings() {
         {"ONTON_MODERATION_MAX_LINKS",
          "moderation.max_links",
          IntSetting([](Config& c, std::int64_t v) { c.moderation_max_links = v; }, 0, 1000)},
+        {"ONTON_MODERATION_CHAT_ID",
+         "moderation.chat_id",
+         IntSetting([](Config& c, std::int64_t v) { c.moderation_chat_id = v; },
+                    std::numeric_limits<std::int64_t>::min(),
+                    std::numeric_limits<std::int64_t>::max())},
         {"ONTON_WS_POLL_MS",
          "http.ws_poll_ms",
          IntSetting([](Config& c, std::int64_t v) { c.ws_poll_ms = v; }, 50, 60000)},
@@ -636,10 +642,13 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("ton.platform_wallet_address = {}", or_default(platform_wallet_address, "(unset)")),
         fmt::format("ton.usdt_jetton_master = {}", or_default(usdt_jetton_master, "(unset: USDT not taken)")),
         fmt::format("http.ws_poll_ms = {}", ws_poll_ms),
-        fmt::format("moderation.banned_words = {} entries, blocked_domains = {}, max_links = {}",
-                    moderation::ParseList(moderation_banned_words).size(),
-                    or_default(moderation_blocked_domains, "(none)"),
-                    moderation_max_links),
+        fmt::format(
+            "moderation.banned_words = {} entries, blocked_domains = {}, max_links = {}, chat_id = {}",
+            moderation::ParseList(moderation_banned_words).size(),
+            or_default(moderation_blocked_domains, "(none)"),
+            moderation_max_links,
+            moderation_chat_id == 0 ? std::string("(unset: not announced)")
+                                    : std::to_string(moderation_chat_id)),
         fmt::format(
             "ton.network = {}, proof_domains = {}, proof_max_age_seconds = {}, proof_payload_ttl_seconds = "
             "{}",

@@ -58,6 +58,9 @@ struct Config {
     std::string moderation_banned_words;
     std::string moderation_blocked_domains;
     std::int64_t moderation_max_links = 5;
+    /// The admins' Telegram chat where events held for moderation are announced with Approve/Reject buttons
+    /// (a group's negative id, or a user id); 0: not announced.
+    std::int64_t moderation_chat_id = 0;
     std::int64_t order_max_batch = 256;  ///< concurrent orders of one ticket type per transaction; 1: off
     std::int64_t order_sold_out_hint_ms = 500;
     /// The Ed25519 seed that signs ticket QR codes, base64 of 32 bytes; unset: one made at first start and

@@ -6,10 +6,11 @@
 #include "http/handlers/media.hpp"
 #include "http/handlers/nft.hpp"
 #include "http/handlers/orders.hpp"
-#include "http/handlers/registrations.hpp"
 #include "http/handlers/refunds.hpp"
+#include "http/handlers/registrations.hpp"
 #include "http/handlers/rewards.hpp"
 #include "http/handlers/sales.hpp"
+#include "http/handlers/stars.hpp"
 #include "http/handlers/telegram.hpp"
 #include "http/handlers/web.hpp"
 
@@ -19,6 +20,7 @@ void AddAllRoutes(http::Router& router, RouteServices services) {
     http::AddIdentityRoutes(router, services.identity, services.wallets);
     http::AddEventRoutes(router, services.events, services.identity, services.clock, services.public_url);
     http::AddOrderRoutes(router, services.orders, services.identity, services.usdt);
+    if (services.stars != nullptr) http::AddStarsRoutes(router, *services.stars, services.identity);
     if (services.sales != nullptr) http::AddSalesRoutes(router, *services.sales, services.identity);
     http::AddRegistrationRoutes(router, services.registrations, services.identity);
     http::AddMediaRoutes(router,

@@ -4,21 +4,22 @@
 
 #include <string>
 
+#include "domain/bot/bot.hpp"
 #include "domain/events/events.hpp"
 #include "domain/identity/identity.hpp"
-#include "domain/live/order_feed.hpp"
 #include "domain/identity/wallet_link.hpp"
+#include "domain/live/order_feed.hpp"
+#include "domain/nft/manager.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/orders/sales.hpp"
 #include "domain/payments/jetton.hpp"
 #include "domain/payments/refunds.hpp"
+#include "domain/payments/stars.hpp"
 #include "domain/registrations/registrations.hpp"
 #include "domain/rewards/rewards.hpp"
-#include "domain/bot/bot.hpp"
-#include "domain/nft/manager.hpp"
 #include "http/handlers/system.hpp"
-#include "ports/media.hpp"
 #include "http/router.hpp"
+#include "ports/media.hpp"
 
 namespace onton::app {
 
@@ -45,6 +46,7 @@ struct RouteServices {
     rewards::RewardService* rewards = nullptr;  ///< null: no /api/v1/me/rewards
     payments::Refunds* refunds = nullptr;       ///< null: no admin refund route  ///< null without a platform wallet: the NFT metadata routes answer 404
     payments::JettonPayments* usdt = nullptr;   ///< null: USDT is not taken (the jetton-transfer route says so)
+    payments::StarsPayments* stars = nullptr;   ///< null: no stars-invoice route (Stars are not taken)
 };
 
 void AddAllRoutes(http::Router& router, RouteServices services);

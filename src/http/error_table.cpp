@@ -58,6 +58,7 @@ constexpr std::array kCodes{
     ErrorCodeEntry{"registration.required", status::forbidden},
     ErrorCodeEntry{"promo.exhausted", status::conflict},
     ErrorCodeEntry{"payment.currency_unavailable", status::conflict},
+    ErrorCodeEntry{"payment.provider_unavailable", status::bad_gateway},
     ErrorCodeEntry{"telegram.invalid_update", status::bad_request},
     // Infrastructure.
     ErrorCodeEntry{"service.unavailable", status::service_unavailable},

@@ -82,7 +82,7 @@ struct WebhookSettings {
 
 /// An invoice in Telegram Stars (currency XTR; no provider token; one price line).
 struct StarsInvoice {
-    std::int64_t chat_id = 0;
+    std::int64_t chat_id = 0;  ///< sendInvoice only; createInvoiceLink addresses no chat
     std::string title;        ///< 1-32 characters
     std::string description;  ///< 1-255 characters
     std::string payload;      ///< 1-128 bytes, not shown to the user; comes back in pre_checkout_query
@@ -107,13 +107,23 @@ public:
     [[nodiscard]] virtual Result<void> SetChatMenuButton(std::string_view text, std::string_view web_app_url) = 0;
     /// sendInvoice in XTR. Returns the invoice message's id.
     [[nodiscard]] virtual Result<MessageId> SendInvoice(const StarsInvoice& invoice) = 0;
+    /// createInvoiceLink in XTR (empty provider_token): the `https://t.me/$...` link a Mini App opens with
+    /// `Telegram.WebApp.openInvoice`. `invoice.chat_id` is not used.
+    [[nodiscard]] virtual Result<std::string> CreateInvoiceLink(const StarsInvoice& invoice) = 0;
     /// answerPreCheckoutQuery: ok, or a refusal with error_message shown to the user. Must come within 10 s.
     [[nodiscard]] virtual Result<void> AnswerPreCheckoutQuery(std::string_view pre_checkout_query_id,
                                                               bool ok,
                                                               std::string_view error_message) = 0;
-    /// refundStarPayment of a successful payment's telegram_payment_charge_id.
+    /// refundStarPayment of a successful payment's telegram_payment_charge_id. Telegram refunds a charge
+    /// once: a second call fails with messenger.bad_request whose message says CHARGE_ALREADY_REFUNDED.
     [[nodiscard]] virtual Result<void> RefundStarPayment(std::int64_t user_id,
                                                          std::string_view telegram_payment_charge_id) = 0;
+    /// editMessageText of a message the bot sent: the new text and inline keyboard (nullopt: no keyboard, so
+    /// the old buttons disappear).
+    [[nodiscard]] virtual Result<void> EditMessageText(std::int64_t chat_id,
+                                                       MessageId message_id,
+                                                       std::string_view text,
+                                                       const std::optional<InlineKeyboard>& keyboard) = 0;
 };
 
 /// Seconds to wait from a kMessengerRateLimited error (details.retry_after); nullopt for any other error.

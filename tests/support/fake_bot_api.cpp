@@ -77,6 +77,9 @@ struct FakeBotApi::State {
             if (request.body.is_object() && request.body.contains("text")) message["text"] = request.body["text"];
             return FakeReply::Ok(message);
         }
+        if (request.method == "createInvoiceLink") {
+            return FakeReply::Ok("https://t.me/$fake-invoice-" + std::to_string(++next_message_id));
+        }
         return FakeReply::Ok(true);
     }
 

@@ -1,11 +1,12 @@
 #pragma once
-/// A fake of api.telegram.org on 127.0.0.1 for integration tests: it records every request (bot token, method,
-/// JSON body) and answers from a script, so a test can make Telegram answer 429 with retry_after, 403, 400, a 5xx
-/// page, or a slow reply. When the script is empty it answers like the Bot API does on success (a Message with a
-/// fresh message_id for sendMessage and sendInvoice, `true` otherwise).
+/// A fake of api.telegram.org on 127.0.0.1 for integration tests: it records every request (bot token,
+/// method, JSON body) and answers from a script, so a test can make Telegram answer 429 with retry_after,
+/// 403, 400, a 5xx page, or a slow reply. When the script is empty it answers like the Bot API does on
+/// success (a Message with a fresh message_id for sendMessage and sendInvoice, a
+/// `https://t.me/$fake-invoice-N` link for createInvoiceLink, `true` otherwise).
 ///
-/// One background thread serves one connection at a time, one request per connection (`Connection: close`), which
-/// is all a client test needs. Thread-safe; the destructor stops the thread.
+/// One background thread serves one connection at a time, one request per connection (`Connection: close`),
+/// which is all a client test needs. Thread-safe; the destructor stops the thread.
 
 #include <chrono>
 #include <cstdint>

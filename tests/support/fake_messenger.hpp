@@ -20,7 +20,8 @@ public:
     struct Call {
         std::string method;
         std::int64_t chat_id = 0;  ///< 0 for calls that address no chat
-        std::string text;          ///< sendMessage text, invoice payload, callback or pre-checkout query id
+        std::string text;  ///< sendMessage/editMessageText text, invoice payload, callback or pre-checkout
+                           ///< query id, refunded charge id
         std::optional<ports::InlineKeyboard> keyboard;
         telegram::SteadyTime at{0};
     };
@@ -38,13 +39,19 @@ public:
     }
 
     [[nodiscard]] const std::vector<Call>& calls() const { return calls_; }
+    /// What answerCallbackQuery showed (its text) and answerPreCheckoutQuery said ("ok" or the error
+    /// message), in order.
+    [[nodiscard]] const std::vector<std::string>& answers() const { return answers_; }
 
     Result<ports::MessageId> SendMessage(const ports::OutgoingMessage& message) override {
         Record("sendMessage", message.chat_id, message.text, message.keyboard);
         if (auto error = Next()) return *error;
         return ++next_id_;
     }
-    Result<void> AnswerCallbackQuery(std::string_view callback_query_id, std::string_view, bool) override {
+    Result<void> AnswerCallbackQuery(std::string_view callback_query_id,
+                                     std::string_view text,
+                                     bool) override {
+        answers_.emplace_back(text);
         return Void("answerCallbackQuery", callback_query_id);
     }
     Result<void> SetWebhook(const ports::WebhookSettings& settings) override {
@@ -58,11 +65,31 @@ public:
         if (auto error = Next()) return *error;
         return ++next_id_;
     }
-    Result<void> AnswerPreCheckoutQuery(std::string_view pre_checkout_query_id, bool, std::string_view) override {
+    Result<void> AnswerPreCheckoutQuery(std::string_view pre_checkout_query_id,
+                                        bool ok,
+                                        std::string_view error_message) override {
+        answers_.emplace_back(ok ? std::string("ok") : std::string(error_message));
         return Void("answerPreCheckoutQuery", pre_checkout_query_id);
     }
-    Result<void> RefundStarPayment(std::int64_t, std::string_view telegram_payment_charge_id) override {
-        return Void("refundStarPayment", telegram_payment_charge_id);
+    Result<void> RefundStarPayment(std::int64_t user_id,
+                                   std::string_view telegram_payment_charge_id) override {
+        Record("refundStarPayment", user_id, telegram_payment_charge_id, std::nullopt);
+        if (auto error = Next()) return *error;
+        return Ok();
+    }
+    /// Records the invoice payload as `text` and the amount as `chat_id`.
+    Result<std::string> CreateInvoiceLink(const ports::StarsInvoice& invoice) override {
+        Record("createInvoiceLink", invoice.amount_stars, invoice.payload, std::nullopt);
+        if (auto error = Next()) return *error;
+        return "https://t.me/$fake-invoice-" + std::to_string(++next_id_);
+    }
+    Result<void> EditMessageText(std::int64_t chat_id,
+                                 ports::MessageId,
+                                 std::string_view text,
+                                 const std::optional<ports::InlineKeyboard>& keyboard) override {
+        Record("editMessageText", chat_id, text, keyboard);
+        if (auto error = Next()) return *error;
+        return Ok();
     }
 
 private:
@@ -93,6 +120,7 @@ private:
     telegram_bot::Waiter* waiter_;
     std::deque<Error> script_;
     std::vector<Call> calls_;
+    std::vector<std::string> answers_;
     ports::MessageId next_id_ = 0;
 };
 

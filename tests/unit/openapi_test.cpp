@@ -40,6 +40,7 @@ TEST(OpenApi, DocumentsEveryRoute) {
     live::OrderFeed feed(*store, orders);
     rewards::RewardService rewards(*store, clock);
     payments::Refunds refunds(*store, clock, nullptr);
+    payments::StarsPayments stars(*store, messenger, orders, clock);
     orders::SalesReports sales(*store);
     http::Router router;
     AddAllRoutes(router,
@@ -61,7 +62,8 @@ TEST(OpenApi, DocumentsEveryRoute) {
                   .tonconnect_wallets_url = "",
                   .sales = &sales,
                   .rewards = &rewards,
-                  .refunds = &refunds});
+                  .refunds = &refunds,
+                  .stars = &stars});
     ASSERT_GT(router.routes().size(), 15U);
     for (const auto& route : router.routes()) {
         const auto block = PathBlock(doc, route.pattern);

@@ -51,6 +51,19 @@ TEST(TelegramBotApiParams, StarsInvoice) {
         "currency": "XTR", "prices": [{"label": "Standard", "amount": 250}]})"));
 }
 
+TEST(TelegramBotApiRequest, InvoiceLinkInStarsHasAnEmptyProviderTokenAndNoChat) {
+    ports::StarsInvoice invoice;
+    invoice.chat_id = 42;  // not part of createInvoiceLink
+    invoice.title = "TON Dev Day";
+    invoice.description = "2 × Standard — TON Dev Day";
+    invoice.payload = "onton-abc123";
+    invoice.label = "Standard";
+    invoice.amount_stars = 500;
+    EXPECT_EQ(CreateInvoiceLinkParams(invoice), json::parse(R"({
+        "title": "TON Dev Day", "description": "2 × Standard — TON Dev Day", "payload": "onton-abc123",
+        "provider_token": "", "currency": "XTR", "prices": [{"label": "Standard", "amount": 500}]})"));
+}
+
 TEST(TelegramBotApiResponse, OkReturnsResult) {
     const auto result = InterpretResponse("sendMessage", 200, R"({"ok":true,"result":{"message_id":5}})");
     ASSERT_TRUE(result.ok());

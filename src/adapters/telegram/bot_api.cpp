@@ -220,6 +220,27 @@ Result<void> BotApiClient::RefundStarPayment(std::int64_t user_id, std::string_v
     return Discard(Call("refundStarPayment", params));
 }
 
+Result<std::string> BotApiClient::CreateInvoiceLink(const ports::StarsInvoice& invoice) {
+    auto result = Call("createInvoiceLink", CreateInvoiceLinkParams(invoice));
+    if (!result.ok()) return result.error();
+    if (!result.value().is_string() || result.value().get<std::string>().empty()) {
+        return MakeError(ports::kMessengerUnavailable,
+                         Describe("createInvoiceLink", "the result is not a link"),
+                         json{{"method", "createInvoiceLink"}});
+    }
+    return result.value().get<std::string>();
+}
+
+Result<void> BotApiClient::EditMessageText(std::int64_t chat_id,
+                                           ports::MessageId message_id,
+                                           std::string_view text,
+                                           const std::optional<ports::InlineKeyboard>& keyboard) {
+    json params = {{"chat_id", chat_id}, {"message_id", message_id}, {"text", text}};
+    // An empty keyboard removes the buttons; leaving reply_markup out would keep them.
+    params["reply_markup"] = InlineKeyboardJson(keyboard.value_or(ports::InlineKeyboard{}));
+    return Discard(Call("editMessageText", params));
+}
+
 json InlineKeyboardJson(const ports::InlineKeyboard& keyboard) {
     json rows = json::array();
     for (const auto& row : keyboard) {
@@ -257,6 +278,15 @@ json SendInvoiceParams(const ports::StarsInvoice& invoice) {
                 {"title", invoice.title},
                 {"description", invoice.description},
                 {"payload", invoice.payload},
+                {"currency", "XTR"},
+                {"prices", json::array({{{"label", invoice.label}, {"amount", invoice.amount_stars}}})}};
+}
+
+json CreateInvoiceLinkParams(const ports::StarsInvoice& invoice) {
+    return json{{"title", invoice.title},
+                {"description", invoice.description},
+                {"payload", invoice.payload},
+                {"provider_token", ""},
                 {"currency", "XTR"},
                 {"prices", json::array({{{"label", invoice.label}, {"amount", invoice.amount_stars}}})}};
 }

@@ -50,6 +50,11 @@ public:
                                                       std::string_view error_message) override;
     [[nodiscard]] Result<void> RefundStarPayment(std::int64_t user_id,
                                                  std::string_view telegram_payment_charge_id) override;
+    [[nodiscard]] Result<std::string> CreateInvoiceLink(const ports::StarsInvoice& invoice) override;
+    [[nodiscard]] Result<void> EditMessageText(std::int64_t chat_id,
+                                               ports::MessageId message_id,
+                                               std::string_view text,
+                                               const std::optional<ports::InlineKeyboard>& keyboard) override;
 
     struct HandlePool;  ///< implementation detail
 
@@ -70,6 +75,9 @@ private:
 
 /// The sendInvoice parameters for a Stars invoice (currency XTR, one price line, no provider token).
 [[nodiscard]] nlohmann::json SendInvoiceParams(const ports::StarsInvoice& invoice);
+
+/// The createInvoiceLink parameters for a Stars invoice (currency XTR, empty provider_token, one price line).
+[[nodiscard]] nlohmann::json CreateInvoiceLinkParams(const ports::StarsInvoice& invoice);
 
 /// Interprets one HTTP answer to `method`: `result` when ok, otherwise an Error with a port code (see
 /// ports/messenger.hpp) whose details hold `method`, `error_code` (Telegram's, or the HTTP status) and, as

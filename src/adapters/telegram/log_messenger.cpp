@@ -46,4 +46,21 @@ Result<void> LogMessenger::RefundStarPayment(std::int64_t user_id, std::string_v
     return Ok();
 }
 
+Result<std::string> LogMessenger::CreateInvoiceLink(const ports::StarsInvoice& invoice) {
+    const auto id = ++next_id_;
+    spdlog::info("telegram (local) createInvoiceLink: {} XTR {} ({})",
+                 invoice.amount_stars,
+                 invoice.title,
+                 invoice.payload);
+    return "https://t.me/$local-invoice-" + std::to_string(id);
+}
+
+Result<void> LogMessenger::EditMessageText(std::int64_t chat_id,
+                                           ports::MessageId message_id,
+                                           std::string_view text,
+                                           const std::optional<ports::InlineKeyboard>&) {
+    spdlog::info("telegram (local) editMessageText {} in chat {}: {}", message_id, chat_id, text);
+    return Ok();
+}
+
 }  // namespace onton::telegram_bot

@@ -128,4 +128,20 @@ Result<void> PacedMessenger::RefundStarPayment(std::int64_t user_id, std::string
     });
 }
 
+Result<std::string> PacedMessenger::CreateInvoiceLink(const ports::StarsInvoice& invoice) {
+    // Not a message to a chat: it only counts against the bot's global budget.
+    return Run("createInvoiceLink", RateLimiter::kNoChat, Pacing::kBuckets, [&] {
+        return inner_.CreateInvoiceLink(invoice);
+    });
+}
+
+Result<void> PacedMessenger::EditMessageText(std::int64_t chat_id,
+                                             ports::MessageId message_id,
+                                             std::string_view text,
+                                             const std::optional<ports::InlineKeyboard>& keyboard) {
+    return Run("editMessageText", chat_id, Pacing::kBuckets, [&] {
+        return inner_.EditMessageText(chat_id, message_id, text, keyboard);
+    });
+}
+
 }  // namespace onton::telegram_bot

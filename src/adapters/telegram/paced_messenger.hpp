@@ -72,8 +72,13 @@ public:
                                                       std::string_view error_message) override;
     [[nodiscard]] Result<void> RefundStarPayment(std::int64_t user_id,
                                                  std::string_view telegram_payment_charge_id) override;
+    [[nodiscard]] Result<std::string> CreateInvoiceLink(const ports::StarsInvoice& invoice) override;
+    [[nodiscard]] Result<void> EditMessageText(std::int64_t chat_id,
+                                               ports::MessageId message_id,
+                                               std::string_view text,
+                                               const std::optional<ports::InlineKeyboard>& keyboard) override;
 
-private:
+   private:
     enum class Pacing { kBuckets, kPauseOnly };
 
     template <typename Call>

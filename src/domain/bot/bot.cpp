@@ -4,8 +4,16 @@
 
 namespace onton::bot {
 
-BotService::BotService(ports::Store& store, ports::Messenger& messenger, const ports::Clock& clock, BotSettings settings)
-    : store_(store), messenger_(messenger), clock_(clock), settings_(std::move(settings)) {}
+BotService::BotService(ports::Store& store,
+                       ports::Messenger& messenger,
+                       const ports::Clock& clock,
+                       BotSettings settings,
+                       BotHandlers handlers)
+    : store_(store),
+      messenger_(messenger),
+      clock_(clock),
+      settings_(std::move(settings)),
+      handlers_(handlers) {}
 
 Result<void> BotService::Reply(std::int64_t chat_id, std::string text, std::string button, std::string url) {
     ports::OutgoingMessage message;
@@ -30,6 +38,29 @@ Result<void> BotService::Handle(const telegram::Update& update) {
             });
         }
         return Ok();
+    }
+    if (update.pre_checkout_query) {
+        // Telegram charges nobody until this is answered, and wants the answer within 10 seconds.
+        if (handlers_.stars != nullptr) return handlers_.stars->AnswerPreCheckout(*update.pre_checkout_query);
+        return messenger_.AnswerPreCheckoutQuery(
+            update.pre_checkout_query->id, false, "Payments in Telegram Stars are not taken now.");
+    }
+    if (update.message && update.message->successful_payment) {
+        if (handlers_.stars == nullptr || !update.message->from) {
+            return Error{"payment.unsupported_currency", "a successful payment while Stars are not taken"};
+        }
+        auto credited = handlers_.stars->RecordSuccessfulPayment(
+            *update.message->from, *update.message->successful_payment, update.message->date);
+        if (!credited) return credited.error();
+        return Ok();
+    }
+    if (update.callback_query) {
+        if (handlers_.moderation != nullptr) {
+            auto handled = handlers_.moderation->HandleCallback(*update.callback_query);
+            if (!handled) return handled.error();
+            if (*handled) return Ok();
+        }
+        return messenger_.AnswerCallbackQuery(update.callback_query->id, "", false);
     }
     if (!update.message || !update.message->command || !update.message->from ||
         update.message->chat.type != telegram::ChatType::kPrivate) {

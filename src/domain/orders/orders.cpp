@@ -335,6 +335,16 @@ json ToJson(const Order& o, const OrderSettings& settings) {
                                           "&text=" + UrlEncode(o.payment_comment))
                                    : json(nullptr)}};
     }
+    if (o.state == OrderState::kCreated && o.total_price > 0 && o.currency == money::Currency::kStars) {
+        // Paid inside Telegram: POST /api/v1/orders/{uuid}/stars-invoice makes the invoice link the Mini App
+        // opens.
+        out["payment"] = {{"method", "stars_invoice"},
+                          {"address", nullptr},
+                          {"amount", std::to_string(o.total_price)},
+                          {"comment", o.payment_comment},
+                          {"expires_at", opt(o.expires_at)},
+                          {"link", nullptr}};
+    }
     return out;
 }
 

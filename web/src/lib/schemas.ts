@@ -110,8 +110,9 @@ export const orderSchema = z.object({
   tickets: z.array(ticketSchema).optional(),
   payment: z
     .object({
-      /** ton_transfer: Toncoin to `address`; jetton_transfer: USDT (a TEP-74 jetton of `jetton_master`) to it. */
-      method: z.enum(["ton_transfer", "jetton_transfer"]).default("ton_transfer"),
+      /** ton_transfer: Toncoin to `address`; jetton_transfer: USDT (a TEP-74 jetton of `jetton_master`) to it;
+       * stars_invoice: Telegram Stars through the invoice POST /api/v1/orders/{uuid}/stars-invoice links to. */
+      method: z.enum(["ton_transfer", "jetton_transfer", "stars_invoice"]).default("ton_transfer"),
       address: z.string().nullish(),
       jetton_master: z.string().nullish(),
       amount: amountSchema,
