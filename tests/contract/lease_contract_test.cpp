@@ -8,8 +8,11 @@
 #include <vector>
 
 #include "domain/lease/lease.hpp"
+#include "domain/wallet/sender.hpp"
+#include "support/fake_chain.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
+#include "support/seeded_wallet.hpp"
 #include "support/test_store.hpp"
 
 namespace onton::lease {
@@ -89,6 +92,52 @@ TEST_P(LeaseContract, OneWinnerWhenManyRaceForAnExpiredLease) {
     EXPECT_EQ(Race("worker:expiry", 8), 1);
     EXPECT_EQ(old.Current()->generation, 2);
     EXPECT_NE(old.Current()->holder, "old");
+}
+
+// Two processes' senders of one platform wallet, each behind its own handle on the wallet's lease, pumping at
+// once from two threads: only the holder signs, so every external carries a fresh seqno (the fake chain
+// refuses a reused one, which would show as a retry) and every message leaves once.
+TEST_P(LeaseContract, TwoSendersOfOneWalletNeverSignTheSameSeqno) {
+    const auto wallet = test::SeededWallet(11);
+    test::FakeChain chain(clock_, wallet.address);
+    const auto name = "wallet:" + wallet.address.ToRaw();
+    Lease lease_a(*db_.store, clock_, name, "a", seconds(30));
+    Lease lease_b(*db_.store, clock_, name, "b", seconds(30));
+    wallet::SenderSettings settings;
+    settings.max_batch = 1;
+    wallet::WalletSender a(*db_.store, chain, clock_, wallet, settings, &lease_a);
+    wallet::WalletSender b(*db_.store, chain, clock_, wallet, settings, &lease_b);
+    constexpr int kMessages = 6;
+    for (int i = 1; i <= kMessages; ++i) {
+        wallet::Outgoing m;
+        ton::Address to;
+        to.hash.fill(static_cast<std::uint8_t>(i));
+        m.destination = to.ToRaw();
+        m.amount = ton::Nanotons{static_cast<std::uint64_t>(1000 + i)};
+        m.bounce = false;
+        m.idempotency_key = "m" + std::to_string(i);
+        ASSERT_TRUE(a.Enqueue(m).ok());
+    }
+    std::atomic<std::int64_t> retried{0};
+    std::atomic<std::int64_t> sent_by_a{0};
+    std::atomic<std::int64_t> sent_by_b{0};
+    const auto pump = [&](wallet::WalletSender& sender, std::atomic<std::int64_t>& sent) {
+        for (int step = 0; step < 2 * kMessages; ++step) {
+            const auto tally = sender.Pump();
+            ASSERT_TRUE(tally.ok()) << tally.error().message;
+            retried += tally->retried;
+            sent += tally->sent;
+        }
+    };
+    std::thread ta([&] { pump(a, sent_by_a); });
+    std::thread tb([&] { pump(b, sent_by_b); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(retried.load(), 0) << "no external was refused for a seqno already used";
+    EXPECT_TRUE(sent_by_a.load() == 0 || sent_by_b.load() == 0) << "whoever took the lease first kept it";
+    EXPECT_EQ(sent_by_a.load() + sent_by_b.load(), kMessages);
+    EXPECT_EQ(chain.SentMessages().size(), static_cast<std::size_t>(kMessages)) << "each message sent once";
+    EXPECT_EQ(chain.seqno(), static_cast<std::uint32_t>(kMessages)) << "one seqno per external";
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores,
