@@ -18,6 +18,7 @@
 #include "adapters/telegram/bot_api.hpp"
 #include "app/config.hpp"
 #include "app/periodic.hpp"
+#include "app/platform_services.hpp"
 #include "app/routes.hpp"
 #include "app/version.hpp"
 #include "app/workers.hpp"
@@ -51,7 +52,8 @@ Event management and ticketing on TON and Telegram.
 
 Commands:
   serve     run the HTTP API (and, on the embedded default, everything else) until SIGTERM/SIGINT
-  worker    run the background workers (outbox relay, payments, notifications, fulfilment) until SIGTERM/SIGINT
+  worker    run the background workers (expiry, payments, relay, fulfilment, notifications, reminders, nft,
+            refunds, rewards) until SIGTERM/SIGINT
   migrate   apply pending database migrations and exit
   admin     operator tasks: init-data (sign in locally), grant-admin
   ton       TON tools: address (print every form of an address), boc (print a bag of cells as a cell tree)
@@ -78,11 +80,18 @@ Options:
 constexpr const char* kWorkerUsage = R"(Usage: onton worker [--only LIST] [--config FILE]
 
 Runs background workers until SIGTERM or SIGINT, each finishing its current step:
+  expiry         (S) expires unpaid orders and offers their seats to waiting lists
+  payments       (S) the payment watcher (needs ONTON_TON_API_URL and the platform wallet's mnemonic, key file or
+                 address)
   relay          publishes the transactional outbox to the bus (ONTON_AMQP_URL: RabbitMQ; else the embedded bus)
-  payments       the payment watcher (needs ONTON_TON_API_URL and the platform wallet's mnemonic, key file or address)
-  notifications  delivers queued Telegram notifications
   fulfilment     consumes order.paid: queues the buyer's notification, requests the NFT mint
-Any number of worker processes may run at once; see docs/bus.md.
+  notifications  delivers queued Telegram notifications
+  reminders      (S) queues the reminders 24 h and 1 h before events
+  nft            (S) the NFT manager: deploys collections, mints, sends from the platform wallet
+  refunds        (S) refunds owed, of refunded orders and of canceled events, sent from the platform wallet
+  rewards        (S) points and reward SBTs after events
+Any number of worker processes may run at once. (S): a singleton, run by one process at a time (a lease in the
+database; a killed holder is replaced after ONTON_WALLET_LEASE_SECONDS). See docs/bus.md.
 
 Options:
   --only LIST    comma-separated subset of the workers above (default: all)
@@ -347,11 +356,14 @@ std::unique_ptr<ports::Store> OpenStoreOrReport(const Config& config) {
 std::unique_ptr<Background> StartBackground(const Config& config,
                                             ports::Store& store,
                                             orders::OrderService& orders,
+                                            PlatformServices& platform,
                                             const ports::Clock& clock,
                                             WorkerSet workers,
+                                            const std::string& holder,
                                             std::optional<payments::JettonAccount> usdt) {
     try {
-        return std::make_unique<Background>(config, store, orders, clock, workers, std::move(usdt));
+        return std::make_unique<Background>(
+            config, store, orders, platform, clock, workers, holder, std::move(usdt));
     } catch (const std::exception& e) {
         spdlog::critical("cannot start the workers: {}", e.what());
         return nullptr;
@@ -448,14 +460,10 @@ int RunServe(const std::vector<std::string>& args) {
         out += "# TYPE onton_order_batched_orders_total counter\n";
         out += fmt::format("onton_order_batched_orders_total {}\n", orders.batched_orders());
     });
-    // Unpaid orders give their seats back when they expire; on the embedded default this runs in-process.
-    PeriodicTask expiry("order expiry and waiting lists", std::chrono::seconds(config->expiry_sweep_seconds), [&orders] {
-        const auto expired = orders.ExpireDue();
-        if (expired > 0) spdlog::info("expired {} unpaid orders", expired);
-        // Seats freed by expiry, cancellation or lapsed offers go to the waiting lists, in order of arrival.
-        const auto offered = orders.OfferFreedSeats();
-        if (offered > 0) spdlog::info("offered {} seats to waiting lists", offered);
-    });
+    // The platform wallet's sender, the NFT manager, refunds and rewards: the API enqueues through them; the
+    // workers that step them run here or in `onton worker` processes (one at a time, by their leases).
+    const auto holder = ProcessHolderId(random);
+    PlatformServices platform(*config, *store, clock, platform_wallet, usdt, holder);
 
     // The background workers: all of them in-process on the embedded bus, none with RabbitMQ (they run as
     // `onton worker`), unless ONTON_SERVE_WORKERS says otherwise.
@@ -465,14 +473,8 @@ int RunServe(const std::vector<std::string>& args) {
         spdlog::critical("{}", workers.error().message);
         return 2;
     }
-    auto background = StartBackground(*config, *store, orders, clock, *workers, usdt);
+    auto background = StartBackground(*config, *store, orders, platform, clock, *workers, holder, usdt);
     if (!background) return 1;
-
-    // Reminders 24 h and 1 h before an event starts, once per ticket holder (the dedupe key survives restarts).
-    PeriodicTask reminders("event reminders", std::chrono::seconds(60), [&store, &clock] {
-        const auto queued = notifications::QueueReminders(*store, clock.NowUnix());
-        if (queued > 0) spdlog::info("queued {} event reminders", queued);
-    });
 
     // Telegram Stars (with a real bot): invoice links, the pre-checkout check and successful payments from
     // the webhook, and XTR refunds through refundStarPayment.
@@ -509,74 +511,12 @@ int RunServe(const std::vector<std::string>& args) {
                         {.mini_app_url = config->public_url + "/app"},
                         {.stars = stars.get(), .moderation = &moderation_desk});
 
-    // The toncenter client of this process: wallet linking reads deployed wallets' keys through it (get_public_key),
-    // and the NFT manager sends and observes through it. (The payment watcher is a worker: see Background.)
-    const std::unique_ptr<chain::ToncenterChain> chain = config->ton_api_url.empty() ? nullptr : MakeChain(*config);
-    std::unique_ptr<wallet::WalletSender> wallet_sender;
-    std::unique_ptr<nft::NftManager> nft_manager;
-    std::unique_ptr<PeriodicTask> minting;
-    // NFT tickets and reward SBTs: the platform wallet sends, one seqno at a time, what the NFT manager asks.
-    if (chain && platform_wallet) {
-        wallet_sender = std::make_unique<wallet::WalletSender>(*store, *chain, clock, *platform_wallet);
-        nft::NftSettings nft_settings;
-        nft_settings.public_url = config->public_url;
-        nft_manager = std::make_unique<nft::NftManager>(*store, *chain, clock, *wallet_sender, nft_settings);
-        minting = std::make_unique<PeriodicTask>(
-            "nft manager", std::chrono::seconds(config->nft_sweep_seconds), [&nft_manager, &wallet_sender] {
-                const auto swept = nft_manager->Sweep();
-                const auto advanced = nft_manager->Advance();
-                const auto pumped = wallet_sender->Pump();
-                if (!pumped) spdlog::warn("wallet sender: {} ({})", pumped.error().message, pumped.error().code);
-                if (swept.total() + advanced.total() > 0) {
-                    spdlog::info("nft: {} collections requested, {} deployed, {} items requested, {} mints queued, "
-                                 "{} minted, {} retried, {} failed",
-                                 swept.collections_requested, advanced.collections_deployed, swept.items_requested,
-                                 advanced.mints_queued, advanced.minted, advanced.retried, advanced.failed);
-                }
-            });
-    } else {
-        spdlog::info("NFTs are not minted: set ONTON_TON_API_URL and ONTON_PLATFORM_WALLET_MNEMONIC (or _KEY_FILE)");
-    }
-
-    // Refunds: money due back from payments, orders refunded by admins, paid orders of canceled events; sent
-    // by the platform wallet's sender (pumped by the NFT task above) once a wallet is configured, recorded
-    // until then. USDT: the payer's transfer message for the payment screen, and refunds through the
-    // platform's jetton wallet.
-    std::unique_ptr<payments::JettonPayments> usdt_payments;
-    if (chain && usdt) usdt_payments = std::make_unique<payments::JettonPayments>(*chain, *usdt);
-    payments::Refunds refunds(*store, clock, wallet_sender.get(), usdt_payments.get());
-    PeriodicTask refunding("refunds", std::chrono::seconds(5), [&refunds] {
-        const auto canceled = refunds.RefundCanceledEvents();
-        if (canceled > 0) spdlog::info("refunded {} paid orders of canceled events", canceled);
-        const auto tally = refunds.Step();
-        if (tally.recorded + tally.queued + tally.sent + tally.failed > 0) {
-            spdlog::info("refunds: {} recorded, {} queued, {} sent, {} failed", tally.recorded, tally.queued,
-                         tally.sent, tally.failed);
-        }
-    });
-
-    // Rewards after events: points for checked-in participants, and their SBTs through the NFT manager.
-    rewards::RewardService rewards(*store, clock);
-    PeriodicTask rewarding("rewards", std::chrono::seconds(30), [&rewards, &nft_manager] {
-        const auto granted = rewards.GrantDue();
-        if (granted > 0) spdlog::info("rewarded {} participants", granted);
-        if (!nft_manager) return;
-        const auto tally = rewards.AdvanceSbts([&nft_manager](std::int64_t user, std::int64_t event) -> Result<std::string> {
-            auto view = nft_manager->RequestSbtMint(user, event);
-            if (!view) return view.error();
-            return view->state;
-        });
-        if (tally.sbts_minted + tally.sbts_failed > 0) {
-            spdlog::info("reward SBTs: {} minted, {} failed", tally.sbts_minted, tally.sbts_failed);
-        }
-    });
-
     identity::WalletLinkSettings wallet_settings;
     wallet_settings.policy.allowed_domains = identity::TonProofDomains(config->public_url, config->ton_proof_domains);
     wallet_settings.policy.max_age = std::chrono::seconds(config->ton_proof_max_age_seconds);
     wallet_settings.policy.network = config->ton_network;
     wallet_settings.payload_ttl = std::chrono::seconds(config->ton_proof_payload_ttl_seconds);
-    identity::WalletLinkService wallets(*store, clock, random, chain.get(), std::move(wallet_settings));
+    identity::WalletLinkService wallets(*store, clock, random, platform.chain(), std::move(wallet_settings));
 
     registrations::RegistrationService registrations(*store, clock);
     std::unique_ptr<media::FilesystemMedia> media_store;
@@ -617,10 +557,10 @@ int RunServe(const std::vector<std::string>& args) {
          .tonconnect_manifest_url = config->tonconnect_manifest_url,
          .tonconnect_wallets_url = config->tonconnect_wallets_url,
          .sales = &sales,
-         .nft = nft_manager.get(),
-         .rewards = &rewards,
-         .refunds = &refunds,
-         .usdt = usdt_payments.get(),
+         .nft = platform.nft(),
+         .rewards = &platform.rewards(),
+         .refunds = &platform.refunds(),
+         .usdt = platform.usdt(),
          .stars = stars.get()});
 
     http::Server server(config->http, router, metrics);
@@ -659,7 +599,9 @@ int RunWorker(const std::vector<std::string>& args) {
     }
     auto workers = WorkerSet::Parse(only);
     if (!workers || !workers->any()) {
-        std::cerr << "onton worker: " << (workers ? std::string("--only names no worker") : workers.error().message)
+        std::cerr << "onton worker: "
+                  << (workers ? "--only names no worker; valid workers: " + ValidWorkerNames()
+                              : workers.error().message)
                   << "\n";
         return 2;
     }
@@ -672,7 +614,7 @@ int RunWorker(const std::vector<std::string>& args) {
     std::optional<wallet::PlatformWallet> platform_wallet;
     if (const auto failed = ResolvePlatformWallet(*config, platform_wallet)) return *failed;
     std::optional<payments::JettonAccount> usdt;
-    if (workers->payments) {
+    if (workers->payments || workers->refunds) {
         if (const auto failed = ResolveUsdt(*config, usdt)) return *failed;
     }
 
@@ -692,7 +634,9 @@ int RunWorker(const std::vector<std::string>& args) {
     if (usdt) order_settings->usdt_jetton_master = usdt->master.ToString();
     orders::OrderService orders(*store, clock, random, *std::move(order_settings));
     {
-        auto background = StartBackground(*config, *store, orders, clock, *workers, usdt);
+        const auto holder = ProcessHolderId(random);
+        PlatformServices platform(*config, *store, clock, platform_wallet, usdt, holder);
+        auto background = StartBackground(*config, *store, orders, platform, clock, *workers, holder, usdt);
         if (!background) return 1;
         int received = 0;
         sigwait(&stop_signals, &received);

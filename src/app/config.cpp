@@ -11,6 +11,7 @@
 #include <limits>
 #include <set>
 
+#include "app/worker_set.hpp"
 #include "domain/moderation/rules.hpp"
 #include "ton/address.hpp"
 #include "ton/codec.hpp"
@@ -210,20 +211,28 @@ const std::vector<Setting>& Settings() {
         {"ONTON_AMQP_URL",
          "amqp.url",
          UrlSetting([](Config& c) -> std::string& { return c.amqp_url; }, {"amqp://"}, true)},
+        {"ONTON_AMQP_PREFIX",
+         "amqp.prefix",
+         [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             const bool ok =
+                 !raw.empty() && raw.size() <= 64 && std::all_of(raw.begin(), raw.end(), [](char ch) {
+                     return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '.' || ch == '-' ||
+                            ch == '_';
+                 });
+             if (!ok) return fmt::format("expected 1-64 of [A-Za-z0-9._-], got '{}'", raw);
+             c.amqp_prefix = raw;
+             return std::nullopt;
+         }},
         {"ONTON_SERVE_WORKERS",
          "serve.workers",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
-             static const std::set<std::string> kNames = {"relay", "payments", "notifications", "fulfilment", "all",
-                                                          "none"};
-             for (const auto& name : SplitList(raw)) {
-                 if (kNames.count(name) == 0) {
-                     return fmt::format("expected a list of relay, payments, notifications, fulfilment (or all, "
-                                        "none), got '{}'", name);
-                 }
-             }
+             if (auto parsed = WorkerSet::Parse(raw); !parsed) return parsed.error().message;
              c.serve_workers = raw;
              return std::nullopt;
          }},
+        {"ONTON_WALLET_LEASE_SECONDS",
+         "workers.lease_seconds",
+         IntSetting([](Config& c, std::int64_t v) { c.lease_seconds = v; }, 2, 3600)},
         {"ONTON_BUS_MAX_ATTEMPTS",
          "bus.max_attempts",
          IntSetting([](Config& c, std::int64_t v) { c.bus_max_attempts = v; }, 1, 100)},
@@ -610,7 +619,10 @@ std::vector<std::string> Config::Describe() const {
         fmt::format("database.url = {}", storage::RedactUrl(database.url)),
         fmt::format("database.pool_size = {}, auto_migrate = {}", database.pool_size, auto_migrate),
         fmt::format("redis.url = {}", or_default(storage::RedactUrl(redis_url), "(in-process)")),
-        fmt::format("amqp.url = {}", or_default(storage::RedactUrl(amqp_url), "(in-process)")),
+        fmt::format("amqp.url = {}, prefix = {}",
+                    or_default(storage::RedactUrl(amqp_url), "(in-process)"),
+                    amqp_prefix),
+        fmt::format("workers.lease_seconds = {}", lease_seconds),
         fmt::format(
             "serve.workers = {}, bus.max_attempts = {}, bus.retry_base_seconds = {}, bus.lease_seconds = {}",
             or_default(serve_workers, amqp_url.empty() ? "(all)" : "(none)"),

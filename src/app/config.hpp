@@ -29,6 +29,10 @@ struct Config {
 
     std::string redis_url;  ///< empty: in-process cache
     std::string amqp_url;   ///< empty: in-process bus
+    std::string amqp_prefix = "onton";  ///< RabbitMQ exchange and queue name prefix (tests isolate by it)
+    /// Leases of the platform wallet's sender and of the singleton workers (docs/bus.md): a holder that stops
+    /// renewing (killed) is replaced after this long.
+    std::int64_t lease_seconds = 20;
     /// Workers `onton serve` runs in-process (docs/bus.md): names as for `onton worker --only`, `all` or `none`;
     /// empty: `all` on the embedded bus, `none` with ONTON_AMQP_URL (run `onton worker` beside it).
     std::string serve_workers;
@@ -52,7 +56,7 @@ struct Config {
     std::string telegram_public_key = "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d";
 
     std::int64_t order_ttl_seconds = 15 * 60;  ///< how long an unpaid order holds its seats
-    std::int64_t expiry_sweep_seconds = 5;     ///< how often `serve` expires unpaid orders
+    std::int64_t expiry_sweep_seconds = 5;     ///< how often the `expiry` worker expires unpaid orders
     std::int64_t ws_poll_ms = 1000;            ///< how often the live feed (/api/v1/ws) looks for order changes
     /// Moderation rules for event texts (comma-separated lists; see docs/moderation.md).
     std::string moderation_banned_words;

@@ -10,46 +10,14 @@
 #include "adapters/telegram/bot_api.hpp"
 #include "adapters/telegram/log_messenger.hpp"
 #include "adapters/telegram/paced_messenger.hpp"
+#include "app/platform_services.hpp"
 #include "domain/fulfilment/fulfilment.hpp"
+#include "domain/notifications/queue.hpp"
 #include "domain/notifications/sender.hpp"
 #include "domain/outbox/outbox.hpp"
 #include "domain/payments/watcher.hpp"
 
 namespace onton::app {
-
-Result<WorkerSet> WorkerSet::Parse(const std::string& list) {
-    WorkerSet out;
-    for (const auto& name : SplitList(list)) {
-        if (name == "none") continue;
-        if (name == "all") {
-            out = All();
-        } else if (name == "relay") {
-            out.relay = true;
-        } else if (name == "payments") {
-            out.payments = true;
-        } else if (name == "notifications") {
-            out.notifications = true;
-        } else if (name == "fulfilment") {
-            out.fulfilment = true;
-        } else {
-            return Error{"config.invalid",
-                         "unknown worker '" + name + "'; expected relay, payments, notifications, fulfilment, all, none"};
-        }
-    }
-    return out;
-}
-
-std::string WorkerSet::Describe() const {
-    std::string out;
-    const auto add = [&out](bool on, const char* name) {
-        if (on) out += (out.empty() ? "" : ",") + std::string(name);
-    };
-    add(relay, "relay");
-    add(payments, "payments");
-    add(notifications, "notifications");
-    add(fulfilment, "fulfilment");
-    return out.empty() ? "none" : out;
-}
 
 std::unique_ptr<chain::ToncenterChain> MakeChain(const Config& config) {
     chain::ToncenterConfig chain_config;
@@ -69,6 +37,7 @@ std::unique_ptr<ports::Bus> MakeBus(const Config& config, ports::Store& store, c
     }
     bus::RabbitMqSettings settings;
     settings.url = config.amqp_url;
+    settings.prefix = config.amqp_prefix;
     return std::make_unique<bus::RabbitMqBus>(settings);
 }
 
@@ -106,10 +75,17 @@ struct Background::Parts {
 Background::Background(const Config& config,
                        ports::Store& store,
                        orders::OrderService& orders,
+                       PlatformServices& platform,
                        const ports::Clock& clock,
                        WorkerSet workers,
+                       const std::string& holder,
                        std::optional<payments::JettonAccount> usdt)
-    : parts_(std::make_unique<Parts>()), bus_(MakeBus(config, store, clock)) {
+    : parts_(std::make_unique<Parts>()),
+      bus_(MakeBus(config, store, clock)),
+      store_(store),
+      clock_(clock),
+      holder_(holder),
+      lease_ttl_(config.lease_seconds) {
     auto& parts = *parts_;
     // Telegram: the real Bot API (paced to Telegram's flood limits) with a configured bot token; otherwise the
     // local messenger that logs what would be sent.
@@ -122,12 +98,24 @@ Background::Background(const Config& config,
     } else {
         messenger_ = std::make_unique<telegram_bot::LogMessenger>();
     }
-    spdlog::info("workers: {} (bus: {})", workers.Describe(), config.amqp_url.empty() ? "embedded" : "rabbitmq");
+    spdlog::info("workers: {} (bus: {}; lease holder {})",
+                 workers.Describe(),
+                 config.amqp_url.empty() ? "embedded" : "rabbitmq",
+                 holder_);
     const ports::RetryPolicy policy{.max_attempts = config.bus_max_attempts,
                                     .base_delay = std::chrono::seconds(config.bus_retry_base_seconds),
                                     .max_delay = std::chrono::seconds(std::max<std::int64_t>(
                                         config.bus_retry_base_seconds, 600))};
 
+    if (workers.expiry) {
+        // Unpaid orders give their seats back when they expire; freed seats go to the waiting lists in order.
+        AddSingleton("expiry", std::chrono::seconds(config.expiry_sweep_seconds), [&orders] {
+            const auto expired = orders.ExpireDue();
+            if (expired > 0) spdlog::info("expired {} unpaid orders", expired);
+            const auto offered = orders.OfferFreedSeats();
+            if (offered > 0) spdlog::info("offered {} seats to waiting lists", offered);
+        });
+    }
     if (workers.relay) {
         parts.relay = std::make_unique<outbox::Relay>(store, *bus_, clock);
         tasks_.push_back(std::make_unique<PeriodicTask>(
@@ -192,7 +180,7 @@ Background::Background(const Config& config,
             orders,
             clock,
             payments::WatcherSettings{config.platform_wallet_address, 50, usdt});
-        tasks_.push_back(std::make_unique<PeriodicTask>("payment watcher", std::chrono::seconds(2), [&parts] {
+        AddSingleton("payments", std::chrono::seconds(2), [&parts] {
             const auto tally = parts.watcher->Poll();
             if (!tally) {
                 spdlog::warn("payment watcher: {} ({})", tally.error().message, tally.error().code);
@@ -206,12 +194,122 @@ Background::Background(const Config& config,
                     tally->unmatched,
                     tally->forged);
             }
-        }));
+        });
     }
+    if (workers.reminders) {
+        // 24 h and 1 h before an event starts, once per ticket holder (the dedupe key survives restarts).
+        AddSingleton("reminders", std::chrono::seconds(60), [&store, &clock] {
+            const auto queued = notifications::QueueReminders(store, clock.NowUnix());
+            if (queued > 0) spdlog::info("queued {} event reminders", queued);
+        });
+    }
+    if (workers.nft && platform.nft() != nullptr) {
+        AddSingleton("nft", std::chrono::seconds(config.nft_sweep_seconds), [&platform] {
+            const auto swept = platform.nft()->Sweep();
+            const auto advanced = platform.nft()->Advance();
+            const auto pumped = platform.wallet_sender()->Pump();
+            if (!pumped) spdlog::warn("wallet sender: {} ({})", pumped.error().message, pumped.error().code);
+            if (swept.total() + advanced.total() > 0) {
+                spdlog::info(
+                    "nft: {} collections requested, {} deployed, {} items requested, {} mints queued, "
+                    "{} minted, {} retried, {} failed",
+                    swept.collections_requested,
+                    advanced.collections_deployed,
+                    swept.items_requested,
+                    advanced.mints_queued,
+                    advanced.minted,
+                    advanced.retried,
+                    advanced.failed);
+            }
+        });
+    }
+    if (workers.refunds) {
+        // Money due back from payments, orders refunded by admins, paid orders of canceled events: recorded,
+        // and sent by the platform wallet's sender once a wallet is configured.
+        AddSingleton("refunds", std::chrono::seconds(5), [&platform] {
+            auto& refunds = platform.refunds();
+            const auto canceled = refunds.RefundCanceledEvents();
+            if (canceled > 0) spdlog::info("refunded {} paid orders of canceled events", canceled);
+            const auto tally = refunds.Step();
+            if (tally.recorded + tally.queued + tally.sent + tally.failed > 0) {
+                spdlog::info("refunds: {} recorded, {} queued, {} sent, {} failed",
+                             tally.recorded,
+                             tally.queued,
+                             tally.sent,
+                             tally.failed);
+            }
+            // The refunds worker may run without the nft one: it sends too (the wallet's lease keeps one
+            // sender).
+            if (auto* sender = platform.wallet_sender()) {
+                const auto pumped = sender->Pump();
+                if (!pumped)
+                    spdlog::warn("wallet sender: {} ({})", pumped.error().message, pumped.error().code);
+            }
+        });
+    }
+    if (workers.rewards) {
+        // After events: points for checked-in participants, and their SBTs through the NFT manager.
+        AddSingleton("rewards", std::chrono::seconds(30), [&platform] {
+            const auto granted = platform.rewards().GrantDue();
+            if (granted > 0) spdlog::info("rewarded {} participants", granted);
+            auto* nft = platform.nft();
+            if (nft == nullptr) return;
+            const auto tally = platform.rewards().AdvanceSbts(
+                [nft](std::int64_t user, std::int64_t event) -> Result<std::string> {
+                    auto view = nft->RequestSbtMint(user, event);
+                    if (!view) return view.error();
+                    return view->state;
+                });
+            if (tally.sbts_minted + tally.sbts_failed > 0) {
+                spdlog::info("reward SBTs: {} minted, {} failed", tally.sbts_minted, tally.sbts_failed);
+            }
+        });
+    }
+}
+
+void Background::AddSingleton(const std::string& name,
+                              std::chrono::milliseconds period,
+                              std::function<void()> step) {
+    leases_.push_back(std::make_unique<lease::Lease>(store_, clock_, "worker:" + name, holder_, lease_ttl_));
+    auto* lease = leases_.back().get();
+    // The lease is renewed three times per ttl whatever the worker's own period (reminders: a minute), so a
+    // holder keeps it between its steps and a killed one is replaced within one ttl.
+    const auto tick = std::min<std::chrono::milliseconds>(
+        period, std::max(std::chrono::milliseconds(500), std::chrono::milliseconds(lease_ttl_) / 3));
+    tasks_.push_back(std::make_unique<PeriodicTask>(
+        name + " worker",
+        tick,
+        [lease,
+         period,
+         step = std::move(step),
+         held = false,
+         last = std::chrono::steady_clock::time_point{}]() mutable {
+            const bool now_held = lease->Acquire();
+            if (now_held != held) {
+                spdlog::info("{}: {}",
+                             lease->name(),
+                             now_held ? "taken: this process runs it" : "held by another process");
+                held = now_held;
+                last = {};  // a new holder steps at once
+            }
+            if (!now_held) return;
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last < period) return;
+            last = now;
+            step();
+        }));
 }
 
 Background::~Background() {
     tasks_.clear();  // stop the workers before the parts they use go
+    // A clean stop hands the singletons over at once rather than after the lease runs out.
+    for (const auto& lease : leases_) {
+        try {
+            lease->Release();
+        } catch (const std::exception& e) {
+            spdlog::warn("{}: not released ({}); it frees itself when it expires", lease->name(), e.what());
+        }
+    }
 }
 
 }  // namespace onton::app

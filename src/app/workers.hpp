@@ -1,7 +1,10 @@
 #pragma once
-/// The background side of the platform (docs/bus.md): the outbox relay, the payment watcher, the notification
-/// sender and the bus consumers (fulfilment). `onton worker` runs the chosen ones as their own process; `onton serve`
-/// runs them in-process on the embedded default (ONTON_SERVE_WORKERS).
+/// The background side of the platform (docs/bus.md): order expiry, the payment watcher, the outbox relay,
+/// the bus consumers (fulfilment), the notification sender, reminders, the NFT manager, refunds and rewards.
+/// `onton worker` runs the chosen ones as their own process; `onton serve` runs them in-process on the
+/// embedded default (ONTON_SERVE_WORKERS). The singletons (WorkerSet) step only while their process holds the
+/// worker's lease (`worker:<name>`), so two processes never run one at once, and a killed holder is replaced
+/// after ONTON_WALLET_LEASE_SECONDS.
 
 #include <memory>
 #include <string>
@@ -10,7 +13,9 @@
 #include "adapters/chain/toncenter.hpp"
 #include "app/config.hpp"
 #include "app/periodic.hpp"
+#include "app/worker_set.hpp"
 #include "common/result.hpp"
+#include "domain/lease/lease.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/payments/jetton.hpp"
 #include "ports/bus.hpp"
@@ -20,19 +25,7 @@
 
 namespace onton::app {
 
-/// Which workers run. Names: relay, payments, notifications, fulfilment; `all`; `none`.
-struct WorkerSet {
-    bool relay = false;
-    bool payments = false;
-    bool notifications = false;
-    bool fulfilment = false;
-
-    static WorkerSet All() { return {true, true, true, true}; }
-    /// A comma-separated list of names; an error names the unknown one.
-    static Result<WorkerSet> Parse(const std::string& list);
-    [[nodiscard]] bool any() const noexcept { return relay || payments || notifications || fulfilment; }
-    [[nodiscard]] std::string Describe() const;
-};
+class PlatformServices;
 
 /// The toncenter client of ONTON_TON_API_URL (with its API key; no rate limit toward a loopback emulator).
 std::unique_ptr<chain::ToncenterChain> MakeChain(const Config& config);
@@ -40,15 +33,19 @@ std::unique_ptr<chain::ToncenterChain> MakeChain(const Config& config);
 /// The Bus the configuration asks for: RabbitMQ when ONTON_AMQP_URL is set, else the store-backed embedded bus.
 std::unique_ptr<ports::Bus> MakeBus(const Config& config, ports::Store& store, const ports::Clock& clock);
 
-/// Owns the bus, the messenger and the running workers; destroying it stops them (each finishes its current step).
-/// `usdt`: the USDT jetton the payment watcher credits (ResolveJettonAccount at start); nullopt: USDT is not taken.
+/// Owns the bus, the messenger and the running workers; destroying it stops them (each finishes its current
+/// step). `usdt`: the USDT jetton the payment watcher credits (ResolveJettonAccount at start); nullopt: USDT
+/// is not taken. `platform` (and `orders`) must outlive it; `holder`: this process's lease holder id
+/// (ProcessHolderId).
 class Background {
 public:
     Background(const Config& config,
                ports::Store& store,
                orders::OrderService& orders,
+               PlatformServices& platform,
                const ports::Clock& clock,
                WorkerSet workers,
+               const std::string& holder,
                std::optional<payments::JettonAccount> usdt = std::nullopt);
     ~Background();
     Background(const Background&) = delete;
@@ -58,10 +55,18 @@ public:
     [[nodiscard]] ports::Messenger& messenger() noexcept { return *messenger_; }
 
 private:
+    /// Runs `step` every `period` while this process holds the lease `worker:<name>`.
+    void AddSingleton(const std::string& name, std::chrono::milliseconds period, std::function<void()> step);
+
     struct Parts;
     std::unique_ptr<Parts> parts_;
     std::unique_ptr<ports::Bus> bus_;
     std::unique_ptr<ports::Messenger> messenger_;
+    ports::Store& store_;
+    const ports::Clock& clock_;
+    std::string holder_;
+    std::chrono::seconds lease_ttl_;
+    std::vector<std::unique_ptr<lease::Lease>> leases_;
     std::vector<std::unique_ptr<PeriodicTask>> tasks_;  // last: stopped first
 };
 

@@ -163,7 +163,7 @@ TEST_F(TelegramApi, AFreeOrderIsAnnouncedByASeparateWorkerProcess) {
     EXPECT_EQ(sends[0].body["chat_id"], 4242);
     EXPECT_NE(sends[0].body["text"].get<std::string>().find("Free meetup"), std::string::npos);
     EXPECT_EQ(worker.Stop(SIGTERM), 0) << worker.Log();
-    EXPECT_NE(worker.Log().find("workers: relay,notifications,fulfilment"), std::string::npos) << worker.Log();
+    EXPECT_NE(worker.Log().find("workers: relay,fulfilment,notifications"), std::string::npos) << worker.Log();
 }
 
 TEST(TelegramSetup, SetsTheWebhookAndTheMenuButton) {

@@ -18,6 +18,8 @@ public:
 
     [[nodiscard]] const std::string& token() const noexcept { return token_; }
     [[nodiscard]] std::int64_t user_id() const noexcept { return user_id_; }
+    /// Talks to a server restarted on another port from now on (the session lives in the database).
+    void Retarget(std::uint16_t port) noexcept { port_ = port; }
 
     HttpResponse Get(const std::string& target) const;
     HttpResponse Post(const std::string& target, const nlohmann::json& body = nlohmann::json::object()) const;

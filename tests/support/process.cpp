@@ -137,8 +137,10 @@ ServeProcess::ServeProcess(std::map<std::string, std::string> env, const std::fi
     throw std::runtime_error("onton serve did not start listening:\n" + ReadFile(log_path_));
 }
 
-int ServeProcess::Terminate(std::chrono::seconds timeout) {
-    const auto code = StopChild(pid_, SIGTERM, timeout);
+int ServeProcess::Terminate(std::chrono::seconds timeout) { return Stop(SIGTERM, timeout); }
+
+int ServeProcess::Stop(int signal, std::chrono::seconds timeout) {
+    const auto code = StopChild(pid_, signal, timeout);
     pid_ = -1;
     return code;
 }

@@ -46,6 +46,8 @@ public:
     [[nodiscard]] std::uint16_t port() const { return port_; }
     /// Sends SIGTERM and waits for the exit code (or -signal when killed).
     int Terminate(std::chrono::seconds timeout = std::chrono::seconds(30));
+    /// Sends `signal` (SIGKILL: a crash) and waits for the exit code (or -signal).
+    int Stop(int signal, std::chrono::seconds timeout = std::chrono::seconds(30));
     /// Everything the server wrote to stderr so far.
     [[nodiscard]] std::string Log() const;
 

@@ -97,11 +97,26 @@ TEST(WorkerSet, ParsesNamesAllAndNone) {
     EXPECT_TRUE(some->fulfilment);
     EXPECT_FALSE(some->payments);
     EXPECT_EQ(some->Describe(), "relay,fulfilment");
-    EXPECT_EQ(WorkerSet::Parse("all")->Describe(), "relay,payments,notifications,fulfilment");
+    EXPECT_EQ(WorkerSet::Parse("all")->Describe(),
+              "expiry,payments,relay,fulfilment,notifications,reminders,nft,refunds,rewards");
     EXPECT_FALSE(WorkerSet::Parse("none")->any());
+    EXPECT_EQ(WorkerSet::Parse("none")->Describe(), "none");
+    const auto singletons = WorkerSet::Parse("expiry,reminders,nft,refunds,rewards");
+    ASSERT_TRUE(singletons);
+    EXPECT_TRUE(singletons->expiry && singletons->reminders && singletons->nft && singletons->refunds &&
+                singletons->rewards);
+    EXPECT_FALSE(singletons->relay || singletons->payments || singletons->fulfilment ||
+                 singletons->notifications);
+}
+
+TEST(WorkerSet, UnknownNameIsAnErrorListingTheValidOnes) {
     const auto bad = WorkerSet::Parse("relay,mailer");
     ASSERT_FALSE(bad);
-    EXPECT_NE(bad.error().message.find("mailer"), std::string::npos);
+    EXPECT_EQ(bad.error().code, "config.invalid");
+    EXPECT_NE(bad.error().message.find("'mailer'"), std::string::npos);
+    for (const auto name : WorkerSet::kNames) {
+        EXPECT_NE(bad.error().message.find(std::string(name)), std::string::npos) << name;
+    }
 }
 
 }  // namespace

@@ -111,8 +111,30 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"ONTON_USDT_JETTON_MASTER", "USDT"},
                       BadValue{"ONTON_USDT_JETTON_MASTER",
                                "EQCxE6mUtQJKFnGfaROTKOt1lZbDiiX1kCixRv7Nw2Id_sDt"},
+                      BadValue{"ONTON_SERVE_WORKERS", "relay,mailer"},
+                      BadValue{"ONTON_AMQP_PREFIX", "has space"},
+                      BadValue{"ONTON_AMQP_PREFIX", ""},
+                      BadValue{"ONTON_WALLET_LEASE_SECONDS", "1"},
                       BadValue{"ONTON_LOG_LEVEL", "loud"}),
     [](const auto& param_info) { return param_info.param.name + "_" + std::to_string(param_info.index); });
+
+TEST(Config, WorkersLeaseAndQueuePrefix) {
+    const auto defaults = LoadConfig(Env({}));
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->amqp_prefix, "onton");
+    EXPECT_EQ(defaults->lease_seconds, 20);
+    const auto c = LoadConfig(Env({{"ONTON_AMQP_PREFIX", "crash-12.a_b"},
+                                   {"ONTON_WALLET_LEASE_SECONDS", "3"},
+                                   {"ONTON_SERVE_WORKERS", "expiry, reminders,nft"}}));
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->amqp_prefix, "crash-12.a_b");
+    EXPECT_EQ(c->lease_seconds, 3);
+    EXPECT_EQ(c->serve_workers, "expiry, reminders,nft");
+    const auto bad = LoadConfig(Env({{"ONTON_SERVE_WORKERS", "mailer"}}));
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("valid workers: expiry, payments, relay"), std::string::npos)
+        << bad.error().message;
+}
 
 TEST(Config, UsdtJettonMasterIsUnsetByDefaultAndTakesAnyAddressForm) {
     const auto unset = LoadConfig(Env({}));

@@ -130,12 +130,14 @@ WalletSender::WalletSender(ports::Store& store,
                            ports::Chain& chain,
                            const ports::Clock& clock,
                            PlatformWallet wallet,
-                           SenderSettings settings)
+                           SenderSettings settings,
+                           lease::Lease* lease)
     : store_(store),
       chain_(chain),
       clock_(clock),
       wallet_(std::move(wallet)),
       settings_(settings),
+      lease_(lease),
       address_(wallet_.address.ToRaw()) {
     const std::size_t limit = wallet_.spec.version == ton::WalletVersion::kV4R2 ? 4 : 255;
     settings_.max_batch = std::clamp<std::size_t>(settings_.max_batch, 1, limit);
@@ -199,6 +201,8 @@ std::optional<MessageStatus> WalletSender::Status(std::int64_t id) const {
 Result<PumpTally> WalletSender::Pump() {
     std::lock_guard lock(pump_mutex_);
     PumpTally tally;
+    // Another process signs for this wallet now: reading the rows it has in flight could only race it.
+    if (lease_ != nullptr && !lease_->Acquire()) return tally;
     auto load = [&](std::string_view where, const ports::SqlParams& params) {
         return store_.Transact(
             [&](ports::Transaction& tx) {
@@ -245,13 +249,24 @@ Result<PumpTally> WalletSender::Pump() {
     auto signed_external = ton::BuildTransfer(wallet_.spec, wallet_.keys, request);
     if (!signed_external) return signed_external.error();
     const auto ext_hash = ton::ToBase64(signed_external->hash);
-    // The intent is durable before the broadcast: a crash after it is resolved from the chain by seqno and hash.
+    // The intent is durable before the broadcast: a crash after it is resolved from the chain by seqno and
+    // hash. It commits only while this process still holds the wallet's lease: a sender that stalled past its
+    // expiry (and whose rows another holder may have signed with this very seqno since) sends nothing.
+    bool lease_lost = false;
     store_.InTransaction([&](ports::Transaction& tx) {
+        if (lease_ != nullptr && !lease_->Renew(tx)) {
+            lease_lost = true;
+            return;
+        }
         for (auto& row : batch) {
             tx.Execute(kMarkSentSql, {row.id, std::int64_t{request.seqno}, std::int64_t{request.valid_until}, ext_hash, now,
                         static_cast<std::int64_t>(info->last_tx.lt)});
         }
     });
+    if (lease_lost) {
+        return Error{"wallet.lease_lost",
+                     "the wallet's lease " + lease_->name() + " passed to another process"};
+    }
     for (auto& row : batch) {
         row.seqno = request.seqno;
         row.valid_until = request.valid_until;

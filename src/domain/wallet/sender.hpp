@@ -1,18 +1,23 @@
 #pragma once
-/// The wallet sender: the platform wallet's outgoing internal messages (NFT deploys and mints now, refunds with
-/// issue #5), each a row of `wallet_messages` (nft database) written before anything is signed or sent.
+/// The wallet sender: the platform wallet's outgoing internal messages (NFT deploys and mints now, refunds
+/// with issue #5), each a row of `wallet_messages` (nft database) written before anything is signed or sent.
 ///
-/// Exactly one effect per row, whatever crashes: the rows due are sent in one external message signed with the
-/// wallet's current seqno (up to `max_batch` rows, within the wallet's limit), after the row records that seqno,
-/// the external's hash and its valid_until. A row is `confirmed` only when the wallet's transaction for that very
-/// external is seen on chain with the row's message among its outgoing messages. While the wallet's seqno has not
-/// moved past the row's, nothing else is sent: either the external lands (and its transaction confirms the row) or
-/// its valid_until passes, and only then is the row signed again, with the seqno the chain then reports. A new
-/// sender over the same database (after a crash between send and observation) does exactly this from the rows.
+/// Exactly one effect per row, whatever crashes: the rows due are sent in one external message signed with
+/// the wallet's current seqno (up to `max_batch` rows, within the wallet's limit), after the row records that
+/// seqno, the external's hash and its valid_until. A row is `confirmed` only when the wallet's transaction
+/// for that very external is seen on chain with the row's message among its outgoing messages. While the
+/// wallet's seqno has not moved past the row's, nothing else is sent: either the external lands (and its
+/// transaction confirms the row) or its valid_until passes, and only then is the row signed again, with the
+/// seqno the chain then reports. A new sender over the same database (after a crash between send and
+/// observation) does exactly this from the rows.
 ///
-/// Row states: queued → sent → confirmed | failed; sent → queued again when the external was refused, expired or
-/// its seqno was taken by another external, after a backoff; failed after `max_attempts`. Assumes it is the only
-/// signer of the wallet's externals (another signer's externals only cost a retry).
+/// Several processes may hold a sender for the same wallet (serve, workers): given a lease (`wallet:<raw
+/// address>`, domain/lease), only its holder pumps, and the transaction that records a batch's seqno commits
+/// only while the lease is still held, so no seqno is ever signed by two processes.
+///
+/// Row states: queued → sent → confirmed | failed; sent → queued again when the external was refused, expired
+/// or its seqno was taken by another external, after a backoff; failed after `max_attempts`. A signer outside
+/// the platform (no lease) only costs a retry.
 
 #include <cstdint>
 #include <mutex>
@@ -20,6 +25,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "domain/lease/lease.hpp"
 #include "domain/wallet/platform_wallet.hpp"
 #include "ports/chain.hpp"
 #include "ports/clock.hpp"
@@ -77,31 +83,33 @@ struct PumpTally {
 
 class WalletSender {
 public:
-    WalletSender(ports::Store& store,
-                 ports::Chain& chain,
-                 const ports::Clock& clock,
-                 PlatformWallet wallet,
-                 SenderSettings settings = {});
+ WalletSender(ports::Store& store,
+              ports::Chain& chain,
+              const ports::Clock& clock,
+              PlatformWallet wallet,
+              SenderSettings settings = {},
+              lease::Lease* lease = nullptr);
 
-    /// Records a message to send, within the caller's transaction (so it commits with whatever asked for it).
-    /// Idempotent by `idempotency_key`: returns the row id. Errors: `wallet.invalid_message` (bad destination,
-    /// empty key, or a message the wallet cannot carry).
-    Result<std::int64_t> Enqueue(ports::Transaction& tx, const Outgoing& message) const;
-    /// The same in a transaction of its own.
-    Result<std::int64_t> Enqueue(const Outgoing& message) const;
+ /// Records a message to send, within the caller's transaction (so it commits with whatever asked for it).
+ /// Idempotent by `idempotency_key`: returns the row id. Errors: `wallet.invalid_message` (bad destination,
+ /// empty key, or a message the wallet cannot carry).
+ Result<std::int64_t> Enqueue(ports::Transaction& tx, const Outgoing& message) const;
+ /// The same in a transaction of its own.
+ Result<std::int64_t> Enqueue(const Outgoing& message) const;
 
-    /// The row's state; nullopt for an unknown id.
-    std::optional<MessageStatus> Status(ports::Transaction& tx, std::int64_t id) const;
-    std::optional<MessageStatus> Status(std::int64_t id) const;
+ /// The row's state; nullopt for an unknown id.
+ std::optional<MessageStatus> Status(ports::Transaction& tx, std::int64_t id) const;
+ std::optional<MessageStatus> Status(std::int64_t id) const;
 
-    /// One step, called periodically from one place (a second concurrent call waits): reconciles the rows in
-    /// flight with the chain, then, when none is left in flight, signs and sends the next batch. A chain error
-    /// ends the step with every row where it was.
-    Result<PumpTally> Pump();
+ /// One step, called periodically from one place (a second concurrent call waits): reconciles the rows in
+ /// flight with the chain, then, when none is left in flight, signs and sends the next batch. A chain error
+ /// ends the step with every row where it was. With a lease: a step that cannot take it does nothing; one
+ /// that lost it before recording a batch's seqno sends nothing and answers `wallet.lease_lost`.
+ Result<PumpTally> Pump();
 
-    /// The wallet's address, raw form (what `wallet_messages.wallet` holds).
-    [[nodiscard]] const std::string& address() const noexcept { return address_; }
-    [[nodiscard]] const PlatformWallet& wallet() const noexcept { return wallet_; }
+ /// The wallet's address, raw form (what `wallet_messages.wallet` holds).
+ [[nodiscard]] const std::string& address() const noexcept { return address_; }
+ [[nodiscard]] const PlatformWallet& wallet() const noexcept { return wallet_; }
 
 private:
     struct Row;
@@ -114,6 +122,7 @@ private:
     const ports::Clock& clock_;
     PlatformWallet wallet_;
     SenderSettings settings_;
+    lease::Lease* lease_;
     std::string address_;
     std::mutex pump_mutex_;
 };
