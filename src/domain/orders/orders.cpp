@@ -48,9 +48,17 @@ WHERE ticket_type_id = $1 AND (supply IS NULL OR sold + reserved + $2 <= supply)
 constexpr std::string_view kSellFreeSql = R"(
 UPDATE ticket_types SET sold = sold + $2, updated_at = $3
 WHERE ticket_type_id = $1 AND (supply IS NULL OR sold + reserved + $2 <= supply))";
-// Test-only unguarded write of a value computed from an earlier read (see OrderSettings).
-constexpr std::string_view kUnguardedSetReservedSql =
-    "UPDATE ticket_types SET reserved = $2, updated_at = $3 WHERE ticket_type_id = $1";
+// The guard switched off (tests only, see OrderSettings::unsafe_disable_oversell_guard): the same writes
+// without the condition; the seats were judged from a read made before the transaction.
+constexpr std::string_view kUnguardedReserveSql =
+    "UPDATE ticket_types SET reserved = reserved + $2, updated_at = $3 WHERE ticket_type_id = $1";
+constexpr std::string_view kUnguardedSellFreeSql =
+    "UPDATE ticket_types SET sold = sold + $2, updated_at = $3 WHERE ticket_type_id = $1";
+constexpr std::string_view kSeatsLeftSql =
+    "SELECT supply - sold - reserved FROM ticket_types WHERE ticket_type_id = $1";
+/// Guard off: how long a buyer waits between judging the seats and taking them, so that the race the guard
+/// closes shows in every run rather than in some.
+constexpr auto kUnguardedRaceWindow = std::chrono::milliseconds(10);
 
 constexpr std::string_view kOrderColumns =
     "o.uuid, o.user_id, o.event_id, e.event_uuid, o.ticket_type_id, o.quantity, o.total_price, o.state, "
@@ -467,6 +475,8 @@ struct OrderService::BatchWrites {
     std::vector<std::optional<Result<Placed>>>* results = nullptr;
     std::size_t current = 0;  ///< the index of the request PlaceInTx is placing
     std::vector<Deferred> deferred;
+    /// Guard off only: the batch's TxCache::seats_left_before; null with the guard on.
+    std::map<std::int64_t, std::int64_t>* seats_left_before = nullptr;
 };
 
 namespace {
@@ -534,13 +544,17 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
     if (bulk.deferred.empty()) return;
     const bool postgres = store_.Dialect() == "postgres";
     const auto ticket_type_id = bulk.deferred.front().order.ticket_type_id;
-    const auto left_rows =
-        tx.Execute(std::string("SELECT supply - sold - reserved FROM ticket_types WHERE ticket_type_id = $1") +
-                       (postgres ? " FOR UPDATE" : ""),
-                   {ticket_type_id});
+    const bool guarded = bulk.seats_left_before == nullptr;
     std::int64_t left = std::numeric_limits<std::int64_t>::max();
-    if (!left_rows.empty() && !std::holds_alternative<std::monostate>(left_rows.rows[0][0])) {
-        left = ports::AsInt(left_rows.rows[0][0]);
+    if (guarded) {
+        const auto left_rows =
+            tx.Execute(std::string(kSeatsLeftSql) + (postgres ? " FOR UPDATE" : ""), {ticket_type_id});
+        if (!left_rows.empty() && !std::holds_alternative<std::monostate>(left_rows.rows[0][0])) {
+            left = ports::AsInt(left_rows.rows[0][0]);
+        }
+    } else if (const auto it = bulk.seats_left_before->find(ticket_type_id);
+               it != bulk.seats_left_before->end()) {
+        left = it->second;  // guard off: as read before the transaction, unlocked
     }
     std::vector<const BatchWrites::Deferred*> granted;
     std::int64_t total = 0;
@@ -552,7 +566,13 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
             (*bulk.results)[d.index].emplace(SoldOut(0));
         }
     }
-    if (total > 0) {
+    if (total > 0 && !guarded) {
+        tx.Execute(kUnguardedReserveSql, {ticket_type_id, total, now});
+        if (const auto it = bulk.seats_left_before->find(ticket_type_id);
+            it != bulk.seats_left_before->end()) {
+            it->second -= total;
+        }
+    } else if (total > 0) {
         const auto reserved = tx.Execute(kReserveSql, {ticket_type_id, total, now});
         // The row is locked and was just read: the guard cannot fail unless something is badly wrong. Throwing
         // undoes the batch, and every order is then placed on its own.
@@ -631,11 +651,7 @@ void OrderService::PlaceAsync(const identity::Principal& buyer,
         done(std::move(outcome));
         return;
     }
-    if (settings_.unsafe_disable_oversell_guard) {
-        RunBlocking(offload, [this, r = *std::move(request), done = std::move(done)]() mutable {
-            done(Capture([&] { return PlaceUnguarded(std::move(r)); }));
-        });
-    } else if (settings_.max_batch <= 1) {
+    if (settings_.max_batch <= 1) {
         RunBlocking(offload, [this, r = *std::move(request), done = std::move(done)]() mutable {
             done(Capture([&] { return PlaceOne(r); }));
         });
@@ -686,41 +702,36 @@ Result<OrderService::PlaceRequest> OrderService::ParsePlace(const identity::Prin
     // The access code only opens a hidden type; it does not make another order, so it is not in the hash.
     const auto request_hash = Sha256Hex(event_uuid + "\n" + std::to_string(ticket_type_id) + "\n" +
                                         std::to_string(quantity) + "\n" + promo_code);
-    return PlaceRequest{buyer,
-                        event_uuid,
-                        ticket_type_id,
-                        quantity,
-                        promo_code,
-                        idempotency_key,
-                        request_hash,
-                        {},
-                        access_code};
+    return PlaceRequest{
+        buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash, access_code};
 }
 
-Result<OrderService::Placed> OrderService::PlaceUnguarded(PlaceRequest request) {
-    // Test-only path: the availability read happens in its own transaction, so buyers can interleave.
-    const auto rs = store_.Transact(
-        [&](ports::Transaction& tx) { return tx.Execute(kLoadOfferSql, {request.event_uuid, request.ticket_type_id}); },
-        {.read_only = true});
-    if (!rs.empty()) {
-        const auto& r = rs.rows[0];
-        const auto supply = AsOptionalInt(r[5]);
-        if (supply && AsInt(r[9]) + AsInt(r[10]) + request.quantity > *supply) {
-            return Error{"ticket.sold_out", "no seats left of this ticket type"};
-        }
-        request.unguarded_reserved = AsInt(r[10]) + request.quantity;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen the window the guard closes
-    }
-    return PlaceOne(request);
+std::optional<std::int64_t> OrderService::SeatsLeftOutsideTx(std::int64_t ticket_type_id) {
+    const auto rs =
+        store_.Transact([&](ports::Transaction& tx) { return tx.Execute(kSeatsLeftSql, {ticket_type_id}); },
+                        {.read_only = true});
+    std::this_thread::sleep_for(kUnguardedRaceWindow);
+    if (rs.empty() || std::holds_alternative<std::monostate>(rs.rows[0][0])) return std::nullopt;
+    return AsInt(rs.rows[0][0]);
 }
 
 Result<OrderService::Placed> OrderService::PlaceOne(const PlaceRequest& request) {
+    // With the guard on no cache is needed; with it off the seats are judged from a read before the
+    // transaction.
+    std::map<std::int64_t, std::int64_t> seats_left_before;
+    if (settings_.unsafe_disable_oversell_guard) {
+        if (const auto left = SeatsLeftOutsideTx(request.ticket_type_id))
+            seats_left_before[request.ticket_type_id] = *left;
+    }
     auto attempt = [&]() -> Result<Placed> {
         try {
-            return store_.Transact(
-                [&](ports::Transaction& tx) -> Result<Placed> {
+            return store_.Transact([&](ports::Transaction& tx) -> Result<Placed> {
+                if (!settings_.unsafe_disable_oversell_guard)
                     return PlaceInTx(tx, request, clock_.NowUnix(), nullptr);
-                });
+                TxCache cache;
+                cache.seats_left_before = seats_left_before;
+                return PlaceInTx(tx, request, clock_.NowUnix(), &cache);
+            });
         } catch (const RollbackWith& rollback) {
             return rollback.error;
         }
@@ -816,13 +827,22 @@ void OrderService::LeadLane(std::int64_t ticket_type_id, const Offload& offload)
 
 std::optional<std::string> OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
     std::vector<std::optional<Result<Placed>>> results;
+    const bool guarded = !settings_.unsafe_disable_oversell_guard;
+    std::map<std::int64_t, std::int64_t>
+        seats_left_before;  // guard off: the lane's type, read before the batch
+    if (!guarded && !batch.empty()) {
+        const auto ticket_type_id = batch.front()->request.ticket_type_id;
+        if (const auto left = SeatsLeftOutsideTx(ticket_type_id)) seats_left_before[ticket_type_id] = *left;
+    }
     try {
         store_.InTransaction([&](ports::Transaction& tx) {
             results.assign(batch.size(), std::nullopt);  // the body may run again after a serialization failure
             const auto now = clock_.NowUnix();
             TxCache cache;
+            cache.seats_left_before = seats_left_before;
             BatchWrites bulk;
             bulk.results = &results;
+            if (!guarded) bulk.seats_left_before = &cache.seats_left_before;
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const auto& request = batch[i]->request;
                 bulk.current = i;
@@ -877,7 +897,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
     const auto& promo_code = request.promo_code;
     const auto& idempotency_key = request.idempotency_key;
     const auto& request_hash = request.request_hash;
-    const auto& unguarded_reserved = request.unguarded_reserved;
+    const bool guarded = !settings_.unsafe_disable_oversell_guard;
     {
         if (!idempotency_key.empty()) {
             if (auto repeat = FindRepeat(tx, buyer.user_id, idempotency_key, request_hash, ticket_signer()))
@@ -976,8 +996,8 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         }
         // A plain reservation in a batch is deferred and written with the batch's others in bulk; any other order
         // first lets the deferred ones take their seats, so that its own checks and writes see them.
-        const bool deferred = bulk != nullptr && !promo && !per_user_limit && !capacity && !free && !offers_possible &&
-                              !unguarded_reserved;
+        const bool deferred =
+            bulk != nullptr && !promo && !per_user_limit && !capacity && !free && !offers_possible;
         if (bulk != nullptr && !deferred) FlushBatchWrites(tx, *bulk, now);
 
         if (per_user_limit) {
@@ -1005,8 +1025,15 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                     .rows_affected == 1;
         if (claimed_offer) {
             if (free) tx.Execute(kSettleSql, {ticket_type_id, quantity, now});
-        } else if (unguarded_reserved && !free) {
-            tx.Execute(kUnguardedSetReservedSql, {ticket_type_id, *unguarded_reserved, now});
+        } else if (!deferred && !guarded) {
+            // The guard switched off (tests only): judged from the read before this transaction, taken
+            // blindly.
+            auto& left_before = cache->seats_left_before;
+            if (const auto it = left_before.find(ticket_type_id); it != left_before.end()) {
+                if (quantity > it->second) return SoldOut(0);
+                it->second -= quantity;
+            }
+            tx.Execute(free ? kUnguardedSellFreeSql : kUnguardedReserveSql, {ticket_type_id, quantity, now});
         } else if (!deferred) {
             const auto taken = tx.Execute(free ? kSellFreeSql : kReserveSql, {ticket_type_id, quantity, now});
             if (taken.rows_affected == 0) {
