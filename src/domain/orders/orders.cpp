@@ -481,23 +481,23 @@ struct OrderService::BatchWrites {
 
 namespace {
 
-constexpr std::size_t kInsertOrderParams = 15;
+constexpr std::size_t kInsertOrderParams = 13;
 
-/// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders, kInsertOrderParams parameters per row in the
-/// order of AppendOrderParams.
+/// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders, kInsertOrderParams parameters per row in
+/// the order of AppendOrderParams. The state is not written: every order starts `created` (the column's
+/// default), and only the state machine (state_machine.cpp) moves it on, a free order included.
 std::string InsertOrdersSql(std::size_t rows) {
     std::string sql =
-        "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, "
-        "payment_comment, expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at, "
-        "promo_code_id, "
+        "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, type, "
+        "payment_comment, expires_at, idempotency_key, request_hash, created_at, updated_at, promo_code_id, "
         "currency) "
         "VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
         const auto p = [&](std::size_t i) { return "$" + std::to_string(r * kInsertOrderParams + i); };
         if (r > 0) sql += ", ";
-        sql += "(" + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " +
-               p(7) + ", 'ticket', " + p(8) + ", " + p(9) + ", " + p(10) + ", " + p(11) + ", " + p(12) +
-               ", " + p(13) + ", " + p(13) + ", " + p(14) + ", " + p(15) + ")";
+        sql += "(" + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) +
+               ", 'ticket', " + p(7) + ", " + p(8) + ", " + p(9) + ", " + p(10) + ", " + p(11) + ", " +
+               p(11) + ", " + p(12) + ", " + p(13) + ")";
     }
     return sql;
 }
@@ -524,12 +524,10 @@ void AppendOrderParams(ports::SqlParams& params,
     params.emplace_back(order.ticket_type_id);
     params.emplace_back(order.quantity);
     params.emplace_back(order.total_price);
-    params.emplace_back(std::string(StateName(order.state)));
     params.emplace_back(TextOrNull(order.payment_comment));
     params.emplace_back(ports::IntOrNull(order.expires_at));
     params.emplace_back(TextOrNull(idempotency_key));
     params.emplace_back(request_hash);
-    params.emplace_back(ports::IntOrNull(order.paid_at));
     params.emplace_back(order.created_at);
     params.emplace_back(ports::IntOrNull(promo_code_id));
     params.emplace_back(std::string(money::Code(order.currency)));
@@ -1059,12 +1057,10 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         order.quantity = quantity;
         order.total_price = total;
         order.currency = currency;
-        order.state = free ? OrderState::kPaid : OrderState::kCreated;
+        order.state = OrderState::kCreated;
         order.created_at = now;
         order.updated_at = now;
-        if (free) {
-            order.paid_at = now;
-        } else {
+        if (!free) {
             // 60 random bits in a short comment a wallet shows in full; unique in the database besides.
             order.payment_comment = "onton-" + Base64Url(random_.Bytes(8)).substr(0, 10);
             order.expires_at = now + settings_.order_ttl_seconds;
@@ -1078,6 +1074,12 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                           promo ? std::optional<std::int64_t>(promo->id) : std::nullopt);
         tx.Execute(InsertOrdersStatement(1), params);
         if (free) {
+            // Nothing to pay: created → paid at once, through the one state machine like any payment.
+            if (!TransitionOrder(tx, order.uuid, OrderState::kCreated, OrderState::kPaid, now)) {
+                throw std::logic_error("a free order just inserted was not in state created");
+            }
+            order.state = OrderState::kPaid;
+            order.paid_at = now;
             IssueTickets(tx, random_, order.uuid, event_id, ticket_type_id, buyer.user_id, quantity, now);
             AnnouncePaid(tx, order.uuid, buyer.user_id, event_id, ticket_type_id, quantity, now);
             order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid}, ticket_signer());
