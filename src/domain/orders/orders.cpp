@@ -1,15 +1,16 @@
 #include "domain/orders/orders.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <variant>
-#include <stdexcept>
-#include <limits>
 #include <bit>
+#include <charconv>
 #include <future>
+#include <limits>
+#include <stdexcept>
 #include <thread>
+#include <variant>
 
 #include "common/encoding.hpp"
+#include "common/secret_hash.hpp"
 #include "domain/events/access.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/outbox/outbox.hpp"
@@ -137,6 +138,15 @@ std::string IssueTickets(ports::Transaction& tx,
 struct RollbackWith {
     Error error;
 };
+
+// Counts a check-in phrase attempt: +1 within the current window, else a new window with this one.
+constexpr std::string_view kCountPhraseAttemptSql = R"(
+INSERT INTO checkin_phrase_attempts (event_id, user_id, window_start, attempts) VALUES ($1, $2, $3, 1)
+ON CONFLICT (event_id, user_id) DO UPDATE SET
+    attempts = CASE WHEN checkin_phrase_attempts.window_start + $4 > $3 THEN checkin_phrase_attempts.attempts + 1
+                    ELSE 1 END,
+    window_start = CASE WHEN checkin_phrase_attempts.window_start + $4 > $3 THEN checkin_phrase_attempts.window_start
+                        ELSE $3 END)";
 
 constexpr std::string_view kPromoColumns =
     "promo_code_id, code, discount_percent, discount_amount, max_uses, used_count, valid_from, valid_until, "
@@ -1408,13 +1418,14 @@ Result<void> OrderService::SetCheckInPhrase(const identity::Principal& caller,
                                             const std::string& phrase) {
     const auto normalized = NormalizePhrase(phrase);
     if (normalized.size() < 4 || normalized.size() > 200) return ValidationError("phrase", "4 to 200 characters");
+    // Argon2id with a random salt of its own, computed before the transaction so that no lock waits for it.
+    const auto hash = HashSecret(normalized);
     return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
         const auto access = events::AccessTo(tx, caller, event_uuid);
         if (!access) return Error{"not_found", "no such event"};
         if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
-        // Salted with the event so that one phrase used at two events does not give the same hash.
         tx.Execute("UPDATE events SET checkin_phrase_hash = $2 WHERE event_id = $1",
-                   {access->event_id, Sha256Hex(event_uuid + ":" + normalized)});
+                   {access->event_id, hash});
         return Ok();
     });
 }
@@ -1424,45 +1435,77 @@ Result<SelfCheckInResult> OrderService::SelfCheckIn(const identity::Principal& c
                                                     const std::string& phrase) {
     if (phrase.size() > 1000) return ValidationError("phrase", "too long");
     const auto now = clock_.NowUnix();
+    // 1. Count the attempt before checking it (so that parallel guesses cannot pass the limit), in a short
+    //    transaction: the slow Argon2id check below holds no lock.
+    struct Counted {
+        std::int64_t event_id = 0;
+        std::string stored;
+        std::int64_t attempts = 0;  ///< in this window, this one included
+    };
+    Result<Counted> counted = Error{"internal", "not counted"};
+    try {
+        counted = store_.Transact([&](ports::Transaction& tx) -> Result<Counted> {
+            const auto ev = tx.Execute(
+                "SELECT event_id, participation_type, checkin_phrase_hash FROM events WHERE event_uuid = $1",
+                {event_uuid});
+            if (ev.empty()) return Error{"not_found", "no such event"};
+            const auto event_id = AsInt(ev.rows[0][0]);
+            if (AsText(ev.rows[0][1]) != "online")
+                return Error{"conflict", "this event checks guests in at the door"};
+            const auto stored = AsOptionalText(ev.rows[0][2]);
+            if (!stored) return Error{"conflict", "the organizer has not set a check-in phrase yet"};
+            const auto held = tx.Execute(
+                "SELECT 1 FROM tickets WHERE event_id = $1 AND holder_id = $2 AND status IN ('valid', "
+                "'used') LIMIT 1",
+                {event_id, caller.user_id});
+            if (held.empty()) return Error{"auth.forbidden", "you have no ticket for this event"};
+
+            // One atomic upsert (the row is locked by it on PostgreSQL), so parallel guesses each count.
+            tx.Execute(kCountPhraseAttemptSql, {event_id, caller.user_id, now, kPhraseWindowSeconds});
+            const auto counted_row = tx.Execute(
+                "SELECT window_start, attempts FROM checkin_phrase_attempts WHERE event_id = $1 AND user_id "
+                "= $2",
+                {event_id, caller.user_id});
+            const auto window_start = AsInt(counted_row.rows.at(0)[0]);
+            const auto attempts = AsInt(counted_row.rows.at(0)[1]);
+            if (attempts > kPhraseAttempts) {
+                throw RollbackWith{Error{"rate_limited",
+                                         "too many wrong phrases; try again later",
+                                         {{"retry_after", window_start + kPhraseWindowSeconds - now}}}};
+            }
+            return Counted{event_id, *stored, attempts};
+        });
+    } catch (const RollbackWith& rollback) {
+        return rollback.error;  // over the limit: this attempt is not counted
+    }
+    if (!counted) return counted.error();
+
+    // 2. Check the phrase. A hash from before Argon2id (SHA-256 of "<event uuid>:<phrase>") still works,
+    // compared
+    //    in constant time, until the organizer sets the phrase again.
+    const auto normalized = NormalizePhrase(phrase);
+    const bool right = IsSecretHash(counted->stored)
+                           ? VerifySecret(counted->stored, normalized)
+                           : ConstantTimeEquals(Sha256Hex(event_uuid + ":" + normalized), counted->stored);
+    SelfCheckInResult result;
+    if (!right) {
+        result.result = "wrong_phrase";
+        result.attempts_left = kPhraseAttempts - counted->attempts;
+        return result;
+    }
+
+    // 3. Right: the attempt does not count against the guest, and a valid ticket of theirs is admitted.
+    const auto event_id = counted->event_id;
     return store_.Transact([&](ports::Transaction& tx) -> Result<SelfCheckInResult> {
-        const auto ev = tx.Execute(
-            "SELECT event_id, participation_type, checkin_phrase_hash FROM events WHERE event_uuid = $1", {event_uuid});
-        if (ev.empty()) return Error{"not_found", "no such event"};
-        const auto event_id = AsInt(ev.rows[0][0]);
-        if (AsText(ev.rows[0][1]) != "online") return Error{"conflict", "this event checks guests in at the door"};
-        const auto stored = AsOptionalText(ev.rows[0][2]);
-        if (!stored) return Error{"conflict", "the organizer has not set a check-in phrase yet"};
+        tx.Execute(
+            "UPDATE checkin_phrase_attempts SET attempts = attempts - 1 WHERE event_id = $1 AND user_id = $2 "
+            "AND attempts > 0",
+            {event_id, caller.user_id});
         auto mine = TicketsWhere(tx,
                                  "t.event_id = $1 AND t.holder_id = $2 AND t.status IN ('valid', 'used')",
                                  {event_id, caller.user_id},
                                  ticket_signer());
         if (mine.empty()) return Error{"auth.forbidden", "you have no ticket for this event"};
-
-        const auto attempts_row = tx.Execute(
-            "SELECT window_start, attempts FROM checkin_phrase_attempts WHERE event_id = $1 AND user_id = $2",
-            {event_id, caller.user_id});
-        std::int64_t window_start = now;
-        std::int64_t attempts = 0;
-        if (!attempts_row.empty() && AsInt(attempts_row.rows[0][0]) + kPhraseWindowSeconds > now) {
-            window_start = AsInt(attempts_row.rows[0][0]);
-            attempts = AsInt(attempts_row.rows[0][1]);
-        }
-        if (attempts >= kPhraseAttempts) {
-            return Error{"rate_limited",
-                         "too many wrong phrases; try again later",
-                         {{"retry_after", window_start + kPhraseWindowSeconds - now}}};
-        }
-        SelfCheckInResult result;
-        if (Sha256Hex(event_uuid + ":" + NormalizePhrase(phrase)) != *stored) {
-            ++attempts;
-            tx.Execute(R"(
-INSERT INTO checkin_phrase_attempts (event_id, user_id, window_start, attempts) VALUES ($1, $2, $3, $4)
-ON CONFLICT (event_id, user_id) DO UPDATE SET window_start = excluded.window_start, attempts = excluded.attempts)",
-                       {event_id, caller.user_id, window_start, attempts});
-            result.result = "wrong_phrase";
-            result.attempts_left = kPhraseAttempts - attempts;
-            return result;
-        }
         for (auto& t : mine) {
             if (t.status != "valid") continue;
             if (tx.Execute(kAdmitSql, {t.check_in_code, event_id, now, caller.user_id}).rows_affected == 1) {
