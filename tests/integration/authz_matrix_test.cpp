@@ -341,7 +341,8 @@ class AuthzMatrixApi : public ::testing::Test {
             body = {{"code", "MINE50"}, {"discount_percent", 50}};
         if (p.ends_with("/reject")) body = {{"reason", "full"}};
         if (p.ends_with("/transfer")) body = {{"to_user_id", kApplier}};
-        if (p.ends_with("/jetton-transfer")) path += "?owner=EQDrjaLahLkMB-hMCmkzOyBuHJ139ZUYmPHu6RRBKnbdLIYI";
+        if (p.ends_with("/jetton-transfer"))
+            path += "?owner=EQDrjaLahLkMB-hMCmkzOyBuHJ139ZUYmPHu6RRBKnbdLIYI";
         if (p.ends_with("/image")) {
             std::vector<std::pair<std::string, std::string>> headers = {
                 {"Authorization", "Bearer " + tokens_.at(who)}};

@@ -138,10 +138,10 @@ std::vector<std::string> Offenders(const std::string& cpp) { return OrderStateWr
 
 TEST(OrderStateWrites, TheScannerFindsEveryKindOfWrite) {
     EXPECT_EQ(
-        Offenders(R"cpp(tx.Execute("UPDATE orders SET state = 'paid' WHERE uuid = $1", {uuid});)cpp").size(),
+        Offenders(R"src(tx.Execute("UPDATE orders SET state = 'paid' WHERE uuid = $1", {uuid});)src").size(),
         1U);
     EXPECT_EQ(
-        Offenders(R"cpp(tx.Execute("update Orders set updated_at = $2, STATE = $3 where uuid = $1");)cpp")
+        Offenders(R"src(tx.Execute("update Orders set updated_at = $2, STATE = $3 where uuid = $1");)src")
             .size(),
         1U);
     // Split over adjacent literals and lines, as long SQL is written.
@@ -154,14 +154,14 @@ TEST(OrderStateWrites, TheScannerFindsEveryKindOfWrite) {
                   .size(),
               1U);
     EXPECT_EQ(
-        Offenders(R"cpp(tx.Execute("INSERT INTO orders (uuid, state) VALUES ($1, 'paid')");)cpp").size(), 1U);
-    EXPECT_EQ(Offenders(R"cpp(tx.Execute("INSERT INTO orders VALUES ($1, $2, $3)");)cpp").size(), 1U);
+        Offenders(R"src(tx.Execute("INSERT INTO orders (uuid, state) VALUES ($1, 'paid')");)src").size(), 1U);
+    EXPECT_EQ(Offenders(R"src(tx.Execute("INSERT INTO orders VALUES ($1, $2, $3)");)src").size(), 1U);
     EXPECT_EQ(
-        Offenders(R"cpp(tx.Execute("INSERT OR REPLACE INTO orders (uuid,state) VALUES ($1,$2)");)cpp").size(),
+        Offenders(R"src(tx.Execute("INSERT OR REPLACE INTO orders (uuid,state) VALUES ($1,$2)");)src").size(),
         1U);
-    EXPECT_EQ(Offenders(R"cpp(tx.Execute(
+    EXPECT_EQ(Offenders(R"src(tx.Execute(
                                   "INSERT INTO orders (uuid, quantity) VALUES ($1, $2) "
-                                  "ON CONFLICT (uuid) DO UPDATE SET state = 'paid'");)cpp")
+                                  "ON CONFLICT (uuid) DO UPDATE SET state = 'paid'");)src")
                   .size(),
               1U);
 }
@@ -169,30 +169,26 @@ TEST(OrderStateWrites, TheScannerFindsEveryKindOfWrite) {
 TEST(OrderStateWrites, TheScannerLeavesOtherSqlAlone) {
     // Other columns of orders, other tables' state, reads, and comments.
     EXPECT_TRUE(
-        Offenders(R"cpp(tx.Execute("UPDATE orders SET payment_tx_hash = $2 WHERE uuid = $1");)cpp").empty());
-    EXPECT_TRUE(Offenders(R"cpp(tx.Execute("UPDATE orders SET updated_at = $2 WHERE state = 'created'");)cpp")
+        Offenders(R"src(tx.Execute("UPDATE orders SET payment_tx_hash = $2 WHERE uuid = $1");)src").empty());
+    EXPECT_TRUE(Offenders(R"src(tx.Execute("UPDATE orders SET updated_at = $2 WHERE state = 'created'");)src")
                     .empty());
     EXPECT_TRUE(
-        Offenders(R"cpp(tx.Execute("UPDATE wallet_messages SET state = $2 WHERE id = $1");)cpp").empty());
+        Offenders(R"src(tx.Execute("UPDATE wallet_messages SET state = $2 WHERE id = $1");)src").empty());
     EXPECT_TRUE(
-        Offenders(R"cpp(tx.Execute("UPDATE orders_archive SET state = $2 WHERE id = $1");)cpp").empty());
-    EXPECT_TRUE(Offenders(R"cpp(tx.Execute("SELECT state FROM orders WHERE uuid = $1");)cpp").empty());
+        Offenders(R"src(tx.Execute("UPDATE orders_archive SET state = $2 WHERE id = $1");)src").empty());
+    EXPECT_TRUE(Offenders(R"src(tx.Execute("SELECT state FROM orders WHERE uuid = $1");)src").empty());
     EXPECT_TRUE(
         Offenders(
-            R"cpp(tx.Execute("INSERT INTO orders (uuid, quantity, created_at) VALUES ($1, $2, $3)");)cpp")
+            R"src(tx.Execute("INSERT INTO orders (uuid, quantity, created_at) VALUES ($1, $2, $3)");)src")
             .empty());
     EXPECT_TRUE(
-        Offenders(R"cpp(tx.Execute("INSERT INTO order_items (order_uuid, state) VALUES ($1, $2)");)cpp")
+        Offenders(R"src(tx.Execute("INSERT INTO order_items (order_uuid, state) VALUES ($1, $2)");)src")
             .empty());
     EXPECT_TRUE(
         Offenders("// UPDATE orders SET state = 'paid'\n/* INSERT INTO orders (state) */ int x = 'a';")
             .empty());
-    EXPECT_EQ(StringLiterals(R"cpp(f("a"
-                                     "b",
-                                     'c',
-                                     "d\"e");  // "no")cpp"), "ab\nd\"e");
-    EXPECT_EQ(StringLiterals(R"cpp(f(1'000'000, "x");
-                                   g('"', "y");)cpp"), "x\ny");
+    EXPECT_EQ(StringLiterals(R"src(f("a" "b", 'c', "d\"e"); // "no")src"), "ab\nd\"e");
+    EXPECT_EQ(StringLiterals(R"src(f(1'000'000, "x"); g('"', "y");)src"), "x\ny");
 }
 
 TEST(OrderStateWrites, OnlyTheStateMachineWritesOrderState) {
