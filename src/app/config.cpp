@@ -326,12 +326,22 @@ const std::vector<Setting>& Settings() {
         {"ONTON_TELEGRAM_PUBLIC_KEY",
          "telegram.public_key",
          [](Config& c, const std::string& raw) -> std::optional<std::string> {
+             // Set means checked: an empty or malformed key would silently stop the signature check.
              const bool hex = raw.size() == 64 && std::all_of(raw.begin(), raw.end(), [](char ch) {
-                                  return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+                                  return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
                               });
-             if (!raw.empty() && !hex)
-                 return fmt::format("expected 64 lower-case hex digits or nothing, got '{}'", raw);
+             if (!hex) {
+                 return fmt::format(
+                     "expected an Ed25519 public key as 64 hex digits (32 bytes), got '{}' ({} "
+                     "characters)",
+                     raw,
+                     raw.size());
+             }
              c.telegram_public_key = raw;
+             std::transform(c.telegram_public_key.begin(),
+                            c.telegram_public_key.end(),
+                            c.telegram_public_key.begin(),
+                            [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
              return std::nullopt;
          }},
         {"ONTON_ORDER_TTL_SECONDS",
@@ -437,8 +447,9 @@ const std::vector<Setting>& Settings() {
          }},
         {"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS",
          "auth.init_data_max_age_seconds",
+         // At least a second: 0 would turn the freshness check off, and initData would never expire.
          IntSetting(
-             [](Config& c, std::int64_t v) { c.init_data_max_age_seconds = v; }, 0, 365LL * 24 * 3600)},
+             [](Config& c, std::int64_t v) { c.init_data_max_age_seconds = v; }, 1, 365LL * 24 * 3600)},
         {"ONTON_AUTH_SESSION_CACHE_SECONDS",
          "auth.session_cache_seconds",
          IntSetting([](Config& c, std::int64_t v) { c.session_cache_seconds = v; }, 0, 300)},
@@ -640,7 +651,7 @@ std::vector<std::string> Config::Describe() const {
                     secret(telegram_webhook_secret),
                     or_default(bot_username, "(any)")),
         fmt::format("telegram.bot_api_url = {}", bot_api_url),
-        fmt::format("telegram.public_key = {}", or_default(telegram_public_key, "(none: signature ignored)")),
+        fmt::format("telegram.public_key = {}", telegram_public_key),
         fmt::format(
             "orders.ttl_seconds = {}, expiry_sweep_seconds = {}, max_batch = {}, sold_out_hint_ms = {}, "
             "waitlist_offer_seconds = {}",

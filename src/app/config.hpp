@@ -52,7 +52,8 @@ struct Config {
     /// The X-Telegram-Bot-Api-Secret-Token of the webhook (1-256 of [A-Za-z0-9_-]); unset: the webhook is closed.
     Secret telegram_webhook_secret;
     std::string bot_username;  ///< without '@'; commands addressed to another bot are ignored
-    /// Telegram's Ed25519 key for initData's third-party `signature` (hex); empty ignores that field.
+    /// Telegram's Ed25519 key for initData's third-party `signature` (64 hex digits, stored lower-case); a
+    /// `signature` field present in initData must verify under it.
     std::string telegram_public_key = "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d";
 
     std::int64_t order_ttl_seconds = 15 * 60;  ///< how long an unpaid order holds its seats
@@ -78,7 +79,7 @@ struct Config {
     /// is not taken (orders priced in it are refused). Set: the platform's jetton wallet is derived from it at start.
     std::string usdt_jetton_master;
 
-    std::int64_t init_data_max_age_seconds = 86400;       ///< 0 turns the freshness check off
+    std::int64_t init_data_max_age_seconds = 86400;       ///< oldest accepted auth_date, in seconds (>= 1)
     std::int64_t session_ttl_seconds = 30LL * 24 * 3600;  ///< bearer session lifetime
     std::int64_t session_cache_seconds = 10;               ///< in-process memory of resolved sessions; 0: off
 

@@ -115,7 +115,17 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"ONTON_AMQP_PREFIX", "has space"},
                       BadValue{"ONTON_AMQP_PREFIX", ""},
                       BadValue{"ONTON_WALLET_LEASE_SECONDS", "1"},
-                      BadValue{"ONTON_LOG_LEVEL", "loud"}),
+                                            BadValue{"ONTON_LOG_LEVEL", "loud"},
+                      BadValue{"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", "0"},
+                      BadValue{"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", "-5"},
+                      BadValue{"ONTON_TELEGRAM_PUBLIC_KEY", ""},
+                      BadValue{"ONTON_TELEGRAM_PUBLIC_KEY", "e7bf03a2"},
+                      BadValue{"ONTON_TELEGRAM_PUBLIC_KEY",
+                               "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242"},
+                      BadValue{"ONTON_TELEGRAM_PUBLIC_KEY",
+                               "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d00"},
+                      BadValue{"ONTON_TELEGRAM_PUBLIC_KEY",
+                               "g7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d"}),
     [](const auto& param_info) { return param_info.param.name + "_" + std::to_string(param_info.index); });
 
 TEST(Config, WorkersLeaseAndQueuePrefix) {
@@ -286,6 +296,58 @@ TEST(Config, TonProofSettings) {
     EXPECT_FALSE(LoadConfig(Env({{"ONTON_TON_PROOF_DOMAINS", "https://app.onton.org/"}})));
     EXPECT_FALSE(LoadConfig(Env({{"ONTON_TON_PROOF_MAX_AGE_SECONDS", "5"}})));
     EXPECT_FALSE(LoadConfig(Env({{"ONTON_TON_PROOF_PAYLOAD_TTL_SECONDS", "0"}})));
+}
+
+}  // namespace
+}  // namespace onton::app
+
+namespace onton::app {
+namespace {
+
+TEST(Config, InitDataMaxAgeIsAtLeastOneSecond) {
+    const auto defaults = LoadConfig(Env({}));
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->init_data_max_age_seconds, 86400);
+    const auto one = LoadConfig(Env({{"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", "1"}}));
+    ASSERT_TRUE(one) << one.error().message;
+    EXPECT_EQ(one->init_data_max_age_seconds, 1);
+    for (const auto* bad : {"0", "-1"}) {
+        const auto c = LoadConfig(Env({{"ONTON_AUTH_INIT_DATA_MAX_AGE_SECONDS", bad}}));
+        ASSERT_FALSE(c) << bad;
+        EXPECT_NE(c.error().message.find("expected an integer from 1 to"), std::string::npos)
+            << c.error().message;
+    }
+    TempFile file("[auth]\ninit_data_max_age_seconds = 0\n");
+    const auto from_file = LoadConfig(Env({}), file.path());
+    ASSERT_FALSE(from_file);
+    EXPECT_NE(from_file.error().message.find("auth.init_data_max_age_seconds"), std::string::npos)
+        << from_file.error().message;
+}
+
+TEST(Config, TelegramPublicKeyWhenSetIs32BytesOfHex) {
+    const auto defaults = LoadConfig(Env({}));
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->telegram_public_key,
+              "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d")
+        << "Telegram's production key";
+    // The test environment's key, in upper case: accepted and kept in lower case.
+    const auto test_key = LoadConfig(Env(
+        {{"ONTON_TELEGRAM_PUBLIC_KEY", "40055058A4EE38156A06562E52EECE92A771BCD8346A8C4615CB7376EDDF72EC"}}));
+    ASSERT_TRUE(test_key) << test_key.error().message;
+    EXPECT_EQ(test_key->telegram_public_key,
+              "40055058a4ee38156a06562e52eece92a771bcd8346a8c4615cb7376eddf72ec");
+    EXPECT_NE(Joined(*test_key).find("telegram.public_key = 40055058a4ee"), std::string::npos);
+
+    // Set but empty is a mistake, not a way to switch the signature check off.
+    const auto empty = LoadConfig(Env({{"ONTON_TELEGRAM_PUBLIC_KEY", ""}}));
+    ASSERT_FALSE(empty);
+    EXPECT_NE(empty.error().message.find("64 hex digits (32 bytes)"), std::string::npos)
+        << empty.error().message;
+    TempFile file("[telegram]\npublic_key = \"abc\"\n");
+    const auto from_file = LoadConfig(Env({}), file.path());
+    ASSERT_FALSE(from_file);
+    EXPECT_NE(from_file.error().message.find("telegram.public_key"), std::string::npos)
+        << from_file.error().message;
 }
 
 }  // namespace

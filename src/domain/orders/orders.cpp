@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "common/encoding.hpp"
+#include "common/secret_hash.hpp"
 #include "domain/events/access.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/outbox/outbox.hpp"
@@ -49,9 +50,17 @@ WHERE ticket_type_id = $1 AND (supply IS NULL OR sold + reserved + $2 <= supply)
 constexpr std::string_view kSellFreeSql = R"(
 UPDATE ticket_types SET sold = sold + $2, updated_at = $3
 WHERE ticket_type_id = $1 AND (supply IS NULL OR sold + reserved + $2 <= supply))";
-// Test-only unguarded write of a value computed from an earlier read (see OrderSettings).
-constexpr std::string_view kUnguardedSetReservedSql =
-    "UPDATE ticket_types SET reserved = $2, updated_at = $3 WHERE ticket_type_id = $1";
+// The guard switched off (tests only, see OrderSettings::unsafe_disable_oversell_guard): the same writes
+// without the condition; the seats were judged from a read made before the transaction.
+constexpr std::string_view kUnguardedReserveSql =
+    "UPDATE ticket_types SET reserved = reserved + $2, updated_at = $3 WHERE ticket_type_id = $1";
+constexpr std::string_view kUnguardedSellFreeSql =
+    "UPDATE ticket_types SET sold = sold + $2, updated_at = $3 WHERE ticket_type_id = $1";
+constexpr std::string_view kSeatsLeftSql =
+    "SELECT supply - sold - reserved FROM ticket_types WHERE ticket_type_id = $1";
+/// Guard off: how long a buyer waits between judging the seats and taking them, so that the race the guard
+/// closes shows in every run rather than in some.
+constexpr auto kUnguardedRaceWindow = std::chrono::milliseconds(10);
 
 constexpr std::string_view kOrderColumns =
     "o.uuid, o.user_id, o.event_id, e.event_uuid, o.ticket_type_id, o.quantity, o.total_price, o.state, "
@@ -130,6 +139,15 @@ std::string IssueTickets(ports::Transaction& tx,
 struct RollbackWith {
     Error error;
 };
+
+// Counts a check-in phrase attempt: +1 within the current window, else a new window with this one.
+constexpr std::string_view kCountPhraseAttemptSql = R"(
+INSERT INTO checkin_phrase_attempts (event_id, user_id, window_start, attempts) VALUES ($1, $2, $3, 1)
+ON CONFLICT (event_id, user_id) DO UPDATE SET
+    attempts = CASE WHEN checkin_phrase_attempts.window_start + $4 > $3 THEN checkin_phrase_attempts.attempts + 1
+                    ELSE 1 END,
+    window_start = CASE WHEN checkin_phrase_attempts.window_start + $4 > $3 THEN checkin_phrase_attempts.window_start
+                        ELSE $3 END)";
 
 constexpr std::string_view kPromoColumns =
     "promo_code_id, code, discount_percent, discount_amount, max_uses, used_count, valid_from, valid_until, "
@@ -478,27 +496,29 @@ struct OrderService::BatchWrites {
     std::vector<std::optional<Result<Placed>>>* results = nullptr;
     std::size_t current = 0;  ///< the index of the request PlaceInTx is placing
     std::vector<Deferred> deferred;
+    /// Guard off only: the batch's TxCache::seats_left_before; null with the guard on.
+    std::map<std::int64_t, std::int64_t>* seats_left_before = nullptr;
 };
 
 namespace {
 
-constexpr std::size_t kInsertOrderParams = 15;
+constexpr std::size_t kInsertOrderParams = 13;
 
-/// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders, kInsertOrderParams parameters per row in the
-/// order of AppendOrderParams.
+/// `INSERT INTO orders ... VALUES (...), (...)` for `rows` orders, kInsertOrderParams parameters per row in
+/// the order of AppendOrderParams. The state is not written: every order starts `created` (the column's
+/// default), and only the state machine (state_machine.cpp) moves it on, a free order included.
 std::string InsertOrdersSql(std::size_t rows) {
     std::string sql =
-        "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, type, "
-        "payment_comment, expires_at, idempotency_key, request_hash, paid_at, created_at, updated_at, "
-        "promo_code_id, "
+        "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, type, "
+        "payment_comment, expires_at, idempotency_key, request_hash, created_at, updated_at, promo_code_id, "
         "currency) "
         "VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
         const auto p = [&](std::size_t i) { return "$" + std::to_string(r * kInsertOrderParams + i); };
         if (r > 0) sql += ", ";
-        sql += "(" + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " +
-               p(7) + ", 'ticket', " + p(8) + ", " + p(9) + ", " + p(10) + ", " + p(11) + ", " + p(12) +
-               ", " + p(13) + ", " + p(13) + ", " + p(14) + ", " + p(15) + ")";
+        sql += "(" + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) +
+               ", 'ticket', " + p(7) + ", " + p(8) + ", " + p(9) + ", " + p(10) + ", " + p(11) + ", " +
+               p(11) + ", " + p(12) + ", " + p(13) + ")";
     }
     return sql;
 }
@@ -525,12 +545,10 @@ void AppendOrderParams(ports::SqlParams& params,
     params.emplace_back(order.ticket_type_id);
     params.emplace_back(order.quantity);
     params.emplace_back(order.total_price);
-    params.emplace_back(std::string(StateName(order.state)));
     params.emplace_back(TextOrNull(order.payment_comment));
     params.emplace_back(ports::IntOrNull(order.expires_at));
     params.emplace_back(TextOrNull(idempotency_key));
     params.emplace_back(request_hash);
-    params.emplace_back(ports::IntOrNull(order.paid_at));
     params.emplace_back(order.created_at);
     params.emplace_back(ports::IntOrNull(promo_code_id));
     params.emplace_back(std::string(money::Code(order.currency)));
@@ -545,13 +563,17 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
     if (bulk.deferred.empty()) return;
     const bool postgres = store_.Dialect() == "postgres";
     const auto ticket_type_id = bulk.deferred.front().order.ticket_type_id;
-    const auto left_rows =
-        tx.Execute(std::string("SELECT supply - sold - reserved FROM ticket_types WHERE ticket_type_id = $1") +
-                       (postgres ? " FOR UPDATE" : ""),
-                   {ticket_type_id});
+    const bool guarded = bulk.seats_left_before == nullptr;
     std::int64_t left = std::numeric_limits<std::int64_t>::max();
-    if (!left_rows.empty() && !std::holds_alternative<std::monostate>(left_rows.rows[0][0])) {
-        left = ports::AsInt(left_rows.rows[0][0]);
+    if (guarded) {
+        const auto left_rows =
+            tx.Execute(std::string(kSeatsLeftSql) + (postgres ? " FOR UPDATE" : ""), {ticket_type_id});
+        if (!left_rows.empty() && !std::holds_alternative<std::monostate>(left_rows.rows[0][0])) {
+            left = ports::AsInt(left_rows.rows[0][0]);
+        }
+    } else if (const auto it = bulk.seats_left_before->find(ticket_type_id);
+               it != bulk.seats_left_before->end()) {
+        left = it->second;  // guard off: as read before the transaction, unlocked
     }
     std::vector<const BatchWrites::Deferred*> granted;
     std::int64_t total = 0;
@@ -563,7 +585,13 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
             (*bulk.results)[d.index].emplace(SoldOut(0));
         }
     }
-    if (total > 0) {
+    if (total > 0 && !guarded) {
+        tx.Execute(kUnguardedReserveSql, {ticket_type_id, total, now});
+        if (const auto it = bulk.seats_left_before->find(ticket_type_id);
+            it != bulk.seats_left_before->end()) {
+            it->second -= total;
+        }
+    } else if (total > 0) {
         const auto reserved = tx.Execute(kReserveSql, {ticket_type_id, total, now});
         // The row is locked and was just read: the guard cannot fail unless something is badly wrong. Throwing
         // undoes the batch, and every order is then placed on its own.
@@ -642,11 +670,7 @@ void OrderService::PlaceAsync(const identity::Principal& buyer,
         done(std::move(outcome));
         return;
     }
-    if (settings_.unsafe_disable_oversell_guard) {
-        RunBlocking(offload, [this, r = *std::move(request), done = std::move(done)]() mutable {
-            done(Capture([&] { return PlaceUnguarded(std::move(r)); }));
-        });
-    } else if (settings_.max_batch <= 1) {
+    if (settings_.max_batch <= 1) {
         RunBlocking(offload, [this, r = *std::move(request), done = std::move(done)]() mutable {
             done(Capture([&] { return PlaceOne(r); }));
         });
@@ -697,41 +721,36 @@ Result<OrderService::PlaceRequest> OrderService::ParsePlace(const identity::Prin
     // The access code only opens a hidden type; it does not make another order, so it is not in the hash.
     const auto request_hash = Sha256Hex(event_uuid + "\n" + std::to_string(ticket_type_id) + "\n" +
                                         std::to_string(quantity) + "\n" + promo_code);
-    return PlaceRequest{buyer,
-                        event_uuid,
-                        ticket_type_id,
-                        quantity,
-                        promo_code,
-                        idempotency_key,
-                        request_hash,
-                        {},
-                        access_code};
+    return PlaceRequest{
+        buyer, event_uuid, ticket_type_id, quantity, promo_code, idempotency_key, request_hash, access_code};
 }
 
-Result<OrderService::Placed> OrderService::PlaceUnguarded(PlaceRequest request) {
-    // Test-only path: the availability read happens in its own transaction, so buyers can interleave.
-    const auto rs = store_.Transact(
-        [&](ports::Transaction& tx) { return tx.Execute(kLoadOfferSql, {request.event_uuid, request.ticket_type_id}); },
-        {.read_only = true});
-    if (!rs.empty()) {
-        const auto& r = rs.rows[0];
-        const auto supply = AsOptionalInt(r[5]);
-        if (supply && AsInt(r[9]) + AsInt(r[10]) + request.quantity > *supply) {
-            return Error{"ticket.sold_out", "no seats left of this ticket type"};
-        }
-        request.unguarded_reserved = AsInt(r[10]) + request.quantity;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen the window the guard closes
-    }
-    return PlaceOne(request);
+std::optional<std::int64_t> OrderService::SeatsLeftOutsideTx(std::int64_t ticket_type_id) {
+    const auto rs =
+        store_.Transact([&](ports::Transaction& tx) { return tx.Execute(kSeatsLeftSql, {ticket_type_id}); },
+                        {.read_only = true});
+    std::this_thread::sleep_for(kUnguardedRaceWindow);
+    if (rs.empty() || std::holds_alternative<std::monostate>(rs.rows[0][0])) return std::nullopt;
+    return AsInt(rs.rows[0][0]);
 }
 
 Result<OrderService::Placed> OrderService::PlaceOne(const PlaceRequest& request) {
+    // With the guard on no cache is needed; with it off the seats are judged from a read before the
+    // transaction.
+    std::map<std::int64_t, std::int64_t> seats_left_before;
+    if (settings_.unsafe_disable_oversell_guard) {
+        if (const auto left = SeatsLeftOutsideTx(request.ticket_type_id))
+            seats_left_before[request.ticket_type_id] = *left;
+    }
     auto attempt = [&]() -> Result<Placed> {
         try {
-            return store_.Transact(
-                [&](ports::Transaction& tx) -> Result<Placed> {
+            return store_.Transact([&](ports::Transaction& tx) -> Result<Placed> {
+                if (!settings_.unsafe_disable_oversell_guard)
                     return PlaceInTx(tx, request, clock_.NowUnix(), nullptr);
-                });
+                TxCache cache;
+                cache.seats_left_before = seats_left_before;
+                return PlaceInTx(tx, request, clock_.NowUnix(), &cache);
+            });
         } catch (const RollbackWith& rollback) {
             return rollback.error;
         }
@@ -827,13 +846,22 @@ void OrderService::LeadLane(std::int64_t ticket_type_id, const Offload& offload)
 
 std::optional<std::string> OrderService::RunBatch(const std::vector<std::shared_ptr<Pending>>& batch) {
     std::vector<std::optional<Result<Placed>>> results;
+    const bool guarded = !settings_.unsafe_disable_oversell_guard;
+    std::map<std::int64_t, std::int64_t>
+        seats_left_before;  // guard off: the lane's type, read before the batch
+    if (!guarded && !batch.empty()) {
+        const auto ticket_type_id = batch.front()->request.ticket_type_id;
+        if (const auto left = SeatsLeftOutsideTx(ticket_type_id)) seats_left_before[ticket_type_id] = *left;
+    }
     try {
         store_.InTransaction([&](ports::Transaction& tx) {
             results.assign(batch.size(), std::nullopt);  // the body may run again after a serialization failure
             const auto now = clock_.NowUnix();
             TxCache cache;
+            cache.seats_left_before = seats_left_before;
             BatchWrites bulk;
             bulk.results = &results;
+            if (!guarded) bulk.seats_left_before = &cache.seats_left_before;
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const auto& request = batch[i]->request;
                 bulk.current = i;
@@ -888,7 +916,7 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
     const auto& promo_code = request.promo_code;
     const auto& idempotency_key = request.idempotency_key;
     const auto& request_hash = request.request_hash;
-    const auto& unguarded_reserved = request.unguarded_reserved;
+    const bool guarded = !settings_.unsafe_disable_oversell_guard;
     {
         if (!idempotency_key.empty()) {
             if (auto repeat = FindRepeat(tx, buyer.user_id, idempotency_key, request_hash, ticket_signer()))
@@ -987,8 +1015,8 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         }
         // A plain reservation in a batch is deferred and written with the batch's others in bulk; any other order
         // first lets the deferred ones take their seats, so that its own checks and writes see them.
-        const bool deferred = bulk != nullptr && !promo && !per_user_limit && !capacity && !free && !offers_possible &&
-                              !unguarded_reserved;
+        const bool deferred =
+            bulk != nullptr && !promo && !per_user_limit && !capacity && !free && !offers_possible;
         if (bulk != nullptr && !deferred) FlushBatchWrites(tx, *bulk, now);
 
         if (per_user_limit) {
@@ -1016,8 +1044,15 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                     .rows_affected == 1;
         if (claimed_offer) {
             if (free) tx.Execute(kSettleSql, {ticket_type_id, quantity, now});
-        } else if (unguarded_reserved && !free) {
-            tx.Execute(kUnguardedSetReservedSql, {ticket_type_id, *unguarded_reserved, now});
+        } else if (!deferred && !guarded) {
+            // The guard switched off (tests only): judged from the read before this transaction, taken
+            // blindly.
+            auto& left_before = cache->seats_left_before;
+            if (const auto it = left_before.find(ticket_type_id); it != left_before.end()) {
+                if (quantity > it->second) return SoldOut(0);
+                it->second -= quantity;
+            }
+            tx.Execute(free ? kUnguardedSellFreeSql : kUnguardedReserveSql, {ticket_type_id, quantity, now});
         } else if (!deferred) {
             const auto taken = tx.Execute(free ? kSellFreeSql : kReserveSql, {ticket_type_id, quantity, now});
             if (taken.rows_affected == 0) {
@@ -1043,12 +1078,10 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
         order.quantity = quantity;
         order.total_price = total;
         order.currency = currency;
-        order.state = free ? OrderState::kPaid : OrderState::kCreated;
+        order.state = OrderState::kCreated;
         order.created_at = now;
         order.updated_at = now;
-        if (free) {
-            order.paid_at = now;
-        } else {
+        if (!free) {
             // 60 random bits in a short comment a wallet shows in full; unique in the database besides.
             order.payment_comment = "onton-" + Base64Url(random_.Bytes(8)).substr(0, 10);
             order.expires_at = now + settings_.order_ttl_seconds;
@@ -1062,6 +1095,12 @@ Result<OrderService::Placed> OrderService::PlaceInTx(ports::Transaction& tx,
                           promo ? std::optional<std::int64_t>(promo->id) : std::nullopt);
         tx.Execute(InsertOrdersStatement(1), params);
         if (free) {
+            // Nothing to pay: created → paid at once, through the one state machine like any payment.
+            if (!TransitionOrder(tx, order.uuid, OrderState::kCreated, OrderState::kPaid, now)) {
+                throw std::logic_error("a free order just inserted was not in state created");
+            }
+            order.state = OrderState::kPaid;
+            order.paid_at = now;
             IssueTickets(tx, random_, order.uuid, event_id, ticket_type_id, buyer.user_id, quantity, now);
             AnnouncePaid(tx, order.uuid, buyer.user_id, event_id, ticket_type_id, quantity, now);
             order.tickets = TicketsWhere(tx, "t.order_uuid = $1", {order.uuid}, ticket_signer());
@@ -1536,13 +1575,14 @@ Result<void> OrderService::SetCheckInPhrase(const identity::Principal& caller,
                                             const std::string& phrase) {
     const auto normalized = NormalizePhrase(phrase);
     if (normalized.size() < 4 || normalized.size() > 200) return ValidationError("phrase", "4 to 200 characters");
+    // Argon2id with a random salt of its own, computed before the transaction so that no lock waits for it.
+    const auto hash = HashSecret(normalized);
     return store_.Transact([&](ports::Transaction& tx) -> Result<void> {
         const auto access = events::AccessTo(tx, caller, event_uuid);
         if (!access) return Error{"not_found", "no such event"};
         if (!access->manages) return Error{"auth.forbidden", "you do not manage this event"};
-        // Salted with the event so that one phrase used at two events does not give the same hash.
         tx.Execute("UPDATE events SET checkin_phrase_hash = $2 WHERE event_id = $1",
-                   {access->event_id, Sha256Hex(event_uuid + ":" + normalized)});
+                   {access->event_id, hash});
         return Ok();
     });
 }
@@ -1552,45 +1592,77 @@ Result<SelfCheckInResult> OrderService::SelfCheckIn(const identity::Principal& c
                                                     const std::string& phrase) {
     if (phrase.size() > 1000) return ValidationError("phrase", "too long");
     const auto now = clock_.NowUnix();
+    // 1. Count the attempt before checking it (so that parallel guesses cannot pass the limit), in a short
+    //    transaction: the slow Argon2id check below holds no lock.
+    struct Counted {
+        std::int64_t event_id = 0;
+        std::string stored;
+        std::int64_t attempts = 0;  ///< in this window, this one included
+    };
+    Result<Counted> counted = Error{"internal", "not counted"};
+    try {
+        counted = store_.Transact([&](ports::Transaction& tx) -> Result<Counted> {
+            const auto ev = tx.Execute(
+                "SELECT event_id, participation_type, checkin_phrase_hash FROM events WHERE event_uuid = $1",
+                {event_uuid});
+            if (ev.empty()) return Error{"not_found", "no such event"};
+            const auto event_id = AsInt(ev.rows[0][0]);
+            if (AsText(ev.rows[0][1]) != "online")
+                return Error{"conflict", "this event checks guests in at the door"};
+            const auto stored = AsOptionalText(ev.rows[0][2]);
+            if (!stored) return Error{"conflict", "the organizer has not set a check-in phrase yet"};
+            const auto held = tx.Execute(
+                "SELECT 1 FROM tickets WHERE event_id = $1 AND holder_id = $2 AND status IN ('valid', "
+                "'used') LIMIT 1",
+                {event_id, caller.user_id});
+            if (held.empty()) return Error{"auth.forbidden", "you have no ticket for this event"};
+
+            // One atomic upsert (the row is locked by it on PostgreSQL), so parallel guesses each count.
+            tx.Execute(kCountPhraseAttemptSql, {event_id, caller.user_id, now, kPhraseWindowSeconds});
+            const auto counted_row = tx.Execute(
+                "SELECT window_start, attempts FROM checkin_phrase_attempts WHERE event_id = $1 AND user_id "
+                "= $2",
+                {event_id, caller.user_id});
+            const auto window_start = AsInt(counted_row.rows.at(0)[0]);
+            const auto attempts = AsInt(counted_row.rows.at(0)[1]);
+            if (attempts > kPhraseAttempts) {
+                throw RollbackWith{Error{"rate_limited",
+                                         "too many wrong phrases; try again later",
+                                         {{"retry_after", window_start + kPhraseWindowSeconds - now}}}};
+            }
+            return Counted{event_id, *stored, attempts};
+        });
+    } catch (const RollbackWith& rollback) {
+        return rollback.error;  // over the limit: this attempt is not counted
+    }
+    if (!counted) return counted.error();
+
+    // 2. Check the phrase. A hash from before Argon2id (SHA-256 of "<event uuid>:<phrase>") still works,
+    // compared
+    //    in constant time, until the organizer sets the phrase again.
+    const auto normalized = NormalizePhrase(phrase);
+    const bool right = IsSecretHash(counted->stored)
+                           ? VerifySecret(counted->stored, normalized)
+                           : ConstantTimeEquals(Sha256Hex(event_uuid + ":" + normalized), counted->stored);
+    SelfCheckInResult result;
+    if (!right) {
+        result.result = "wrong_phrase";
+        result.attempts_left = kPhraseAttempts - counted->attempts;
+        return result;
+    }
+
+    // 3. Right: the attempt does not count against the guest, and a valid ticket of theirs is admitted.
+    const auto event_id = counted->event_id;
     return store_.Transact([&](ports::Transaction& tx) -> Result<SelfCheckInResult> {
-        const auto ev = tx.Execute(
-            "SELECT event_id, participation_type, checkin_phrase_hash FROM events WHERE event_uuid = $1", {event_uuid});
-        if (ev.empty()) return Error{"not_found", "no such event"};
-        const auto event_id = AsInt(ev.rows[0][0]);
-        if (AsText(ev.rows[0][1]) != "online") return Error{"conflict", "this event checks guests in at the door"};
-        const auto stored = AsOptionalText(ev.rows[0][2]);
-        if (!stored) return Error{"conflict", "the organizer has not set a check-in phrase yet"};
+        tx.Execute(
+            "UPDATE checkin_phrase_attempts SET attempts = attempts - 1 WHERE event_id = $1 AND user_id = $2 "
+            "AND attempts > 0",
+            {event_id, caller.user_id});
         auto mine = TicketsWhere(tx,
                                  "t.event_id = $1 AND t.holder_id = $2 AND t.status IN ('valid', 'used')",
                                  {event_id, caller.user_id},
                                  ticket_signer());
         if (mine.empty()) return Error{"auth.forbidden", "you have no ticket for this event"};
-
-        const auto attempts_row = tx.Execute(
-            "SELECT window_start, attempts FROM checkin_phrase_attempts WHERE event_id = $1 AND user_id = $2",
-            {event_id, caller.user_id});
-        std::int64_t window_start = now;
-        std::int64_t attempts = 0;
-        if (!attempts_row.empty() && AsInt(attempts_row.rows[0][0]) + kPhraseWindowSeconds > now) {
-            window_start = AsInt(attempts_row.rows[0][0]);
-            attempts = AsInt(attempts_row.rows[0][1]);
-        }
-        if (attempts >= kPhraseAttempts) {
-            return Error{"rate_limited",
-                         "too many wrong phrases; try again later",
-                         {{"retry_after", window_start + kPhraseWindowSeconds - now}}};
-        }
-        SelfCheckInResult result;
-        if (Sha256Hex(event_uuid + ":" + NormalizePhrase(phrase)) != *stored) {
-            ++attempts;
-            tx.Execute(R"(
-INSERT INTO checkin_phrase_attempts (event_id, user_id, window_start, attempts) VALUES ($1, $2, $3, $4)
-ON CONFLICT (event_id, user_id) DO UPDATE SET window_start = excluded.window_start, attempts = excluded.attempts)",
-                       {event_id, caller.user_id, window_start, attempts});
-            result.result = "wrong_phrase";
-            result.attempts_left = kPhraseAttempts - attempts;
-            return result;
-        }
         for (auto& t : mine) {
             if (t.status != "valid") continue;
             if (tx.Execute(kAdmitSql, {t.check_in_code, event_id, now, caller.user_id}).rows_affected == 1) {

@@ -78,8 +78,11 @@ struct OrderSettings {
     /// The USDT jetton master (user-friendly form) whose transfers to the platform wallet pay USDT orders; empty:
     /// USDT is not taken, and placing an order that costs USDT fails with `payment.currency_unavailable`.
     std::string usdt_jetton_master;
-    /// TEST ONLY: reserve with a separate read and an unconditional write, so that concurrent buyers can oversell.
-    /// Exists so that the concurrency tests prove they can catch the race (as pretix's do). Never set in production.
+    /// TEST ONLY: switches the oversell guard off on the real purchase path (batched or not), so that the
+    /// concurrency tests prove they can catch the race (as pretix's do). Everything else stays as in
+    /// production; only the guard changes: the seats a transaction may take are judged from a read made
+    /// before it began (without a lock, so other buyers may take them meanwhile) and it takes them with an
+    /// unconditional UPDATE. Never set in production.
     bool unsafe_disable_oversell_guard = false;
     /// How long a seat offered to the next person on a waiting list is held for them.
     std::int64_t waitlist_offer_seconds = 30 * 60;
@@ -343,8 +346,7 @@ private:
         std::string promo_code;
         std::string idempotency_key;
         std::string request_hash;
-        std::optional<std::int64_t> unguarded_reserved;  ///< test-only unguarded mode
-        std::string access_code;                         ///< opens a hidden ticket type
+        std::string access_code;  ///< opens a hidden ticket type
     };
     struct Pending {
         PlaceRequest request;
@@ -364,8 +366,6 @@ private:
     Result<PlaceRequest> ParsePlace(const identity::Principal& buyer,
                                     const nlohmann::json& body,
                                     const std::string& idempotency_key) const;
-    /// Test-only unguarded placement (settings_.unsafe_disable_oversell_guard).
-    Result<Placed> PlaceUnguarded(PlaceRequest request);
     /// One order in its own transaction.
     Result<Placed> PlaceOne(const PlaceRequest& request);
     /// Group commit: concurrent buyers of one ticket type are placed together in one transaction, each with its
@@ -387,7 +387,13 @@ private:
     struct TxCache {
         std::map<std::pair<std::string, std::int64_t>, ports::ResultSet> offers;
         std::map<std::int64_t, bool> outstanding_offers;
+        /// Guard off only (OrderSettings::unsafe_disable_oversell_guard): seats left per ticket type as read
+        /// before the transaction began, less what the transaction itself has taken since.
+        std::map<std::int64_t, std::int64_t> seats_left_before;
     };
+    /// Guard off only: the seats left of a ticket type, read in a transaction of its own (so stale by the
+    /// time the caller's transaction writes); nullopt when the supply is unlimited or the type is gone.
+    std::optional<std::int64_t> SeatsLeftOutsideTx(std::int64_t ticket_type_id);
     /// Plain reservations of a batch (no promo code, per-user limit, event capacity or waiting-list offer) whose
     /// writes are deferred and made together: one counter UPDATE and one multi-row INSERT (orders.cpp).
     struct BatchWrites;
