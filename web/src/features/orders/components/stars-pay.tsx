@@ -65,7 +65,7 @@ export function StarsPay(props: { orderUuid: string; opener: "invoice" | "link";
       )}
       {stage.step === "opened" && link && (
         <OutboundLink className="button secondary" href={link}>
-          {t("payWithStars")}
+          {t("starsOpenInvoice")}
         </OutboundLink>
       )}
       {!onMainButton && offered && (
