@@ -9,14 +9,14 @@ export function useBackButton(visible: boolean): void {
 }
 
 /**
- * Puts the page's primary action on Telegram's main button. Returns true when it did, so the page draws its own
- * button only in a plain browser.
+ * Puts the page's primary action on Telegram's main button (greyed out while `enabled` is false). Returns true when
+ * it did, so the page draws its own button only in a plain browser.
  */
-export function useMainButton(text: string, visible: boolean, onPress: () => void): boolean {
+export function useMainButton(text: string, visible: boolean, onPress: () => void, enabled = true): boolean {
   const handler = useRef(onPress);
   useEffect(() => {
     handler.current = onPress;
   });
-  useEffect(() => (visible ? showMainButton(text, true, () => handler.current()) : undefined), [text, visible]);
+  useEffect(() => (visible ? showMainButton(text, enabled, () => handler.current()) : undefined), [text, visible, enabled]);
   return isInsideTelegram();
 }

@@ -12,6 +12,7 @@ import {
   downloadFile as sdkDownloadFile,
   hapticFeedback,
   init as initSdk,
+  invoice,
   mainButton,
   miniApp,
   openLink as sdkOpenLink,
@@ -240,4 +241,18 @@ export function downloadFile(url: string, fileName: string): void {
   } else {
     openLink(url);
   }
+}
+
+/** Whether Telegram can open an invoice in place (`web_app_open_invoice`, Mini Apps 6.1+): only inside a client. */
+export function canOpenInvoice(): boolean {
+  return insideTelegram && invoice.open.isAvailable();
+}
+
+/**
+ * Opens an invoice link (`https://t.me/$<slug>`, `https://t.me/invoice/<slug>`) over the Mini App and resolves with
+ * how it closed: `paid`, `cancelled`, `failed` or `pending` (Telegram's `invoice_closed` status). Only where
+ * `canOpenInvoice()`; elsewhere the link goes to a Telegram app with `openLink`.
+ */
+export async function openInvoice(url: string): Promise<string> {
+  return invoice.open(url, "url");
 }
