@@ -12,6 +12,7 @@
 #include "adapters/telegram/paced_messenger.hpp"
 #include "app/platform_services.hpp"
 #include "domain/fulfilment/fulfilment.hpp"
+#include "domain/nft/fulfilment.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/notifications/sender.hpp"
 #include "domain/outbox/outbox.hpp"
@@ -60,9 +61,11 @@ private:
 }  // namespace
 
 struct Background::Parts {
-    /// What a paid order sets going besides its notification. TODO(#5): the NFT manager's ticket mint
-    /// (RequestTicketMint) goes here, a fulfilment::Fulfilment that writes the mint request in the given transaction.
-    fulfilment::NoFulfilment fulfilment_hook;
+    /// What a paid order sets going besides its notification: the NFT ticket mints of its `is_nft` tickets,
+    /// requested in the consumer's transaction, when the platform has an NFT manager; otherwise nothing (and
+    /// the `nft` worker's Sweep requests them once a manager runs).
+    fulfilment::NoFulfilment no_fulfilment;
+    std::unique_ptr<nft::TicketMintFulfilment> ticket_mints;
     telegram_bot::SystemWaiter waiter;
     std::unique_ptr<ports::Messenger> bot_api;
     std::unique_ptr<notifications::NotificationSender> sender;
@@ -125,7 +128,12 @@ Background::Background(const Config& config,
             }));
     }
     if (workers.fulfilment) {
-        parts.fulfilment = std::make_unique<fulfilment::FulfilmentConsumer>(store, clock, parts.fulfilment_hook);
+        fulfilment::Fulfilment* hook = &parts.no_fulfilment;
+        if (auto* nft = platform.nft()) {
+            parts.ticket_mints = std::make_unique<nft::TicketMintFulfilment>(*nft);
+            hook = parts.ticket_mints.get();
+        }
+        parts.fulfilment = std::make_unique<fulfilment::FulfilmentConsumer>(store, clock, *hook);
         tasks_.push_back(std::make_unique<PeriodicTask>(
             "fulfilment consumer", std::chrono::milliseconds(100), [this, &parts, policy, quiet = QuietLog()]() mutable {
                 const auto handler = [&parts](const ports::BusMessage& m) { parts.fulfilment->Handle(m); };

@@ -1,8 +1,9 @@
-// Paid orders through the whole bus path, on SQLite and PostgreSQL, over the embedded bus and over RabbitMQ (the
-// `rabbitmq` fixture): paying an order writes its `order.paid` message in the paying transaction; the relay
-// publishes it; the fulfilment consumer queues the buyer's notification and calls the NFT hook. A relay killed
-// between the publish and the mark publishes the message twice, and a consumer killed before its ack gets it
-// again: the effects still happen once.
+// Paid orders through the whole bus path, on SQLite and PostgreSQL, over the embedded bus and over RabbitMQ
+// (the `rabbitmq` fixture): paying an order writes its `order.paid` message in the paying transaction; the
+// relay publishes it; the fulfilment consumer queues the buyer's notification and calls the NFT hook. A relay
+// killed between the publish and the mark publishes the message twice, and a consumer killed before its ack
+// gets it again: the effects still happen once. With the NFT manager's hook (nft::TicketMintFulfilment) a
+// paid order of an `is_nft` type gets one mint request per ticket, in the consumer's transaction.
 #include "domain/fulfilment/fulfilment.hpp"
 
 #include <gtest/gtest.h>
@@ -14,11 +15,15 @@
 #include "adapters/bus/rabbitmq_bus.hpp"
 #include "adapters/bus/store_bus.hpp"
 #include "domain/events/events.hpp"
+#include "domain/nft/fulfilment.hpp"
+#include "domain/nft/manager.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/outbox/outbox.hpp"
 #include "support/event_setup.hpp"
+#include "support/fake_chain.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
+#include "support/seeded_wallet.hpp"
 #include "support/test_store.hpp"
 
 namespace onton::fulfilment {
@@ -196,6 +201,58 @@ TEST_P(FulfilmentFlow, AFailingHookIsRetriedWithItsTransactionUndoneAndDeadLette
     EXPECT_EQ(ConsumeAll(*bus_, consumer, 1, policy), 1);
     EXPECT_EQ(Count("SELECT count(*) FROM notifications WHERE dedupe_key = $1", {"order.paid:" + doomed.uuid}), 1);
     EXPECT_EQ(hook.orders.size(), 2U);
+}
+
+TEST_P(FulfilmentFlow, APaidNftOrderRequestsOneMintPerTicketInTheConsumersTransactionEvenWhenDeliveredTwice) {
+    const auto nft_type = events_->AddTicketType(
+        As(kOwner), event_uuid_, {{"name", "NFT"}, {"price", "1000000000"}, {"supply", 5}, {"is_nft", true}});
+    ASSERT_TRUE(nft_type) << nft_type.error().message;
+    auto placed =
+        orders_->Place(As(kBuyer),
+                       {{"event_uuid", event_uuid_}, {"ticket_type_id", nft_type->id}, {"quantity", 2}},
+                       "nft-1");
+    ASSERT_TRUE(placed) << placed.error().message;
+    const auto nft_order = placed->order;
+    const auto plain = Place(paid_type_, "plain-1");
+    ASSERT_TRUE(orders_->MarkPaid(nft_order.uuid, "hash-nft"));
+    ASSERT_TRUE(orders_->MarkPaid(plain.uuid, "hash-plain"));
+
+    // The relay dies after the broker confirmed the first message (the NFT order's): it is published twice.
+    bool killed = false;
+    outbox::Relay doomed(*db_.store, *bus_, clock_, 100, [&](const ports::BusMessage&) {
+        if (!killed) {
+            killed = true;
+            throw RelayKilled();
+        }
+    });
+    EXPECT_THROW(doomed.RunOnce(), RelayKilled);
+    EXPECT_EQ(outbox::Relay(*db_.store, *bus_, clock_).Drain().published, 2);
+
+    const auto platform_wallet = test::SeededWallet(7);
+    test::FakeChain chain(clock_, platform_wallet.address);
+    wallet::WalletSender sender(*db_.store, chain, clock_, platform_wallet, wallet::SenderSettings{});
+    nft::NftManager manager(*db_.store, chain, clock_, sender, nft::NftSettings{});
+    nft::TicketMintFulfilment hook(manager);
+    FulfilmentConsumer consumer(*db_.store, clock_, hook);
+    EXPECT_EQ(ConsumeAll(*bus_, consumer, 3), 3) << "three deliveries: the duplicate too";
+
+    EXPECT_EQ(Count("SELECT count(*) FROM processed_messages WHERE consumer = 'fulfilment'"), 2);
+    EXPECT_EQ(Count("SELECT count(*) FROM notifications WHERE kind = 'order.paid'"), 2);
+    EXPECT_EQ(Count("SELECT count(*) FROM tickets WHERE order_uuid = $1", {nft_order.uuid}), 2);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_items i JOIN tickets t ON t.nft_item_id = i.item_id "
+                    "WHERE t.order_uuid = $1 AND i.ticket_id = t.ticket_id AND i.user_id = $2 AND i.state = "
+                    "'created'",
+                    {nft_order.uuid, kBuyer}),
+              2)
+        << "one mint request per ticket, linked to it";
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_items"), 2) << "and nothing for the non-NFT order";
+    EXPECT_EQ(
+        Count("SELECT count(*) FROM tickets WHERE order_uuid = $1 AND nft_item_id IS NULL", {plain.uuid}), 1);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_collections WHERE kind = 'ticket'"), 1);
+    EXPECT_EQ(Count("SELECT count(*) FROM wallet_messages WHERE idempotency_key LIKE 'nft-collection:%'"), 1)
+        << "the collection's deploy queued with the first request";
+    EXPECT_EQ(manager.Sweep().items_requested, 0) << "the safety net finds nothing left";
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_items"), 2);
 }
 
 TEST_P(FulfilmentFlow, AMalformedMessageGoesStraightToTheDeadLetters) {

@@ -3,6 +3,10 @@
 // never two, whatever crashes or refusals happen on the way.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "domain/fulfilment/fulfilment.hpp"
+#include "domain/nft/fulfilment.hpp"
 #include "domain/nft/manager.hpp"
 #include "support/fake_chain.hpp"
 #include "support/fakes.hpp"
@@ -24,6 +28,16 @@ ton::Address Holder(std::uint8_t n) {
     ton::Address a;
     a.hash.fill(n);
     return a;
+}
+
+/// The parsed `order.paid` message of an order of user 1 (the hook reads only the order's uuid).
+fulfilment::PaidOrder Paid(const std::string& order_uuid) {
+    fulfilment::PaidOrder order;
+    order.order_uuid = order_uuid;
+    order.user_id = 1;
+    order.event_uuid = "ev-1";
+    order.title = "Party";
+    return order;
 }
 
 class NftManagerTest : public ::testing::Test {
@@ -80,6 +94,35 @@ protected:
                        "updated_at) VALUES ($1, $2, $3, $4, $1, $5, $5)",
                        {uuid, event_id_, type_id, holder, now});
             return AsInt(tx.Execute("SELECT ticket_id FROM tickets WHERE order_uuid = $1", {uuid}).rows[0][0]);
+        });
+    }
+    /// A paid order of `count` tickets of `type` and its `order.paid` message (as orders::OrderService writes
+    /// it).
+    ports::BusMessage PaidOrder(std::int64_t holder, const std::string& type, int count) {
+        return store_->Transact([&](ports::Transaction& tx) {
+            const auto now = clock_.NowUnix();
+            const auto type_id = AsInt(
+                tx.Execute("SELECT ticket_type_id FROM ticket_types WHERE name = $1", {type}).rows[0][0]);
+            const auto uuid = "order-" + std::to_string(++orders_);
+            tx.Execute(
+                "INSERT INTO orders (uuid, user_id, event_id, ticket_type_id, quantity, total_price, state, "
+                "type, "
+                "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 100, 'paid', 'ticket', $6, $6)",
+                {uuid, holder, event_id_, type_id, std::int64_t{count}, now});
+            for (int i = 0; i < count; ++i) {
+                tx.Execute(
+                    "INSERT INTO tickets (order_uuid, event_id, ticket_type_id, holder_id, check_in_code, "
+                    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                    {uuid, event_id_, type_id, holder, uuid + "-" + std::to_string(i), now});
+            }
+            const nlohmann::json payload = {{"order_uuid", uuid},
+                                            {"user_id", holder},
+                                            {"event_id", event_id_},
+                                            {"event_uuid", "ev-1"},
+                                            {"title", "Party"},
+                                            {"ticket_type_id", type_id},
+                                            {"quantity", count}};
+            return ports::BusMessage{"order.paid:" + uuid, "order.paid", uuid, payload.dump()};
         });
     }
     /// What `onton serve` does every few seconds.
@@ -174,6 +217,72 @@ TEST_F(NftManagerTest, RequestTicketMintIsIdempotentAndChecksTheTicket) {
     EXPECT_EQ(manager_->RequestTicketMint(Ticket(1, "VIP", "created")).error().code, "nft.not_paid");
     EXPECT_EQ(manager_->RequestTicketMint(424242).error().code, "nft.ticket_not_found");
     EXPECT_EQ(manager_->EnsureCollection(424242, CollectionKind::kTicket).error().code, "nft.event_not_found");
+}
+
+TEST_F(NftManagerTest, OrderPaidRequestsOneMintPerNftTicketInTheFulfilmentTransactionEvenWhenDeliveredTwice) {
+    TicketMintFulfilment hook(*manager_);
+    fulfilment::FulfilmentConsumer consumer(*store_, clock_, hook);
+    const auto nft_order = PaidOrder(1, "VIP", 2);
+    const auto plain_order = PaidOrder(1, "Plain", 1);
+    consumer.Handle(nft_order);
+    consumer.Handle(nft_order);  // the relay or the consumer died before the ack: delivered again
+    consumer.Handle(plain_order);
+
+    EXPECT_EQ(
+        AsInt(Query("SELECT COUNT(*) FROM processed_messages WHERE consumer = 'fulfilment'").rows[0][0]), 2);
+    const auto items = Query(
+        "SELECT i.item_id, i.state, i.user_id, t.order_uuid FROM nft_items i "
+        "JOIN tickets t ON t.nft_item_id = i.item_id ORDER BY i.item_id");
+    ASSERT_EQ(items.rows.size(), 2u) << "one item per NFT ticket of the paid order, none for the plain one";
+    for (const auto& row : items.rows) {
+        EXPECT_EQ(AsText(row[1]), "created");
+        EXPECT_EQ(AsInt(row[2]), 1);
+        EXPECT_EQ(AsText(row[3]), nft_order.key);
+    }
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM nft_items").rows[0][0]), 2);
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM tickets WHERE order_uuid = $1 AND nft_item_id IS NULL",
+                          {plain_order.key})
+                        .rows[0][0]),
+              1);
+    // The event's collection came with the first request, its deploy queued in the same transaction.
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM nft_collections WHERE kind = 'ticket'").rows[0][0]), 1);
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM wallet_messages").rows[0][0]), 1);
+
+    // The request itself is idempotent per ticket: the hook run again (past the consumer's dedupe) adds
+    // nothing, and the Sweep safety net finds nothing left to request.
+    store_->InTransaction(
+        [&](ports::Transaction& tx) { hook.OnOrderPaid(tx, Paid(nft_order.key), clock_.NowUnix()); });
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM nft_items").rows[0][0]), 2);
+    EXPECT_EQ(manager_->Sweep().items_requested, 0);
+
+    // The worker's steps mint them: two items on chain, never more.
+    Drive(4);
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM nft_items WHERE state = 'minted'").rows[0][0]), 2);
+    EXPECT_EQ(chain_.Items().size(), 2u);
+}
+
+TEST_F(NftManagerTest, OrderPaidHookSkipsOrdersNoLongerPaidAndLeavesPreviousItemsAlone) {
+    TicketMintFulfilment hook(*manager_);
+    const auto swept = Ticket(1, "VIP");
+    (void)manager_->Sweep();  // an order paid before the hook: the Sweep already gave its ticket an item
+    const auto item =
+        AsInt(Query("SELECT nft_item_id FROM tickets WHERE ticket_id = $1", {swept}).rows[0][0]);
+    const auto order =
+        AsText(Query("SELECT order_uuid FROM tickets WHERE ticket_id = $1", {swept}).rows[0][0]);
+    store_->InTransaction(
+        [&](ports::Transaction& tx) { hook.OnOrderPaid(tx, Paid(order), clock_.NowUnix()); });
+    EXPECT_EQ(AsInt(Query("SELECT nft_item_id FROM tickets WHERE ticket_id = $1", {swept}).rows[0][0]), item);
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM nft_items").rows[0][0]), 1);
+
+    // Refunded between its payment and the message's consumption: nothing is minted.
+    const auto refunded = PaidOrder(1, "VIP", 1);
+    store_->InTransaction([&](ports::Transaction& tx) {
+        tx.Execute("UPDATE orders SET state = 'refunded' WHERE uuid = $1", {refunded.key});
+    });
+    fulfilment::FulfilmentConsumer consumer(*store_, clock_, hook);
+    consumer.Handle(refunded);
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM nft_items").rows[0][0]), 1);
+    EXPECT_EQ(AsInt(Query("SELECT COUNT(*) FROM processed_messages").rows[0][0]), 1) << "still consumed";
 }
 
 TEST_F(NftManagerTest, CrashBetweenSendAndObservationLeavesOneItemAndOneMint) {

@@ -23,16 +23,18 @@ struct PaidOrder {
     std::int64_t quantity = 0;
 };
 
-/// What else a paid order sets going (the NFT ticket mint, issue #5). Called once per paid order, inside the
-/// fulfilment transaction: write the request there (a row, an outbox message) and do no outside I/O, so that it
-/// commits or rolls back with the dedupe record. Throwing fails the attempt, which is retried later.
+/// What else a paid order sets going (the NFT ticket mint, nft::TicketMintFulfilment). Called once per paid
+/// order, inside the fulfilment transaction: write the request there (a row, an outbox message) and do no
+/// outside I/O, so that it commits or rolls back with the dedupe record. Throwing fails the attempt, which is
+/// retried later.
 class Fulfilment {
 public:
     virtual ~Fulfilment() = default;
     virtual void OnOrderPaid(ports::Transaction& tx, const PaidOrder& order, std::int64_t now) = 0;
 };
 
-/// The default until the NFT manager is wired: nothing more to do.
+/// Nothing more to do: the hook of a platform without an NFT manager (no chain or no platform wallet);
+/// nft::TicketMintFulfilment otherwise.
 class NoFulfilment final : public Fulfilment {
 public:
     void OnOrderPaid(ports::Transaction& /*tx*/, const PaidOrder& /*order*/, std::int64_t /*now*/) override {}

@@ -207,29 +207,33 @@ Result<std::int64_t> NftManager::EnsureCollection(ports::Transaction& tx, std::i
 }
 
 Result<ItemView> NftManager::RequestTicketMint(std::int64_t ticket_id) {
-    return store_.Transact([&](ports::Transaction& tx) -> Result<ItemView> {
-        const auto rs = tx.Execute(
-            "SELECT t.event_id, t.holder_id, tt.is_nft, o.state FROM tickets t "
-            "JOIN ticket_types tt ON tt.ticket_type_id = t.ticket_type_id JOIN orders o ON o.uuid = t.order_uuid "
-            "WHERE t.ticket_id = $1",
-            {ticket_id});
-        if (rs.empty()) return Error{"nft.ticket_not_found", "no ticket " + std::to_string(ticket_id)};
-        const auto& r = rs.rows[0];
-        if (AsInt(r[2]) == 0) return Error{"nft.not_nft", "the ticket's type is not an NFT ticket type"};
-        if (AsText(r[3]) != "paid") return Error{"nft.not_paid", "the ticket's order is not paid"};
-        const auto existing = tx.Execute("SELECT item_id FROM nft_items WHERE ticket_id = $1", {ticket_id});
-        if (!existing.empty()) return *LoadItem(tx, AsInt(existing.rows[0][0]));
-        auto collection = EnsureCollection(tx, AsInt(r[0]), CollectionKind::kTicket);
-        if (!collection) return collection.error();
-        const auto now = clock_.NowUnix();
-        tx.Execute("INSERT INTO nft_items (collection_id, ticket_id, user_id, state, attempts, created_at, updated_at) "
-                   "VALUES ($1, $2, $3, 'created', 0, $4, $4) ON CONFLICT DO NOTHING",
-                   {*collection, ticket_id, AsInt(r[1]), now});
-        const auto item_id =
-            AsInt(tx.Execute("SELECT item_id FROM nft_items WHERE ticket_id = $1", {ticket_id}).rows.at(0)[0]);
-        tx.Execute("UPDATE tickets SET nft_item_id = $2, updated_at = $3 WHERE ticket_id = $1", {ticket_id, item_id, now});
-        return *LoadItem(tx, item_id);
-    });
+    return store_.Transact([&](ports::Transaction& tx) { return RequestTicketMint(tx, ticket_id); });
+}
+
+Result<ItemView> NftManager::RequestTicketMint(ports::Transaction& tx, std::int64_t ticket_id) {
+    const auto rs = tx.Execute(
+        "SELECT t.event_id, t.holder_id, tt.is_nft, o.state FROM tickets t "
+        "JOIN ticket_types tt ON tt.ticket_type_id = t.ticket_type_id JOIN orders o ON o.uuid = t.order_uuid "
+        "WHERE t.ticket_id = $1",
+        {ticket_id});
+    if (rs.empty()) return Error{"nft.ticket_not_found", "no ticket " + std::to_string(ticket_id)};
+    const auto& r = rs.rows[0];
+    if (AsInt(r[2]) == 0) return Error{"nft.not_nft", "the ticket's type is not an NFT ticket type"};
+    if (AsText(r[3]) != "paid") return Error{"nft.not_paid", "the ticket's order is not paid"};
+    const auto existing = tx.Execute("SELECT item_id FROM nft_items WHERE ticket_id = $1", {ticket_id});
+    if (!existing.empty()) return *LoadItem(tx, AsInt(existing.rows[0][0]));
+    auto collection = EnsureCollection(tx, AsInt(r[0]), CollectionKind::kTicket);
+    if (!collection) return collection.error();
+    const auto now = clock_.NowUnix();
+    tx.Execute(
+        "INSERT INTO nft_items (collection_id, ticket_id, user_id, state, attempts, created_at, updated_at) "
+        "VALUES ($1, $2, $3, 'created', 0, $4, $4) ON CONFLICT DO NOTHING",
+        {*collection, ticket_id, AsInt(r[1]), now});
+    const auto item_id =
+        AsInt(tx.Execute("SELECT item_id FROM nft_items WHERE ticket_id = $1", {ticket_id}).rows.at(0)[0]);
+    tx.Execute("UPDATE tickets SET nft_item_id = $2, updated_at = $3 WHERE ticket_id = $1",
+               {ticket_id, item_id, now});
+    return *LoadItem(tx, item_id);
 }
 
 Result<ItemView> NftManager::RequestSbtMint(std::int64_t user_id, std::int64_t event_id) {

@@ -76,6 +76,9 @@ public:
     /// on the first call; later calls return the same item. Errors: `nft.ticket_not_found`, `nft.not_nft`
     /// (the ticket type is not an NFT type), `nft.not_paid`.
     Result<ItemView> RequestTicketMint(std::int64_t ticket_id);
+    /// The same in the caller's transaction (the fulfilment consumer's, TicketMintFulfilment): writes rows
+    /// only (the item, and on the event's first the collection with its queued deploy), no outside I/O.
+    Result<ItemView> RequestTicketMint(ports::Transaction& tx, std::int64_t ticket_id);
     /// The reward SBT of a user for an event, created on the first call. Errors: `nft.user_not_found`,
     /// `nft.event_not_found`.
     Result<ItemView> RequestSbtMint(std::int64_t user_id, std::int64_t event_id);
@@ -83,8 +86,10 @@ public:
     /// Error `nft.event_not_found`.
     Result<std::int64_t> EnsureCollection(std::int64_t event_id, CollectionKind kind);
 
-    /// Until the bus (issue #5) calls the above: collections for published events with an `is_nft` ticket type,
-    /// and RequestTicketMint for paid tickets of such types without an item.
+    /// The safety net behind the fulfilment consumer (TicketMintFulfilment requests a paid order's mints on
+    /// `order.paid`): collections for published events with an `is_nft` ticket type, and RequestTicketMint
+    /// for paid tickets of such types without an item (orders paid before the hook, or while it was not
+    /// wired).
     StepTally Sweep();
     /// Moves collections and items on by what the chain shows; queues mints of items whose holder has a wallet.
     /// The wallet sender's Pump() does the sending. A chain error leaves the row for the next step.
