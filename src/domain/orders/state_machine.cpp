@@ -92,8 +92,12 @@ std::vector<std::string> TransitionOrders(ports::Transaction& tx,
         const auto rs = tx.Execute(
             "UPDATE orders SET state = $1, updated_at = $2, paid_at = CASE WHEN $1 = 'paid' THEN $2 ELSE "
             "paid_at END "
-            "WHERE state = $3 AND uuid IN (" +
-                ports::PaddedInList(count, 4) + ") RETURNING uuid",
+            // `state || ''`: not indexable, so the planner takes the primary key for the uuids alone; with
+            // `state = $3` PostgreSQL ANDs in a bitmap of every order in that state
+            // (orders_state_expires_idx), which made this statement ~50 ms at 20,000 created orders
+            // (bench/payments).
+            "WHERE uuid IN (" +
+                ports::PaddedInList(count, 4) + ") AND (state || '') = $3 RETURNING uuid",
             params);
         for (const auto& row : rs.rows) moved.push_back(ports::AsText(row[0]));
     }
