@@ -15,6 +15,7 @@
 #include "domain/events/access.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/outbox/outbox.hpp"
+#include "ports/in_list.hpp"
 
 namespace onton::orders {
 namespace {
@@ -616,20 +617,40 @@ void OrderService::FlushBatchWrites(ports::Transaction& tx, BatchWrites& bulk, s
 
 namespace {
 
-/// Announces the paid order on the bus (`order.paid`, through the outbox) in the transaction that paid it, once per
-/// order: fulfilment (the buyer's notification, the NFT mint) consumes it.
+/// Announces the paid order on the bus (`order.paid`, through the outbox) in the transaction that paid it,
+/// once per order: fulfilment (the buyer's notification, the NFT mint) consumes it. The `order.paid` message
+/// (outbox.hpp names its fields), for AnnouncePaid and the set-wise ApplyPayments alike.
+json PaidPayload(const std::string& order_uuid,
+                 std::int64_t user_id,
+                 std::int64_t event_id,
+                 const std::string& event_uuid,
+                 const std::string& title,
+                 std::int64_t ticket_type_id,
+                 std::int64_t quantity) {
+    return {{"order_uuid", order_uuid},
+            {"user_id", user_id},
+            {"event_id", event_id},
+            {"event_uuid", event_uuid},
+            {"title", title},
+            {"ticket_type_id", ticket_type_id},
+            {"quantity", quantity}};
+}
+
 void AnnouncePaid(ports::Transaction& tx, const std::string& order_uuid, std::int64_t user_id, std::int64_t event_id,
                std::int64_t ticket_type_id, std::int64_t quantity, std::int64_t now) {
     const auto event = tx.Execute("SELECT event_uuid, title FROM events WHERE event_id = $1", {event_id});
     if (event.empty()) return;
-    const json payload = {{"order_uuid", order_uuid},
-                          {"user_id", user_id},
-                          {"event_id", event_id},
-                          {"event_uuid", AsText(event.rows[0][0])},
-                          {"title", AsText(event.rows[0][1])},
-                          {"ticket_type_id", ticket_type_id},
-                          {"quantity", quantity}};
-    outbox::Add(tx, outbox::kOrderPaid, order_uuid, payload, now);
+    outbox::Add(tx,
+                outbox::kOrderPaid,
+                order_uuid,
+                PaidPayload(order_uuid,
+                            user_id,
+                            event_id,
+                            AsText(event.rows[0][0]),
+                            AsText(event.rows[0][1]),
+                            ticket_type_id,
+                            quantity),
+                now);
 }
 
 }  // namespace
@@ -1213,12 +1234,7 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
         if (times[p.uuid]++ == 0) uuids.push_back(p.uuid);
     }
     std::unordered_map<std::string, Facts> facts;
-    constexpr std::size_t kChunk = 256;
-    for (std::size_t at = 0; at < uuids.size(); at += kChunk) {
-        const auto count = std::min(kChunk, uuids.size() - at);
-        ports::SqlParams params(uuids.begin() + static_cast<std::ptrdiff_t>(at),
-                                uuids.begin() + static_cast<std::ptrdiff_t>(at + count));
-        ports::PadToPowerOfTwo(params);
+    ports::ForEachInListChunk(uuids, [&](ports::SqlParams params, std::size_t count) {
         const auto rs = tx.Execute(
             "SELECT o.uuid, o.user_id, o.event_id, e.event_uuid, e.title, o.ticket_type_id, o.quantity, "
             "o.total_price, o.state FROM orders o JOIN events e ON e.event_id = o.event_id WHERE o.uuid IN "
@@ -1235,7 +1251,7 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
                                    AsInt(r[7]),
                                    AsText(r[8])};
         }
-    }
+    });
     // The set-wise candidates: a payment that covers a `created` order that no other payment of the batch
     // names.
     std::vector<std::string> candidates;
@@ -1258,6 +1274,7 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
     if (!paid.empty()) {
         // The payment hash of each order, the seats from reserved to sold per ticket type, the tickets, the
         // messages.
+        constexpr std::size_t kChunk = 256;
         for (std::size_t at = 0; at < paid.size(); at += kChunk) {
             const auto count = std::min(kChunk, paid.size() - at);
             ports::SqlParams params;
@@ -1288,14 +1305,10 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
             seats[f.ticket_type_id] += f.quantity;
             for (std::int64_t q = 0; q < f.quantity; ++q)
                 tickets.push_back({i, "T" + Base64Url(random_.Bytes(15))});
-            announcements.emplace_back(p.uuid,
-                                       json{{"order_uuid", p.uuid},
-                                            {"user_id", f.user_id},
-                                            {"event_id", f.event_id},
-                                            {"event_uuid", f.event_uuid},
-                                            {"title", f.title},
-                                            {"ticket_type_id", f.ticket_type_id},
-                                            {"quantity", f.quantity}});
+            announcements.emplace_back(
+                p.uuid,
+                PaidPayload(
+                    p.uuid, f.user_id, f.event_id, f.event_uuid, f.title, f.ticket_type_id, f.quantity));
             const auto excess =
                 std::min(p.value, std::max<std::int64_t>(0, p.received_total - f.total_price));
             results[i] = {PaymentOutcome::kPaid, excess};

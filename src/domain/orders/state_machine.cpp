@@ -1,8 +1,9 @@
 #include "domain/orders/state_machine.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 #include <string>
+
+#include "ports/in_list.hpp"
 
 namespace onton::orders {
 namespace {
@@ -80,14 +81,9 @@ std::vector<std::string> TransitionOrders(ports::Transaction& tx,
                                           OrderState to,
                                           std::int64_t now) {
     RequireAllowed(from, to);
-    constexpr std::size_t kChunk = 256;
     std::vector<std::string> moved;
-    for (std::size_t at = 0; at < uuids.size(); at += kChunk) {
-        const auto count = std::min(kChunk, uuids.size() - at);
+    ports::ForEachInListChunk(uuids, [&](ports::SqlParams list, std::size_t count) {
         ports::SqlParams params{std::string(StateName(to)), now, std::string(StateName(from))};
-        ports::SqlParams list(uuids.begin() + static_cast<std::ptrdiff_t>(at),
-                              uuids.begin() + static_cast<std::ptrdiff_t>(at + count));
-        ports::PadToPowerOfTwo(list);
         params.insert(params.end(), list.begin(), list.end());
         const auto rs = tx.Execute(
             "UPDATE orders SET state = $1, updated_at = $2, paid_at = CASE WHEN $1 = 'paid' THEN $2 ELSE "
@@ -100,7 +96,7 @@ std::vector<std::string> TransitionOrders(ports::Transaction& tx,
                 ports::PaddedInList(count, 4) + ") AND (state || '') = $3 RETURNING uuid",
             params);
         for (const auto& row : rs.rows) moved.push_back(ports::AsText(row[0]));
-    }
+    });
     return moved;
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ports/in_list.hpp"
 #include "ton/boc.hpp"
 #include "ton/jetton.hpp"
 
@@ -30,20 +31,6 @@ WHERE watch_wallets.last_lt < excluded.last_lt)";
 std::int64_t ClampValue(std::uint64_t units) {
     return static_cast<std::int64_t>(
         std::min<std::uint64_t>(units, std::numeric_limits<std::int64_t>::max()));
-}
-
-/// Calls `run(list, count)` for each run of up to 256 of `values`, `list` padded for
-/// ports::PaddedInList(count).
-template <typename Run>
-void ForEachChunk(const std::vector<std::string>& values, Run run) {
-    constexpr std::size_t kChunk = 256;
-    for (std::size_t at = 0; at < values.size(); at += kChunk) {
-        const auto count = std::min(kChunk, values.size() - at);
-        ports::SqlParams list(values.begin() + static_cast<std::ptrdiff_t>(at),
-                              values.begin() + static_cast<std::ptrdiff_t>(at + count));
-        ports::PadToPowerOfTwo(list);
-        run(std::move(list), count);
-    }
 }
 
 bool SameAddress(const std::string& text, const ton::Address& address) {
@@ -166,7 +153,7 @@ void PaymentWatcher::ApplyGroup(std::span<const ports::ChainTransaction> transac
                 if (item.in.comment && item.in.outcome.empty()) comments.push_back(*item.in.comment);
             }
             std::vector<std::string> uuids;
-            ForEachChunk(comments, [&](ports::SqlParams list, std::size_t count) {
+            ports::ForEachInListChunk(comments, [&](ports::SqlParams list, std::size_t count) {
                 for (const auto& r : tx.Execute("SELECT payment_comment, uuid, currency FROM orders WHERE "
                                                 "payment_comment IN (" +
                                                     ports::PaddedInList(count) + ")",
@@ -178,7 +165,7 @@ void PaymentWatcher::ApplyGroup(std::span<const ports::ChainTransaction> transac
                     uuids.push_back(AsText(r[1]));
                 }
             });
-            ForEachChunk(uuids, [&](ports::SqlParams list, std::size_t count) {
+            ports::ForEachInListChunk(uuids, [&](ports::SqlParams list, std::size_t count) {
                 for (const auto& r :
                      tx.Execute("SELECT order_uuid, currency, COALESCE(SUM(value), 0) FROM "
                                 "transactions WHERE order_uuid IN (" +
@@ -325,7 +312,7 @@ void PaymentWatcher::ApplyGroup(std::span<const ports::ChainTransaction> transac
             tx.Execute("UPDATE transactions SET outcome = $2, type = $3, refund_due = $4 WHERE hash = $1",
                        {hash, outcome, type, result.refund_due});
         }
-        ForEachChunk(plain_paid, [&](ports::SqlParams list, std::size_t count) {
+        ports::ForEachInListChunk(plain_paid, [&](ports::SqlParams list, std::size_t count) {
             tx.Execute(
                 "UPDATE transactions SET outcome = 'paid', type = 'paid', refund_due = 0 WHERE hash IN (" +
                     ports::PaddedInList(count) + ")",
