@@ -11,7 +11,10 @@
 // get_nft_data). Inside Telegram (a stubbed client, the SDK's bridge) the Mini App speaks Russian, follows the dark
 // and then the light theme and the safe area, leaves zoom allowed, asks the client to download the .ics, buys with
 // Telegram's main button, has the client open the wallet's ton:// link, pays through TON Connect from a second
-// wallet, goes back with Telegram's back button and gets an error haptic for an order over the per-user limit. A
+// wallet, goes back with Telegram's back button and gets an error haptic for an order over the per-user limit; then
+// buys a ticket the organizer priced in Telegram Stars and pays Telegram's invoice (the test plays Telegram against a
+// fake Bot API, e2e/fake-bot-api.mjs: the pre-checkout query, the successful payment twice), and the organizer's
+// refund goes back through refundStarPayment. A
 // check-in staff member, added by @username, sees the event marked as theirs and only its desk, scans the ticket
 // with the camera (a fake video of the QR) and the guest is admitted, undoes it, admits by hand, then the same code
 // says already used and by whom, and a made-up code is invalid; the organizer removes the staff member. The
@@ -33,6 +36,7 @@ import { fileURLToPath } from "node:url";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { chromium } from "playwright-core";
+import { startFakeBotApi } from "./fake-bot-api.mjs";
 import { writeQrVideo } from "./fake-camera.mjs";
 import { createTestWallet, injectTestWallet, nftOwner, walletsList } from "./test-wallet.mjs";
 
@@ -58,6 +62,7 @@ const work = mkdtempSync(join(tmpdir(), "onton-e2e-"));
 let server = null;
 let browser = null;
 let walletsServer = null;
+let botApi = null;
 let step = "setup";
 const shots = [];
 // An Ed25519 test key (seed 32 × 0x42) standing for Telegram's: `onton admin init-data --signature-seed` signs with
@@ -184,6 +189,11 @@ async function main() {
   const wallet = await createTestWallet({ control, tonApi });
   const tgWallet = await createTestWallet({ control, tonApi });
   const walletsUrl = await serveWalletsList(walletsList(`http://127.0.0.1:${chosenPort}/icon.png`));
+  // The bot: a fake api.telegram.org (e2e/fake-bot-api.mjs) that makes Stars invoices and records every call, and
+  // the webhook's secret with which this test plays Telegram's side of a Stars payment.
+  const botToken = "700700:e2e-bot-token";
+  const webhookSecret = "e2e_webhook-secret";
+  botApi = await startFakeBotApi(botToken);
   const env = {
     ONTON_DATABASE_URL: `sqlite://${join(work, "onton.db")}`,
     ONTON_HTTP_HOST: "127.0.0.1",
@@ -196,6 +206,9 @@ async function main() {
     ONTON_PLATFORM_WALLET_MNEMONIC: mnemonic,
     ONTON_PLATFORM_WALLET_VERSION: "v5r1",
     ONTON_TONCONNECT_WALLETS_URL: walletsUrl,
+    ONTON_BOT_TOKEN: botToken,
+    ONTON_BOT_API_URL: botApi.url,
+    ONTON_TELEGRAM_WEBHOOK_SECRET: webhookSecret,
     // Telegram clients sign init data (the SDK requires the field); the stubbed client's is by this test key.
     ONTON_TELEGRAM_PUBLIC_KEY: telegramTestPublicKey,
     // Waiting lists are offered freed seats by the expiry sweep: every second here, not every five.
@@ -203,7 +216,7 @@ async function main() {
     ONTON_AUTH_SESSION_CACHE_SECONDS: "0",
     ONTON_LOG_LEVEL: "info",
   };
-  // The database exists before any admin command so that they and the server share one local bot token.
+  // The database exists before the server starts; the admin commands sign with the bot token above.
   onton(["migrate"], env);
   const port = await startServer(env);
   const base = `http://127.0.0.1:${port}`;
@@ -544,6 +557,124 @@ async function main() {
   await tg.waitForFunction(() => window.__posted.some((e) => e.type === "web_app_trigger_haptic_feedback" && e.data.notification_type === "error"));
   await tg.getByRole("alert").waitFor();
   await shot(tg, "12b-telegram-limit-error");
+
+  // Telegram Stars: the organizer prices a ticket type in Stars in the panel; the same Russian user buys it with the
+  // main button and pays with the main button again: the app asks the server for the invoice link (createInvoiceLink
+  // in XTR on the fake Bot API, the order's payment comment as payload) and the client is asked to open it. This
+  // test then plays Telegram: the pre-checkout query is answered ok, the successful payment arrives at the webhook
+  // (twice, as Telegram may retry), the client reports the invoice paid, and the order turns paid live with one
+  // ticket. The organizer's refund goes back through refundStarPayment with the charge id.
+  step = "telegram stars";
+  const starsEvent = await organizerApi("POST", "/api/v1/events", {
+    title: "Stars night e2e",
+    description: "Paid in Telegram Stars",
+    start_date: Math.floor(Date.now() / 1000) + 30 * 86400,
+    end_date: Math.floor(Date.now() / 1000) + 30 * 86400 + 7200,
+    participation_type: "in_person",
+    location: "Dubai, Rooftop",
+    category: "meetup",
+  });
+  const starsUuid = starsEvent.event_uuid;
+  await panel.goto(`${base}/panel/events/${starsUuid}`);
+  await panel.getByLabel("Ticket name").fill("Star seat");
+  await panel.getByLabel("Currency").selectOption("XTR");
+  await panel.getByLabel("Price (Stars)").fill("50");
+  await panel.getByLabel("Supply").fill("3");
+  await panel.getByRole("button", { name: "Add ticket type" }).click();
+  await panel.getByRole("cell", { name: "50 Stars" }).waitFor();
+  await panel.getByRole("button", { name: "Publish" }).click();
+  await panel.getByTestId("event-status").filter({ hasText: "published" }).waitFor();
+  await shot(panel, "12c-panel-stars-ticket-type");
+  await panel.goto(`${base}/panel/events/${eventUuid}`);
+  const starsPage = await telegram.newPage();
+  const starsInit = onton(
+    ["admin", "init-data", "--user-id", "9004", "--language", "ru", "--start-param", `event_${starsUuid}`, "--signature-seed", telegramTestSeed],
+    env,
+  );
+  await starsPage.goto(
+    `${base}/app#tgWebAppData=${encodeURIComponent(starsInit)}&tgWebAppPlatform=android&tgWebAppVersion=8.0&tgWebAppThemeParams=${encodeURIComponent('{"bg_color":"#ffffff","text_color":"#000000","button_color":"#2481cc"}')}`,
+  );
+  await starsPage.getByRole("heading", { name: "Stars night e2e" }).waitFor();
+  const mainButton = (text) =>
+    starsPage.waitForFunction(
+      (label) =>
+        window.__posted.filter((e) => e.type === "web_app_setup_main_button").at(-1)?.data.is_visible &&
+        window.__posted.filter((e) => e.type === "web_app_setup_main_button").at(-1).data.text === label,
+      text,
+    );
+  await mainButton("Купить за 50 Stars");
+  await starsPage.evaluate(() => window.Telegram.WebView.receiveEvent("main_button_pressed", null));
+  await starsPage.getByRole("heading", { name: "Оплата 50 Stars" }).waitFor();
+  const starsOrder = starsPage.url().split("/").pop();
+  await mainButton("Оплатить звёздами");
+  await shot(starsPage, "12d-telegram-stars-pay");
+  await starsPage.evaluate(() => window.Telegram.WebView.receiveEvent("main_button_pressed", null));
+  const invoice = await botApi.waitFor("createInvoiceLink", () => true, "for the Stars order");
+  if (invoice.currency !== "XTR" || invoice.provider_token !== "" || invoice.prices?.[0]?.amount !== 50 || invoice.title !== "Stars night e2e")
+    throw new Error(`createInvoiceLink ${JSON.stringify(invoice)}`);
+  await starsPage.waitForFunction(() => window.__posted.some((e) => e.type === "web_app_open_invoice" && e.data.slug === "e2eInvoice1"));
+  await starsPage.locator('[data-testid="stars-pay"][data-stage="open"]').waitFor();
+  // Telegram's side: the payer is the init data's user.
+  const webhook = async (update) => {
+    const r = await fetch(`${base}/telegram/webhook`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": webhookSecret },
+      body: JSON.stringify(update),
+    });
+    if (r.status !== 200) throw new Error(`webhook: HTTP ${r.status} ${await r.text()}`);
+  };
+  const payer = { id: 9004, is_bot: false, first_name: "Ivan", language_code: "ru" };
+  // A wrong secret is refused before anything is read.
+  const forged = await fetch(`${base}/telegram/webhook`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "not-the-secret" },
+    body: JSON.stringify({ update_id: 1 }),
+  });
+  if (forged.status !== 401 && forged.status !== 403) throw new Error(`a forged webhook call got HTTP ${forged.status}`);
+  await webhook({
+    update_id: 701,
+    pre_checkout_query: { id: "e2e-pcq-1", from: payer, currency: "XTR", total_amount: 50, invoice_payload: invoice.payload },
+  });
+  const checkout = await botApi.waitFor("answerPreCheckoutQuery", (p) => p.pre_checkout_query_id === "e2e-pcq-1", "for the pre-checkout query");
+  if (checkout.ok !== true) throw new Error(`the pre-checkout query was refused: ${JSON.stringify(checkout)}`);
+  const successful = {
+    message_id: 77,
+    date: Math.floor(Date.now() / 1000),
+    from: payer,
+    chat: { id: 9004, type: "private" },
+    successful_payment: {
+      currency: "XTR",
+      total_amount: 50,
+      invoice_payload: invoice.payload,
+      telegram_payment_charge_id: "stxE2eCharge1",
+      provider_payment_charge_id: "",
+    },
+  };
+  await webhook({ update_id: 702, message: successful });
+  await webhook({ update_id: 702, message: successful }); // Telegram's retry: credited once
+  await starsPage.evaluate(() => window.Telegram.WebView.receiveEvent("invoice_closed", { slug: "e2eInvoice1", status: "paid" }));
+  await starsPage.getByText("Оплачено! Билеты готовы.").waitFor({ timeout: 30_000 });
+  await starsPage.waitForFunction(() => window.__posted.some((e) => e.type === "web_app_trigger_haptic_feedback" && e.data.notification_type === "success"));
+  await shot(starsPage, "12e-telegram-stars-paid");
+  const starsGuests = await organizerApi("GET", `/api/v1/events/${starsUuid}/guests`);
+  if (starsGuests.items.length !== 1 || starsGuests.items[0].order_uuid !== starsOrder || starsGuests.items[0].holder.user_id !== 9004)
+    throw new Error(`the Stars event's guests: ${JSON.stringify(starsGuests)}`);
+  // The organizer refunds it: the Stars go back to the payer through the Bot API, and the order is refunded.
+  await organizerApi("POST", `/api/v1/events/${starsUuid}/orders/${starsOrder}/refund`);
+  const refund = await botApi.waitFor("refundStarPayment", (p) => p.telegram_payment_charge_id === "stxE2eCharge1", "for the Stars charge", 60);
+  if (refund.user_id !== 9004) throw new Error(`refundStarPayment to ${refund.user_id}`);
+  // The payment screen stops following an order once it is paid; opened again, it says refunded.
+  await eventually(
+    starsPage,
+    async () => (await starsPage.locator('[data-order-state="refunded"]').count()) === 1,
+    "the Stars order to show refunded",
+    30,
+    true,
+  );
+  const refundedGuests = await organizerApi("GET", `/api/v1/events/${starsUuid}/guests`);
+  if (refundedGuests.items.some((g) => g.status !== "refunded")) throw new Error(`tickets of the refunded order: ${JSON.stringify(refundedGuests)}`);
+  if (botApi.calls("refundStarPayment").length !== 1) throw new Error(`refundStarPayment called ${botApi.calls("refundStarPayment").length} times`);
+  await shot(starsPage, "12f-telegram-stars-refunded");
   await telegram.close();
 
   // Staff: signs in once, the organizer adds them by @username, they see the event as staff and scan.
@@ -818,6 +949,7 @@ try {
 } finally {
   if (browser) await browser.close().catch(() => {});
   if (walletsServer) walletsServer.close();
+  if (botApi) await botApi.close();
   console.log(`e2e: screenshots kept in ${artifacts}`);
   if (server && server.exitCode === null) {
     server.kill("SIGTERM");
