@@ -90,12 +90,15 @@ protected:
     json Recorded(const std::string& comment) {
         return db_.store->Transact([&](ports::Transaction& tx) {
             json out = json::array();
-            for (const auto& r : tx.Execute("SELECT outcome, refund_due, value FROM transactions WHERE comment = $1 "
-                                            "ORDER BY lt",
-                                            {comment})
-                                     .rows) {
-                out.push_back({{"outcome", ports::AsText(r[0])}, {"refund_due", ports::AsInt(r[1])},
-                               {"value", ports::AsInt(r[2])}});
+            for (const auto& r :
+                 tx.Execute("SELECT outcome, refund_due, value, hash FROM transactions WHERE comment = $1 "
+                            "ORDER BY lt",
+                            {comment})
+                     .rows) {
+                out.push_back({{"outcome", ports::AsText(r[0])},
+                               {"refund_due", ports::AsInt(r[1])},
+                               {"value", ports::AsInt(r[2])},
+                               {"hash", ports::AsText(r[3])}});
             }
             return out;
         });
@@ -305,6 +308,20 @@ class WatcherBatch : public Watcher {
             EXPECT_EQ(OrderState(order->uuid), "paid") << order->uuid;
             EXPECT_EQ(PaidMessages(order->uuid), 1) << order->uuid;
         }
+        // Each paid order names the transfer that paid it (the second half, the first of two payments).
+        const auto paid_by = [&](const std::string& uuid) {
+            return db_.store->Transact([&](ports::Transaction& tx) {
+                return ports::AsOptionalText(
+                           tx.Execute("SELECT payment_tx_hash FROM orders WHERE uuid = $1", {uuid}).rows[0][0])
+                    .value_or("none");
+            });
+        };
+        EXPECT_EQ(paid_by(exact.uuid), Recorded(exact.payment_comment)[0]["hash"]);
+        EXPECT_EQ(paid_by(over.uuid), Recorded(over.payment_comment)[0]["hash"]);
+        EXPECT_EQ(paid_by(halves.uuid), Recorded(halves.payment_comment)[1]["hash"]);
+        EXPECT_EQ(paid_by(twice.uuid), Recorded(twice.payment_comment)[0]["hash"]);
+        EXPECT_EQ(paid_by(late.uuid), Recorded(late.payment_comment)[0]["hash"]);
+        EXPECT_EQ(paid_by(usdt->order.uuid), "none");
         EXPECT_EQ(OrderState(usdt->order.uuid), "created");
         EXPECT_EQ(orders_->MyTickets(As(kBuyer))->size(), 5U)
             << "one ticket per paid seat, none for the USDT order";

@@ -1255,15 +1255,19 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
     // The set-wise candidates: a payment that covers a `created` order that no other payment of the batch
     // names.
     std::vector<std::string> candidates;
+    std::vector<std::string> candidate_hashes;
     for (const auto& p : payments) {
         const auto found = facts.find(p.uuid);
         if (times[p.uuid] == 1 && found != facts.end() &&
             found->second.state == StateName(OrderState::kCreated) &&
             p.received_total >= found->second.total_price) {
             candidates.push_back(p.uuid);
+            candidate_hashes.push_back(p.payment_tx_hash);
         }
     }
-    const auto moved = TransitionOrders(tx, candidates, OrderState::kCreated, OrderState::kPaid, now);
+    // Paid, with the paying transfer's hash, in one statement per 256 orders.
+    const auto moved =
+        TransitionOrders(tx, candidates, OrderState::kCreated, OrderState::kPaid, now, &candidate_hashes);
     const std::unordered_set<std::string> settled(moved.begin(), moved.end());
 
     std::vector<PaymentResult> results(payments.size());
@@ -1272,26 +1276,7 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
         if (settled.contains(payments[i].uuid)) paid.push_back(i);
     }
     if (!paid.empty()) {
-        // The payment hash of each order, the seats from reserved to sold per ticket type, the tickets, the
-        // messages.
-        constexpr std::size_t kChunk = 256;
-        for (std::size_t at = 0; at < paid.size(); at += kChunk) {
-            const auto count = std::min(kChunk, paid.size() - at);
-            ports::SqlParams params;
-            std::string cases;
-            std::string list;
-            for (std::size_t k = 0; k < count; ++k) {
-                const auto& p = payments[paid[at + k]];
-                const auto uuid_at = "$" + std::to_string(2 * k + 1);
-                cases += " WHEN " + uuid_at + " THEN $" + std::to_string(2 * k + 2);
-                list += (k > 0 ? ", " : "") + uuid_at;
-                params.emplace_back(p.uuid);
-                params.emplace_back(TextOrNull(p.payment_tx_hash));
-            }
-            tx.Execute(
-                "UPDATE orders SET payment_tx_hash = CASE uuid" + cases + " END WHERE uuid IN (" + list + ")",
-                params);
-        }
+        // The seats from reserved to sold per ticket type, the tickets, the messages.
         std::map<std::int64_t, std::int64_t> seats;  // ticket type → seats sold now
         struct TicketRow {
             std::size_t payment;

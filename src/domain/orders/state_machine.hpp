@@ -29,10 +29,13 @@ bool TransitionOrder(ports::Transaction& tx, std::string_view uuid, OrderState f
 
 /// TransitionOrder for many orders at once (a few statements however many): moves those of `uuids` that are
 /// in `from` to `to` and returns them; the others were moved by someone else first and get no side effects.
+/// With `payment_tx_hashes` (one per uuid, empty for none) each moved order's `payment_tx_hash` is written by the
+/// same statement: one new row version per order instead of two.
 std::vector<std::string> TransitionOrders(ports::Transaction& tx,
                                           const std::vector<std::string>& uuids,
                                           OrderState from,
                                           OrderState to,
-                                          std::int64_t now);
+                                          std::int64_t now,
+                                          const std::vector<std::string>* payment_tx_hashes = nullptr);
 
 }  // namespace onton::orders
