@@ -941,6 +941,44 @@ TEST_P(Concurrency, QueuedBuyersShareOneTransactionInArrivalOrder) {
     EXPECT_EQ(seats.orders, 5);
 }
 
+/// Buyers still queued when a batch learns the type is sold out get the hint's answer at once, not one more
+/// transaction each batch: with batches of two, the two after the sold-out batch make no third. A queued retry
+/// under an Idempotency-Key still gets its own order back.
+TEST_P(Concurrency, BuyersQueuedBehindASoldOutBatchAreAnsweredFromTheHint) {
+    const auto [event_uuid, type_id] = PublishedEvent("1000000000", 2);
+    AddBuyers(6);
+    auto orders = MakeOrders(false, 2);
+    const json one = {{"event_uuid", event_uuid}, {"ticket_type_id", type_id}, {"quantity", 1}};
+    std::vector<std::optional<OrderService::PlaceOutcome>> outcomes(4);
+    std::optional<OrderService::PlaceOutcome> first;
+    std::int64_t batches_after_first = 0;
+    orders->PlaceAsync(As(kFirstBuyer), one, "first", [&](OrderService::PlaceOutcome outcome) {
+        first = std::move(outcome);
+        batches_after_first = orders->batches();
+        // Batch [0, 1]: 0 takes the last seat, 1 is turned away (the hint is learnt); 2 and 3 are still queued.
+        const std::vector<std::pair<std::int64_t, std::string>> buyers = {
+            {kFirstBuyer + 1, ""}, {kFirstBuyer + 2, ""}, {kFirstBuyer + 3, ""}, {kFirstBuyer, "first"}};
+        for (std::size_t i = 0; i < buyers.size(); ++i) {
+            orders->PlaceAsync(As(buyers[i].first), one, buyers[i].second,
+                               [&outcomes, i](OrderService::PlaceOutcome o) { outcomes[i] = std::move(o); });
+        }
+    });
+    ASSERT_TRUE(first && first->result && first->result->ok());
+    EXPECT_EQ(orders->batches(), batches_after_first + 1) << "no transaction for the buyers queued behind it";
+    for (const auto& outcome : outcomes) ASSERT_TRUE(outcome && outcome->result);
+    EXPECT_TRUE(outcomes[0]->result->ok());
+    for (std::size_t i = 1; i < 3; ++i) {
+        ASSERT_FALSE(outcomes[i]->result->ok()) << i;
+        EXPECT_EQ(outcomes[i]->result->error().code, "ticket.sold_out") << i;
+    }
+    ASSERT_TRUE(outcomes[3]->result->ok()) << outcomes[3]->result->error().code;
+    EXPECT_FALSE((*outcomes[3]->result)->created);
+    EXPECT_EQ((*outcomes[3]->result)->order.uuid, (*first->result)->order.uuid);
+    const auto seats = SeatsOf(type_id);
+    EXPECT_EQ(seats.reserved, 2);
+    EXPECT_EQ(seats.orders, 2);
+}
+
 /// One Idempotency-Key twice in one batch: the bulk insert meets the unique key, the batch is undone and each
 /// request is placed on its own, so the second gets the first's order.
 TEST_P(Concurrency, RepeatedKeyInOneBatchFallsBackToOnePerTransaction) {

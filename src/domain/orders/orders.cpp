@@ -803,17 +803,9 @@ void OrderService::PlaceBatched(PlaceRequest request, PlaceDone done, const Offl
     me->done = std::move(done);
     std::unique_lock lock(batch_mutex_);
     auto& lane = lanes_[ticket_type_id];  // references into an unordered_map survive rehashing
-    if (std::chrono::steady_clock::now() < lane.sold_out_until &&
-        lane.sold_out_epoch == seats_released_.load(std::memory_order_acquire) &&
-        lane.sold_out_event == me->request.event_uuid) {
+    if (HintCovers(lane, me->request)) {
         lock.unlock();
-        if (me->request.idempotency_key.empty()) {
-            PlaceOutcome outcome;
-            outcome.result.emplace(SoldOut(0));
-            me->done(std::move(outcome));
-        } else {
-            RunBlocking(offload, [this, me] { me->done(Capture([&] { return AnswerSoldOut(me->request); })); });
-        }
+        AnswerFromHint(me, offload);
         return;
     }
     lane.waiting.push_back(std::move(me));
@@ -821,6 +813,24 @@ void OrderService::PlaceBatched(PlaceRequest request, PlaceDone done, const Offl
     lane.busy = true;
     lock.unlock();
     RunBlocking(offload, [this, ticket_type_id, offload] { LeadLane(ticket_type_id, offload); });
+}
+
+bool OrderService::HintCovers(const Lane& lane, const PlaceRequest& request) const {
+    return std::chrono::steady_clock::now() < lane.sold_out_until &&
+           lane.sold_out_epoch == seats_released_.load(std::memory_order_acquire) &&
+           lane.sold_out_event == request.event_uuid;
+}
+
+void OrderService::AnswerFromHint(const std::shared_ptr<Pending>& pending, const Offload& offload) {
+    if (pending->request.idempotency_key.empty()) {
+        PlaceOutcome outcome;
+        outcome.result.emplace(SoldOut(0));
+        pending->done(std::move(outcome));
+    } else {
+        // A retry may be of an order placed before: it gets that order back.
+        RunBlocking(offload,
+                    [this, pending] { pending->done(Capture([&] { return AnswerSoldOut(pending->request); })); });
+    }
 }
 
 void OrderService::LeadLane(std::int64_t ticket_type_id, const Offload& offload) {
@@ -846,10 +856,18 @@ void OrderService::LeadLane(std::int64_t ticket_type_id, const Offload& offload)
         lock.unlock();
         const auto sold_out_event = RunBatch(batch);
         lock.lock();
+        std::vector<std::shared_ptr<Pending>> hinted;
         if (sold_out_event && settings_.sold_out_hint_ms > 0) {
             lane.sold_out_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.sold_out_hint_ms);
             lane.sold_out_epoch = epoch;  // a release during the batch voids the hint at once
             lane.sold_out_event = *sold_out_event;
+            // Those who queued during the batch are answered like those who arrive now: without a transaction
+            // (after a flash sale they are hundreds, and each further batch would only turn them away).
+            std::erase_if(lane.waiting, [&](const std::shared_ptr<Pending>& pending) {
+                if (!HintCovers(lane, pending->request)) return false;
+                hinted.push_back(pending);
+                return true;
+            });
         }
         lock.unlock();
         // Building and sending the answers is work of its own (a JSON body each): with a pool it runs beside
@@ -859,6 +877,7 @@ void OrderService::LeadLane(std::int64_t ticket_type_id, const Offload& offload)
         } else {
             answer(batch);
         }
+        for (const auto& pending : hinted) AnswerFromHint(pending, offload);
         lock.lock();
     }
     lane.busy = false;

@@ -371,6 +371,12 @@ private:
     /// Group commit: concurrent buyers of one ticket type are placed together in one transaction, each with its
     /// own answer; the first to find no batch running leads until none waits, the others' threads go free.
     void PlaceBatched(PlaceRequest request, PlaceDone done, const Offload& offload);
+    /// Whether the lane's sold-out hint answers this buyer now (valid, no seat released since, same event).
+    /// Call under batch_mutex_.
+    [[nodiscard]] bool HintCovers(const Lane& lane, const PlaceRequest& request) const;
+    /// `ticket.sold_out` from the hint: at once, or through `offload` when an Idempotency-Key may name an
+    /// order placed before (that order is the answer then).
+    void AnswerFromHint(const std::shared_ptr<Pending>& pending, const Offload& offload);
     /// The leader's loop: batches of the lane's waiting buyers until none is left. Each batch's buyers are
     /// answered through `offload` when given (the leader goes on with the next batch meanwhile), else here.
     void LeadLane(std::int64_t ticket_type_id, const Offload& offload);
