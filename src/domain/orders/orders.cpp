@@ -67,9 +67,13 @@ constexpr std::string_view kOrderColumns =
     "o.uuid, o.user_id, o.event_id, e.event_uuid, o.ticket_type_id, o.quantity, o.total_price, o.state, "
     "o.payment_comment, o.expires_at, o.paid_at, o.created_at, o.updated_at, o.currency";
 
-constexpr std::string_view kInsertTicketSql = R"(
-INSERT INTO tickets (order_uuid, event_id, ticket_type_id, holder_id, status, check_in_code, created_at, updated_at)
-VALUES ($1, $2, $3, $4, 'valid', $5, $6, $6))";
+/// Followed by ports::ValuesRows(rows, kTicketInsertColumns): order_uuid, event_id, ticket_type_id,
+/// holder_id, status, check_in_code, created_at, updated_at.
+constexpr std::string_view kInsertTicketsHead =
+    "INSERT INTO tickets (order_uuid, event_id, ticket_type_id, holder_id, status, check_in_code, "
+    "created_at, "
+    "updated_at) VALUES ";
+constexpr std::size_t kTicketInsertColumns = 8;
 
 constexpr std::string_view kTicketColumns =
     "t.ticket_id, t.order_uuid, e.event_uuid, e.title, e.start_date, t.ticket_type_id, tt.name, t.holder_id, t.status, "
@@ -130,7 +134,8 @@ std::string IssueTickets(ports::Transaction& tx,
     std::string code;
     for (std::int64_t i = 0; i < count; ++i) {
         code = "T" + Base64Url(random.Bytes(15));
-        tx.Execute(kInsertTicketSql, {order_uuid, event_id, ticket_type_id, holder, code, now});
+        tx.Execute(std::string(kInsertTicketsHead) + ports::ValuesRows(1, kTicketInsertColumns),
+                   {order_uuid, event_id, ticket_type_id, holder, std::string("valid"), code, now, now});
     }
     return code;
 }
@@ -1322,7 +1327,7 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
         std::size_t next = 0;
         for (const auto rows : ports::SplitRows(tickets.size())) {
             ports::SqlParams params;
-            params.reserve(rows * 8);
+            params.reserve(rows * kTicketInsertColumns);
             for (std::size_t k = next; k < next + rows; ++k) {
                 const auto& p = payments[tickets[k].payment];
                 const auto& f = facts.at(p.uuid);
@@ -1335,13 +1340,8 @@ std::vector<OrderService::PaymentResult> OrderService::ApplyPayments(ports::Tran
                 params.emplace_back(now);
                 params.emplace_back(now);
             }
-            // The columns of kInsertTicketSql, a row per seat.
-            tx.Execute(
-                "INSERT INTO tickets (order_uuid, event_id, ticket_type_id, holder_id, status, "
-                "check_in_code, "
-                "created_at, updated_at) VALUES " +
-                    ports::ValuesRows(rows, 8),
-                params);
+            tx.Execute(std::string(kInsertTicketsHead) + ports::ValuesRows(rows, kTicketInsertColumns),
+                       params);
             next += rows;
         }
         outbox::AddMany(tx, outbox::kOrderPaid, announcements, now);

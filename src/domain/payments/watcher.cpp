@@ -172,7 +172,9 @@ void PaymentWatcher::ApplyGroup(std::span<const ports::ChainTransaction> transac
                                     ports::PaddedInList(count) + ") GROUP BY order_uuid, currency",
                                 list)
                          .rows) {
-                    received[AsText(r[0]) + "|" + AsText(r[1])] = AsInt(r[2]);
+                    if (const auto currency = money::ParseCurrency(AsText(r[1]))) {
+                        received[key(AsText(r[0]), *currency)] = AsInt(r[2]);
+                    }
                 }
             });
         }
