@@ -142,7 +142,16 @@ Background::Background(const Config& config,
             "fulfilment consumer",
             std::chrono::milliseconds(100),
             [this, &parts, policy, quiet = QuietLog()]() mutable {
-                const auto handler = [&parts](const ports::BusMessage& m) { parts.fulfilment->Handle(m); };
+                const auto handler = [&parts](const ports::BusMessage& m) {
+                    const auto handled = parts.fulfilment->Handle(m);
+                    if (!handled.refused.empty()) {
+                        spdlog::error(
+                            "fulfilment: {}: {}; applied without it (recorded in nft_mint_refusals; the nft "
+                            "worker's sweep asks again)",
+                            m.message_id,
+                            handled.refused);
+                    }
+                };
                 for (;;) {
                     outbox::Settled settled = outbox::Settled::kNone;
                     try {
@@ -227,14 +236,15 @@ Background::Background(const Config& config,
             if (swept.total() + advanced.total() > 0) {
                 spdlog::info(
                     "nft: {} collections requested, {} deployed, {} items requested, {} mints queued, "
-                    "{} minted, {} retried, {} failed",
+                    "{} minted, {} retried, {} failed, {} requests refused (see nft_mint_refusals)",
                     swept.collections_requested,
                     advanced.collections_deployed,
                     swept.items_requested,
                     advanced.mints_queued,
                     advanced.minted,
                     advanced.retried,
-                    advanced.failed);
+                    advanced.failed,
+                    swept.refused);
             }
         });
     }
