@@ -90,6 +90,9 @@ Runs background workers until SIGTERM or SIGINT, each finishing its current step
   nft            (S) the NFT manager: deploys collections, mints, sends from the platform wallet
   refunds        (S) refunds owed, of refunded orders and of canceled events, sent from the platform wallet
   rewards        (S) points and reward SBTs after events
+  stars-refunds  (S) Telegram Stars owed back, returned through refundStarPayment (needs ONTON_BOT_TOKEN)
+  moderation     announces events held for moderation to the admins' chat (needs ONTON_BOT_TOKEN and
+                 ONTON_MODERATION_CHAT_ID)
 Any number of worker processes may run at once. (S): a singleton, run by one process at a time (a lease in the
 database; a killed holder is replaced after ONTON_WALLET_LEASE_SECONDS). See docs/bus.md.
 
@@ -477,34 +480,15 @@ int RunServe(const std::vector<std::string>& args) {
     if (!background) return 1;
 
     // Telegram Stars (with a real bot): invoice links, the pre-checkout check and successful payments from
-    // the webhook, and XTR refunds through refundStarPayment.
+    // the webhook. XTR refunds are the `stars-refunds` worker's.
     std::unique_ptr<payments::StarsPayments> stars;
-    std::unique_ptr<PeriodicTask> stars_refunding;
     if (config->bot_token.set()) {
         stars = std::make_unique<payments::StarsPayments>(*store, background->messenger(), orders, clock);
-        stars_refunding = std::make_unique<PeriodicTask>("stars refunds", std::chrono::seconds(5), [&stars] {
-            const auto tally = stars->RefundStep();
-            if (tally.sent + tally.failed + tally.waiting > 0) {
-                spdlog::info("stars refunds: {} refunded, {} failed, {} waiting",
-                             tally.sent,
-                             tally.failed,
-                             tally.waiting);
-            }
-        });
     }
-    // Events held for moderation, announced to the admins' chat; the buttons come back through the webhook.
+    // The admins' buttons on held events come back through the webhook; the `moderation` worker announces
+    // them.
     bot::ModerationDesk moderation_desk(
         *store, background->messenger(), events, clock, {.chat_id = config->moderation_chat_id});
-    std::unique_ptr<PeriodicTask> announcing;
-    if (config->moderation_chat_id != 0) {
-        announcing = std::make_unique<PeriodicTask>(
-            "moderation announcements", std::chrono::seconds(2), [&moderation_desk] {
-                const auto tally = moderation_desk.AnnounceDue();
-                if (tally.sent + tally.failed > 0) {
-                    spdlog::info("moderation: {} announced, {} failed", tally.sent, tally.failed);
-                }
-            });
-    }
     bot::BotService bot(*store,
                         background->messenger(),
                         clock,

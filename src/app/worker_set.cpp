@@ -19,6 +19,8 @@ auto* FlagOf(Set& set, std::string_view name) noexcept {
     if (name == "nft") return &set.nft;
     if (name == "refunds") return &set.refunds;
     if (name == "rewards") return &set.rewards;
+    if (name == "stars-refunds") return &set.stars_refunds;
+    if (name == "moderation") return &set.moderation;
     return none;
 }
 

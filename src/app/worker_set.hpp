@@ -21,17 +21,21 @@ struct WorkerSet {
     bool nft = false;            ///< (S) the NFT manager: collections, mints, and the platform wallet's sends
     bool refunds = false;        ///< (S) refunds owed and of canceled events, sent by the platform wallet
     bool rewards = false;        ///< (S) points and SBTs after events
+    bool stars_refunds = false;  ///< (S) `stars-refunds`: Telegram Stars refunds through refundStarPayment
+    bool moderation = false;     ///< announces events held for moderation to the admins' chat
 
     /// Every name, in the order Describe lists them.
-    static constexpr std::array<std::string_view, 9> kNames = {"expiry",
-                                                               "payments",
-                                                               "relay",
-                                                               "fulfilment",
-                                                               "notifications",
-                                                               "reminders",
-                                                               "nft",
-                                                               "refunds",
-                                                               "rewards"};
+    static constexpr std::array<std::string_view, 11> kNames = {"expiry",
+                                                                "payments",
+                                                                "relay",
+                                                                "fulfilment",
+                                                                "notifications",
+                                                                "reminders",
+                                                                "nft",
+                                                                "refunds",
+                                                                "rewards",
+                                                                "stars-refunds",
+                                                                "moderation"};
 
     static WorkerSet All();
     /// A comma-separated list of names, `all` or `none`; an unknown name is a `config.invalid` error that

@@ -11,11 +11,13 @@
 #include "adapters/telegram/log_messenger.hpp"
 #include "adapters/telegram/paced_messenger.hpp"
 #include "app/platform_services.hpp"
+#include "domain/bot/moderation.hpp"
 #include "domain/fulfilment/fulfilment.hpp"
 #include "domain/nft/fulfilment.hpp"
 #include "domain/notifications/queue.hpp"
 #include "domain/notifications/sender.hpp"
 #include "domain/outbox/outbox.hpp"
+#include "domain/payments/stars.hpp"
 #include "domain/payments/watcher.hpp"
 
 namespace onton::app {
@@ -73,6 +75,8 @@ struct Background::Parts {
     std::unique_ptr<payments::PaymentWatcher> watcher;
     std::unique_ptr<outbox::Relay> relay;
     std::unique_ptr<fulfilment::FulfilmentConsumer> fulfilment;
+    std::unique_ptr<payments::StarsPayments> stars;
+    std::unique_ptr<bot::ModerationAnnouncer> announcer;
 };
 
 Background::Background(const Config& config,
@@ -135,8 +139,19 @@ Background::Background(const Config& config,
         }
         parts.fulfilment = std::make_unique<fulfilment::FulfilmentConsumer>(store, clock, *hook);
         tasks_.push_back(std::make_unique<PeriodicTask>(
-            "fulfilment consumer", std::chrono::milliseconds(100), [this, &parts, policy, quiet = QuietLog()]() mutable {
-                const auto handler = [&parts](const ports::BusMessage& m) { parts.fulfilment->Handle(m); };
+            "fulfilment consumer",
+            std::chrono::milliseconds(100),
+            [this, &parts, policy, quiet = QuietLog()]() mutable {
+                const auto handler = [&parts](const ports::BusMessage& m) {
+                    const auto handled = parts.fulfilment->Handle(m);
+                    if (!handled.refused.empty()) {
+                        spdlog::error(
+                            "fulfilment: {}: {}; applied without it (recorded in nft_mint_refusals; the nft "
+                            "worker's sweep asks again)",
+                            m.message_id,
+                            handled.refused);
+                    }
+                };
                 for (;;) {
                     outbox::Settled settled = outbox::Settled::kNone;
                     try {
@@ -147,7 +162,8 @@ Background::Background(const Config& config,
                         return;
                     }
                     if (settled == outbox::Settled::kNone) return;
-                    if (settled == outbox::Settled::kRetried) spdlog::warn("fulfilment: a message failed; retrying later");
+                    if (settled == outbox::Settled::kRetried)
+                        spdlog::warn("fulfilment: a message failed; retrying later");
                     if (settled == outbox::Settled::kDeadLettered) {
                         spdlog::error("fulfilment: a message was dead-lettered; see 'onton admin dead-letters list'");
                     }
@@ -220,14 +236,15 @@ Background::Background(const Config& config,
             if (swept.total() + advanced.total() > 0) {
                 spdlog::info(
                     "nft: {} collections requested, {} deployed, {} items requested, {} mints queued, "
-                    "{} minted, {} retried, {} failed",
+                    "{} minted, {} retried, {} failed, {} requests refused (see nft_mint_refusals)",
                     swept.collections_requested,
                     advanced.collections_deployed,
                     swept.items_requested,
                     advanced.mints_queued,
                     advanced.minted,
                     advanced.retried,
-                    advanced.failed);
+                    advanced.failed,
+                    swept.refused);
             }
         });
     }
@@ -272,6 +289,43 @@ Background::Background(const Config& config,
                 spdlog::info("reward SBTs: {} minted, {} failed", tally.sbts_minted, tally.sbts_failed);
             }
         });
+    }
+    // Telegram Stars owed back (the `refunds` rows in XTR: an admin's or organizer's refund, a canceled
+    // event, a payment that could not be credited) go back through the bot, not the platform wallet. A
+    // singleton: the step reads pending rows, calls refundStarPayment and only then marks them, so two
+    // processes at once would both call Telegram for a row (the second refused with CHARGE_ALREADY_REFUNDED:
+    // no money moves twice, but the lease keeps it to one call).
+    if (workers.stars_refunds && !config.bot_token.set()) {
+        spdlog::info("stars-refunds: skipped: Telegram Stars need a bot (set ONTON_BOT_TOKEN)");
+    } else if (workers.stars_refunds) {
+        parts.stars = std::make_unique<payments::StarsPayments>(store, *messenger_, orders, clock);
+        AddSingleton("stars-refunds", std::chrono::seconds(5), [&parts] {
+            const auto tally = parts.stars->RefundStep();
+            if (tally.sent + tally.failed + tally.waiting > 0) {
+                spdlog::info("stars refunds: {} refunded, {} failed, {} waiting",
+                             tally.sent,
+                             tally.failed,
+                             tally.waiting);
+            }
+        });
+    }
+    // Events held for moderation, announced to the admins' chat (the buttons come back through serve's
+    // webhook). Not a singleton: each announcement is claimed by a row before it is sent, so processes that
+    // run it at once never send one twice, and none waits for a killed holder's lease to run out.
+    if (workers.moderation && (!config.bot_token.set() || config.moderation_chat_id == 0)) {
+        spdlog::info(
+            "moderation: skipped: held events are announced only with ONTON_BOT_TOKEN and "
+            "ONTON_MODERATION_CHAT_ID");
+    } else if (workers.moderation) {
+        parts.announcer = std::make_unique<bot::ModerationAnnouncer>(
+            store, *messenger_, clock, bot::ModerationDeskSettings{.chat_id = config.moderation_chat_id});
+        tasks_.push_back(
+            std::make_unique<PeriodicTask>("moderation announcements", std::chrono::seconds(2), [&parts] {
+                const auto tally = parts.announcer->AnnounceDue();
+                if (tally.sent + tally.failed > 0) {
+                    spdlog::info("moderation: {} announced, {} failed", tally.sent, tally.failed);
+                }
+            }));
     }
 }
 

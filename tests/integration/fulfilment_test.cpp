@@ -3,7 +3,8 @@
 // relay publishes it; the fulfilment consumer queues the buyer's notification and calls the NFT hook. A relay
 // killed between the publish and the mark publishes the message twice, and a consumer killed before its ack
 // gets it again: the effects still happen once. With the NFT manager's hook (nft::TicketMintFulfilment) a
-// paid order of an `is_nft` type gets one mint request per ticket, in the consumer's transaction.
+// paid order of an `is_nft` type gets one mint request per ticket, in the consumer's transaction; a request
+// the NFT manager refuses is recorded and left to its Sweep while the buyer is still told once.
 #include "domain/fulfilment/fulfilment.hpp"
 
 #include <gtest/gtest.h>
@@ -17,10 +18,12 @@
 #include "domain/events/events.hpp"
 #include "domain/nft/fulfilment.hpp"
 #include "domain/nft/manager.hpp"
+#include "domain/notifications/sender.hpp"
 #include "domain/orders/orders.hpp"
 #include "domain/outbox/outbox.hpp"
 #include "support/event_setup.hpp"
 #include "support/fake_chain.hpp"
+#include "support/fake_messenger.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/seeded_wallet.hpp"
@@ -253,6 +256,82 @@ TEST_P(FulfilmentFlow, APaidNftOrderRequestsOneMintPerTicketInTheConsumersTransa
         << "the collection's deploy queued with the first request";
     EXPECT_EQ(manager.Sweep().items_requested, 0) << "the safety net finds nothing left";
     EXPECT_EQ(Count("SELECT count(*) FROM nft_items"), 2);
+}
+
+TEST_P(FulfilmentFlow, ARefusedNftRequestIsRecordedAndLeftToTheSweepWhileTheBuyerIsToldOnce) {
+    const auto nft_type = events_->AddTicketType(
+        As(kOwner), event_uuid_, {{"name", "NFT"}, {"price", "1000000000"}, {"supply", 5}, {"is_nft", true}});
+    ASSERT_TRUE(nft_type) << nft_type.error().message;
+    auto placed =
+        orders_->Place(As(kBuyer),
+                       {{"event_uuid", event_uuid_}, {"ticket_type_id", nft_type->id}, {"quantity", 2}},
+                       "refused-1");
+    ASSERT_TRUE(placed) << placed.error().message;
+    const auto order = placed->order;
+    ASSERT_TRUE(orders_->MarkPaid(order.uuid, "hash-refused"));
+    // Published twice (the relay dies after the confirm): the refusal is applied once too.
+    bool killed = false;
+    outbox::Relay doomed(*db_.store, *bus_, clock_, 100, [&](const ports::BusMessage&) {
+        if (!killed) {
+            killed = true;
+            throw RelayKilled();
+        }
+    });
+    EXPECT_THROW(doomed.RunOnce(), RelayKilled);
+    EXPECT_EQ(outbox::Relay(*db_.store, *bus_, clock_).Drain().published, 1);
+
+    // A manager misconfigured for good: its collection metadata URL cannot be stored in a cell (above 64
+    // KiB), so every request is refused, however often the message is retried.
+    const auto platform_wallet = test::SeededWallet(7);
+    test::FakeChain chain(clock_, platform_wallet.address);
+    wallet::WalletSender sender(*db_.store, chain, clock_, platform_wallet, wallet::SenderSettings{});
+    nft::NftSettings broken_settings;
+    broken_settings.public_url = "https://" + std::string(70'000, 'a') + ".example";
+    nft::NftManager broken(*db_.store, chain, clock_, sender, broken_settings);
+    nft::TicketMintFulfilment hook(broken);
+    FulfilmentConsumer consumer(*db_.store, clock_, hook);
+    const ports::RetryPolicy policy{.max_attempts = 3, .base_delay = 1s, .max_delay = 1s};
+    EXPECT_EQ(ConsumeAll(*bus_, consumer, 2, policy), 2) << "both deliveries acked";
+    EXPECT_TRUE(bus_->ListDeadLetters(outbox::kOrderPaid, 10).empty()) << "the message is not held back";
+    EXPECT_EQ(Count("SELECT count(*) FROM processed_messages WHERE consumer = 'fulfilment'"), 1);
+    EXPECT_EQ(Count("SELECT count(*) FROM notifications WHERE dedupe_key = $1", {"order.paid:" + order.uuid}),
+              1);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_items"), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_collections"), 0) << "the refused attempt was undone";
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_mint_refusals r JOIN tickets t ON t.ticket_id = r.ticket_id "
+                    "WHERE r.order_uuid = $1 AND t.order_uuid = $1 AND r.source = 'fulfilment' AND "
+                    "r.code = 'ton.invalid_content' AND r.attempts = 1",
+                    {order.uuid}),
+              2)
+        << "each NFT ticket of the order marked, once";
+
+    // The buyer's notification goes out once.
+    test::FakeMessenger messenger;
+    notifications::NotificationSender notifier(*db_.store, messenger, clock_, {});
+    EXPECT_EQ(notifier.SendDue().sent, 1);
+    EXPECT_EQ(notifier.SendDue().total(), 0);
+    ASSERT_EQ(messenger.calls().size(), 1U);
+    EXPECT_EQ(messenger.calls()[0].chat_id, kBuyer);
+
+    // The sweep of the same manager is refused too, and says so; once the configuration is fixed it requests
+    // both mints and clears the marks.
+    const auto refused = broken.Sweep();
+    EXPECT_EQ(refused.refused, 2);
+    EXPECT_EQ(refused.items_requested, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_mint_refusals WHERE source = 'sweep' AND attempts = 2"), 2);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_collections"), 0);
+    nft::NftManager fixed(*db_.store, chain, clock_, sender, nft::NftSettings{});
+    const auto swept = fixed.Sweep();
+    EXPECT_EQ(swept.items_requested, 2);
+    EXPECT_EQ(swept.refused, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_items i JOIN tickets t ON t.nft_item_id = i.item_id "
+                    "WHERE t.order_uuid = $1 AND i.ticket_id = t.ticket_id AND i.user_id = $2",
+                    {order.uuid, kBuyer}),
+              2);
+    EXPECT_EQ(Count("SELECT count(*) FROM nft_mint_refusals"), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM wallet_messages WHERE idempotency_key LIKE 'nft-collection:%'"), 1);
+    EXPECT_EQ(fixed.Sweep().total(), 0) << "nothing left";
+    EXPECT_EQ(notifier.SendDue().total(), 0) << "and the buyer was told once";
 }
 
 TEST_P(FulfilmentFlow, AMalformedMessageGoesStraightToTheDeadLetters) {

@@ -98,7 +98,13 @@ TEST(WorkerSet, ParsesNamesAllAndNone) {
     EXPECT_FALSE(some->payments);
     EXPECT_EQ(some->Describe(), "relay,fulfilment");
     EXPECT_EQ(WorkerSet::Parse("all")->Describe(),
-              "expiry,payments,relay,fulfilment,notifications,reminders,nft,refunds,rewards");
+              "expiry,payments,relay,fulfilment,notifications,reminders,nft,refunds,rewards,stars-refunds,"
+              "moderation");
+    const auto telegram = WorkerSet::Parse("stars-refunds,moderation");
+    ASSERT_TRUE(telegram);
+    EXPECT_TRUE(telegram->stars_refunds && telegram->moderation);
+    EXPECT_FALSE(telegram->refunds || telegram->notifications);
+    EXPECT_EQ(telegram->Describe(), "stars-refunds,moderation");
     EXPECT_FALSE(WorkerSet::Parse("none")->any());
     EXPECT_EQ(WorkerSet::Parse("none")->Describe(), "none");
     const auto singletons = WorkerSet::Parse("expiry,reminders,nft,refunds,rewards");

@@ -70,6 +70,16 @@ ModerationDesk::ModerationDesk(ports::Store& store,
     : store_(store), messenger_(messenger), events_(events), clock_(clock), settings_(settings) {}
 
 AnnounceTally ModerationDesk::AnnounceDue(std::int64_t batch) {
+    return ModerationAnnouncer(store_, messenger_, clock_, settings_).AnnounceDue(batch);
+}
+
+ModerationAnnouncer::ModerationAnnouncer(ports::Store& store,
+                                         ports::Messenger& messenger,
+                                         const ports::Clock& clock,
+                                         ModerationDeskSettings settings)
+    : store_(store), messenger_(messenger), clock_(clock), settings_(settings) {}
+
+AnnounceTally ModerationAnnouncer::AnnounceDue(std::int64_t batch) {
     AnnounceTally tally;
     if (settings_.chat_id == 0) return tally;
     const auto due = store_.Transact([&](ports::Transaction& tx) { return tx.Execute(kDueSql, {batch}); },

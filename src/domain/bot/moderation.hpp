@@ -50,6 +50,28 @@ struct ModerationChoice {
 /// The inverse of ModerationCallbackData; nullopt for any other data.
 [[nodiscard]] std::optional<ModerationChoice> ParseModerationCallback(std::string_view data);
 
+/// The announcing half of the desk, which needs no EventService: the `moderation` worker runs it (`onton
+/// worker`, or `onton serve` on the embedded default; docs/moderation.md). Each announcement is claimed by a
+/// row before it is sent, so any number of processes may run it at once.
+class ModerationAnnouncer {
+   public:
+    /// `store`, `messenger` and `clock` must outlive this object.
+    ModerationAnnouncer(ports::Store& store,
+                        ports::Messenger& messenger,
+                        const ports::Clock& clock,
+                        ModerationDeskSettings settings);
+
+    /// Announces up to `batch` reports not announced yet; nothing when the chat id is 0. Blocks on the
+    /// messenger: call it from a worker thread.
+    AnnounceTally AnnounceDue(std::int64_t batch = 20);
+
+   private:
+    ports::Store& store_;
+    ports::Messenger& messenger_;
+    const ports::Clock& clock_;
+    ModerationDeskSettings settings_;
+};
+
 class ModerationDesk {
    public:
     ModerationDesk(ports::Store& store,
@@ -58,7 +80,7 @@ class ModerationDesk {
                    const ports::Clock& clock,
                    ModerationDeskSettings settings);
 
-    /// Announces up to `batch` reports not announced yet.
+    /// Announces up to `batch` reports not announced yet (ModerationAnnouncer::AnnounceDue).
     AnnounceTally AnnounceDue(std::int64_t batch = 20);
 
     /// Acts on a button press. Ok(false) when the data is not a moderation button (the caller answers it);

@@ -2,7 +2,8 @@
 /// The NFT side of a paid order (docs/nft.md, docs/bus.md; issue #5): the fulfilment::Fulfilment the
 /// fulfilment consumer calls on `order.paid`, which requests the NFT ticket mint of each ticket of an
 /// `is_nft` type of the order, in the consumer's own transaction (with its dedupe record), through
-/// NftManager::RequestTicketMint.
+/// NftManager::RequestTicketMint. A refused request does not hold the order's message back: it is recorded
+/// in `nft_mint_refusals` and left to NftManager::Sweep.
 
 #include <cstdint>
 
@@ -19,9 +20,16 @@ class TicketMintFulfilment final : public fulfilment::Fulfilment {
     /// Requests the item of every valid or used ticket of an `is_nft` type of the order, if the order is
     /// still paid; an order without such tickets (or no longer paid) writes nothing. Writes rows only (the
     /// items, and on an event's first the collection with its queued deploy). Each request is idempotent per
-    /// ticket, so a ticket the Sweep already gave an item keeps it. An unexpected refusal throws: the attempt
-    /// is undone and retried by the consumer.
+    /// ticket, so a ticket the Sweep already gave an item keeps it. A refusal of the manager (an error
+    /// result: the data or the configuration, which no retry changes) throws fulfilment::HookRefused; a store
+    /// failure throws as it is, and the consumer retries the message.
     void OnOrderPaid(ports::Transaction& tx, const fulfilment::PaidOrder& order, std::int64_t now) override;
+    /// Marks each NFT ticket of the refused order in `nft_mint_refusals` (source `fulfilment`), where the
+    /// `nft` worker's Sweep, which requests it again, and admins see it.
+    void OnRefused(ports::Transaction& tx,
+                   const fulfilment::PaidOrder& order,
+                   const fulfilment::HookRefused& refusal,
+                   std::int64_t now) override;
 
    private:
     NftManager& manager_;

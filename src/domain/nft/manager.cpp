@@ -42,11 +42,24 @@ SELECT DISTINCT e.event_id FROM events e JOIN ticket_types tt ON tt.event_id = e
 WHERE tt.is_nft AND e.status = 'published'
   AND NOT EXISTS (SELECT 1 FROM nft_collections c WHERE c.event_id = e.event_id AND c.kind = 'ticket')
 ORDER BY e.event_id LIMIT $1)";
+// Refused tickets last, least recently tried first, so that a batch of refusals cannot starve the others.
 constexpr std::string_view kSweepTicketsSql = R"(
-SELECT t.ticket_id FROM tickets t JOIN ticket_types tt ON tt.ticket_type_id = t.ticket_type_id
+SELECT t.ticket_id, t.order_uuid FROM tickets t JOIN ticket_types tt ON tt.ticket_type_id = t.ticket_type_id
 JOIN orders o ON o.uuid = t.order_uuid
+LEFT JOIN nft_mint_refusals r ON r.ticket_id = t.ticket_id
 WHERE tt.is_nft AND o.state = 'paid' AND t.nft_item_id IS NULL AND t.status IN ('valid', 'used')
-ORDER BY t.ticket_id LIMIT $1)";
+ORDER BY r.ticket_id IS NOT NULL, r.updated_at, t.ticket_id LIMIT $1)";
+constexpr std::string_view kRecordRefusalSql = R"(
+INSERT INTO nft_mint_refusals (ticket_id, order_uuid, source, code, last_error, attempts, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, 1, $6, $6)
+ON CONFLICT (ticket_id) DO UPDATE SET source = excluded.source, code = excluded.code,
+    last_error = excluded.last_error, attempts = nft_mint_refusals.attempts + 1, updated_at = excluded.updated_at)";
+
+/// A request the sweep was refused: thrown to undo what it wrote before the refusal.
+struct SweepRefused : std::runtime_error {
+    explicit SweepRefused(Error refusal) : std::runtime_error(refusal.message), error(std::move(refusal)) {}
+    Error error;
+};
 
 std::string KindName(CollectionKind kind) { return kind == CollectionKind::kSbt ? "sbt" : "ticket"; }
 CollectionKind KindOf(const std::string& name) { return name == "sbt" ? CollectionKind::kSbt : CollectionKind::kTicket; }
@@ -265,9 +278,38 @@ StepTally NftManager::Sweep() {
     const auto tickets = store_.Transact([&](ports::Transaction& tx) { return tx.Execute(kSweepTicketsSql, {settings_.batch}); },
                                          {.read_only = true});
     for (const auto& row : tickets.rows) {
-        if (RequestTicketMint(AsInt(row[0]))) ++tally.items_requested;
+        const auto ticket_id = AsInt(row[0]);
+        try {
+            store_.InTransaction([&](ports::Transaction& tx) {
+                auto item = RequestTicketMint(tx, ticket_id);
+                if (!item) throw SweepRefused{item.error()};
+                tx.Execute("DELETE FROM nft_mint_refusals WHERE ticket_id = $1", {ticket_id});
+            });
+            ++tally.items_requested;
+        } catch (const SweepRefused& refused) {
+            store_.InTransaction([&](ports::Transaction& tx) {
+                RecordMintRefusal(tx,
+                                  ticket_id,
+                                  AsText(row[1]),
+                                  "sweep",
+                                  refused.error.code,
+                                  refused.error.message,
+                                  clock_.NowUnix());
+            });
+            ++tally.refused;
+        }
     }
     return tally;
+}
+
+void RecordMintRefusal(ports::Transaction& tx,
+                       std::int64_t ticket_id,
+                       const std::string& order_uuid,
+                       std::string_view source,
+                       const std::string& code,
+                       const std::string& message,
+                       std::int64_t now) {
+    tx.Execute(kRecordRefusalSql, {ticket_id, order_uuid, std::string(source), code, message, now});
 }
 
 StepTally NftManager::Advance() {

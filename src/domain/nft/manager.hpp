@@ -59,8 +59,10 @@ struct StepTally {
     std::int64_t minted = 0;
     std::int64_t retried = 0;
     std::int64_t failed = 0;
+    std::int64_t refused = 0;  ///< tickets whose item request the sweep was refused (nft_mint_refusals)
     [[nodiscard]] std::int64_t total() const {
-        return collections_requested + collections_deployed + items_requested + mints_queued + minted + retried + failed;
+        return collections_requested + collections_deployed + items_requested + mints_queued + minted +
+               retried + failed + refused;
     }
 };
 
@@ -88,8 +90,10 @@ public:
 
     /// The safety net behind the fulfilment consumer (TicketMintFulfilment requests a paid order's mints on
     /// `order.paid`): collections for published events with an `is_nft` ticket type, and RequestTicketMint
-    /// for paid tickets of such types without an item (orders paid before the hook, or while it was not
-    /// wired).
+    /// for paid tickets of such types without an item (orders paid before the hook, while it was not wired,
+    /// or whose request was refused: those after the others, least recently tried first). A refusal is
+    /// undone and recorded in `nft_mint_refusals` (RecordMintRefusal); a request that succeeds deletes the
+    /// ticket's row there.
     StepTally Sweep();
     /// Moves collections and items on by what the chain shows; queues mints of items whose holder has a wallet.
     /// The wallet sender's Pump() does the sending. A chain error leaves the row for the next step.
@@ -135,6 +139,16 @@ private:
     wallet::WalletSender& sender_;
     NftSettings settings_;
 };
+
+/// Records in `tx` that the item request of `ticket_id` (of order `order_uuid`) was refused with `code` and
+/// `message` by `source` (`fulfilment` or `sweep`): a `nft_mint_refusals` row, its attempts counted up.
+void RecordMintRefusal(ports::Transaction& tx,
+                       std::int64_t ticket_id,
+                       const std::string& order_uuid,
+                       std::string_view source,
+                       const std::string& code,
+                       const std::string& message,
+                       std::int64_t now);
 
 /// A get-method result stack in the toncenter JSON form that ton::ParseStack reads.
 nlohmann::json StackJson(const std::vector<ports::StackEntry>& stack);
