@@ -7,7 +7,9 @@
 // leave it while they are killed: half the orders buy an `is_nft` ticket type (the collection is deployed and
 // each ticket minted to its buyer's wallet), and the organizer refunds a seeded third of the orders through the
 // API as soon as they are paid. Both processes pump the wallet's sender (serve's `refunds` worker, the worker's
-// `nft` and `refunds`); the wallet's lease keeps it to one signer.
+// `nft` and `refunds`); the wallet's lease keeps it to one signer. Besides the kills at random points, twice the
+// process holding the wallet's lease is SIGKILLed while one of its externals is in flight (recorded `sent`, not
+// yet confirmed): its successor must settle that from the chain alone.
 //
 // Afterwards, from the database: every payment recorded once, every paid order has one ticket per seat, no
 // order paid twice, no ticket without a payment, every notification sent at most once (once, unless its sender
