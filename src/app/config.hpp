@@ -46,6 +46,10 @@ struct Config {
     std::string platform_wallet_key_file;  ///< a file holding the 24 words (exclusive with the mnemonic)
     std::string platform_wallet_version = "v5r1";  ///< v4r2 | v5r1, as tools/ton-emulator's platform wallet
     std::int64_t nft_sweep_seconds = 2;            ///< how often `serve` moves collections, items and sends on
+    std::int64_t refunds_sweep_seconds = 5;        ///< how often the `refunds` worker queues and settles refunds
+    /// valid_until = now + this for the platform wallet's externals; an external not seen on chain is signed
+    /// again only this long (plus 15 s) after it was sent.
+    std::int64_t wallet_message_ttl_seconds = 60;
 
     Secret bot_token;
     std::string bot_api_url = "https://api.telegram.org";

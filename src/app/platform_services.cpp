@@ -31,8 +31,10 @@ PlatformServices::PlatformServices(const Config& config,
                                                        "wallet:" + platform_wallet->address.ToRaw(),
                                                        holder,
                                                        std::chrono::seconds(config.lease_seconds));
+        wallet::SenderSettings sender_settings;
+        sender_settings.valid_for_seconds = static_cast<std::uint32_t>(config.wallet_message_ttl_seconds);
         wallet_sender_ = std::make_unique<wallet::WalletSender>(
-            store, *chain_, clock, *platform_wallet, wallet::SenderSettings{}, wallet_lease_.get());
+            store, *chain_, clock, *platform_wallet, sender_settings, wallet_lease_.get());
         nft::NftSettings nft_settings;
         nft_settings.public_url = config.public_url;
         nft_ = std::make_unique<nft::NftManager>(store, *chain_, clock, *wallet_sender_, nft_settings);

@@ -251,7 +251,7 @@ Background::Background(const Config& config,
     if (workers.refunds) {
         // Money due back from payments, orders refunded by admins, paid orders of canceled events: recorded,
         // and sent by the platform wallet's sender once a wallet is configured.
-        AddSingleton("refunds", std::chrono::seconds(5), [&platform] {
+        AddSingleton("refunds", std::chrono::seconds(config.refunds_sweep_seconds), [&platform] {
             auto& refunds = platform.refunds();
             const auto canceled = refunds.RefundCanceledEvents();
             if (canceled > 0) spdlog::info("refunded {} paid orders of canceled events", canceled);

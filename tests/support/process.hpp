@@ -44,6 +44,8 @@ public:
     ServeProcess& operator=(const ServeProcess&) = delete;
 
     [[nodiscard]] std::uint16_t port() const { return port_; }
+    /// The child's process id (-1 once it has exited).
+    [[nodiscard]] pid_t pid() const { return pid_; }
     /// Sends SIGTERM and waits for the exit code (or -signal when killed).
     int Terminate(std::chrono::seconds timeout = std::chrono::seconds(30));
     /// Sends `signal` (SIGKILL: a crash) and waits for the exit code (or -signal).
@@ -69,6 +71,8 @@ public:
     /// Sends `signal` (SIGTERM: a clean stop; SIGKILL: a crash) and waits for the exit code (or -signal).
     int Stop(int signal, std::chrono::seconds timeout = std::chrono::seconds(30));
     [[nodiscard]] std::string Log() const;
+    /// The child's process id (-1 once it has exited).
+    [[nodiscard]] pid_t pid() const { return pid_; }
 
 private:
     pid_t pid_ = -1;

@@ -101,6 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"ONTON_PLATFORM_WALLET_MNEMONIC", "too few words"},
                       BadValue{"ONTON_PLATFORM_WALLET_VERSION", "v3r2"},
                       BadValue{"ONTON_NFT_SWEEP_SECONDS", "0"},
+                      BadValue{"ONTON_REFUNDS_SWEEP_SECONDS", "0"},
+                      BadValue{"ONTON_WALLET_MESSAGE_TTL_SECONDS", "4"},
                       BadValue{"ONTON_BOT_TOKEN", "no-colon"},
                       BadValue{"ONTON_TICKET_SIGNING_KEY", "c2hvcnQ="},
                       BadValue{"ONTON_TICKET_SIGNING_KEY", "not base64!"},

@@ -2,6 +2,9 @@
 // every row has exactly one effect on chain whatever the API, the process or another signer does.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <utility>
+
 #include "domain/wallet/sender.hpp"
 #include "support/fake_chain.hpp"
 #include "support/fakes.hpp"
@@ -217,6 +220,64 @@ TEST_F(WalletSenderTest, SeqnoTakenByAnotherSignerIsSignedAgain) {
     EXPECT_EQ(sender->Pump()->confirmed, 1);
     EXPECT_EQ(sender->Status(id)->seqno, 1u);
     EXPECT_EQ(chain_.SentMessages().size(), 1u);
+}
+
+/// The fake chain, except that the next GetWalletInfo first runs `stall` (what happens elsewhere while this
+/// process is stalled in its chain call).
+class StallingChain final : public ports::Chain {
+   public:
+    explicit StallingChain(FakeChain& chain) : chain_(chain) {}
+    std::function<void()> stall;
+
+    Result<ports::SentMessage> SendMessage(std::string_view boc) override { return chain_.SendMessage(boc); }
+    Result<std::vector<ports::ChainTransaction>> GetTransactions(const ports::TransactionsQuery& q) override {
+        return chain_.GetTransactions(q);
+    }
+    Result<ports::GetMethodResult> RunGetMethod(std::string_view address,
+                                                std::string_view method,
+                                                const std::vector<ports::StackEntry>& stack) override {
+        return chain_.RunGetMethod(address, method, stack);
+    }
+    Result<ports::AccountState> GetAccountState(std::string_view address) override {
+        return chain_.GetAccountState(address);
+    }
+    Result<ports::WalletInfo> GetWalletInfo(std::string_view address) override {
+        if (stall) std::exchange(stall, nullptr)();
+        return chain_.GetWalletInfo(address);
+    }
+
+   private:
+    FakeChain& chain_;
+};
+
+// A step that stalls past the wallet's lease while reconciling keeps a stale snapshot of its row: meanwhile
+// the next holder has put the expired row back, signed it again with a new external (landed) and died before
+// confirming it. The stale step then finds the seqno moved without its own external; it must not put the row
+// back in the queue (the new external carried it), or the row would be signed a third time and sent twice.
+TEST_F(WalletSenderTest, AStaleStepNeverRequeuesARowSignedAgainByTheNextHolder) {
+    SenderSettings settings;
+    StallingChain stalling(chain_);
+    WalletSender stale(*store_, stalling, clock_, wallet_, settings);
+    const auto id = Enqueue(stale, "stale");
+    chain_.QueueSendFault(FakeChain::SendFault::kDrop);  // the first external never lands
+    EXPECT_EQ(stale.Pump()->sent, 1);
+    clock_.Advance(settings.valid_for_seconds + settings.grace_seconds + 1);
+    stalling.stall = [&] {
+        auto next = NewSender(settings);
+        EXPECT_EQ(next->Pump()->retried, 1);  // expired unseen
+        clock_.Advance(settings.initial_backoff_seconds);
+        chain_.FailReadsAfterNextSend(1);  // signed again, landed, not yet confirmed
+        EXPECT_FALSE(next->Pump().ok());
+        EXPECT_EQ(StateOf(*next, id), MessageState::kSent);
+    };
+    ASSERT_TRUE(stale.Pump().ok());
+    EXPECT_EQ(StateOf(stale, id), MessageState::kSent) << "the stale step put the re-signed row back";
+    for (int i = 0; i < 3; ++i) {
+        clock_.Advance(settings.max_backoff_seconds);
+        ASSERT_TRUE(NewSender(settings)->Pump().ok());
+    }
+    EXPECT_EQ(StateOf(stale, id), MessageState::kConfirmed);
+    EXPECT_EQ(chain_.SentMessages().size(), 1u) << "the row left the wallet twice";
 }
 
 }  // namespace

@@ -316,9 +316,10 @@ Result<void> WalletSender::Reconcile(const std::vector<Row>& rows,
             continue;
         }
         store_.InTransaction([&](ports::Transaction& tx) {
-            tx.Execute("UPDATE wallet_messages SET state = 'confirmed', tx_hash = $2, last_error = NULL, updated_at = $3 "
-                       "WHERE message_id = $1 AND state = 'sent'",
-                       {row.id, transaction.id.hash, now});
+            tx.Execute(
+                "UPDATE wallet_messages SET state = 'confirmed', tx_hash = $2, last_error = NULL, "
+                "updated_at = $3 WHERE message_id = $1 AND state = 'sent' AND ext_hash = $4",
+                {row.id, transaction.id.hash, now, row.ext_hash});
         });
         ++tally.confirmed;
     }
@@ -353,11 +354,18 @@ void WalletSender::Requeue(const Row& row, const std::string& why, PumpTally& ta
     const auto now = clock_.NowUnix();
     const bool give_up = row.attempts >= settings_.max_attempts;
     const auto backoff = BackoffSeconds(row.attempts, settings_.initial_backoff_seconds, settings_.max_backoff_seconds);
-    store_.InTransaction([&](ports::Transaction& tx) {
-        tx.Execute("UPDATE wallet_messages SET state = $2, next_attempt_at = $3, last_error = $4, updated_at = $5 "
-                   "WHERE message_id = $1 AND state = 'sent'",
-                   {row.id, std::string(give_up ? "failed" : "queued"), now + backoff, why, now});
+    // Only the attempt this step looked at: a step that stalled past the wallet's lease may hold a stale
+    // snapshot of a row the next holder has signed again since (another ext_hash, maybe already landed).
+    // Putting that row back in the queue would sign it a second time.
+    const auto changed = store_.Transact([&](ports::Transaction& tx) {
+        return tx
+            .Execute(
+                "UPDATE wallet_messages SET state = $2, next_attempt_at = $3, last_error = $4, "
+                "updated_at = $5 WHERE message_id = $1 AND state = 'sent' AND ext_hash = $6",
+                {row.id, std::string(give_up ? "failed" : "queued"), now + backoff, why, now, row.ext_hash})
+            .rows_affected;
     });
+    if (changed == 0) return;
     ++(give_up ? tally.failed : tally.retried);
 }
 
