@@ -132,6 +132,10 @@ Tasks:
       topic, message id, attempts, dead since (unix seconds), last error.
   dead-letters retry ID|--all [--topic T]
       Put dead letter ID (or all of them) back on its topic as a fresh first attempt.
+  nft-refusals [--limit N]
+      Print the paid NFT tickets whose item request the NFT manager refused (nft_mint_refusals), most recently
+      tried first, one per line: ticket id, order, refused by (fulfilment or sweep), attempts, last tried (unix
+      seconds), error code, message. The nft worker's Sweep asks again on each pass; a row goes once it succeeds.
   telegram-setup
       Point the bot (ONTON_BOT_TOKEN) at this platform: setWebhook to <ONTON_PUBLIC_URL>/telegram/webhook with
       ONTON_TELEGRAM_WEBHOOK_SECRET, and a menu button that opens the Mini App at <ONTON_PUBLIC_URL>/app.
@@ -865,6 +869,34 @@ int AdminDeadLetters(const Config& config, ports::Store& store, const std::vecto
     return id && moved == 0 ? 1 : 0;
 }
 
+int AdminNftRefusals(ports::Store& store, const std::vector<std::string>& args) {
+    std::int64_t limit = 100;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--limit" && i + 1 < args.size()) {
+            const auto& text = args[++i];
+            try {
+                std::size_t used = 0;
+                limit = std::stoll(text, &used);
+                if (used != text.size() || limit < 1) throw std::invalid_argument("not positive");
+            } catch (const std::exception&) {
+                std::cerr << "onton admin nft-refusals: --limit must be a positive integer, got '" << text
+                          << "'\n";
+                return 2;
+            }
+        } else {
+            std::cerr << "onton admin nft-refusals: unexpected '" << args[i] << "'\n" << kAdminUsage;
+            return 2;
+        }
+    }
+    const auto refusals = nft::ListMintRefusals(store, limit);
+    for (const auto& r : refusals) {
+        std::cout << r.ticket_id << "\t" << r.order_uuid << "\t" << r.source << "\t" << r.attempts << "\t"
+                  << r.updated_at << "\t" << r.code << "\t" << r.last_error << "\n";
+    }
+    if (refusals.empty()) std::cerr << "no refused NFT requests\n";
+    return 0;
+}
+
 int AdminTelegramSetup(const Config& config, const std::vector<std::string>& args) {
     if (!args.empty()) {
         std::cerr << "onton admin telegram-setup: takes no arguments\n" << kAdminUsage;
@@ -922,7 +954,7 @@ int RunAdmin(const std::vector<std::string>& args) {
         rest.push_back(args[i]);
     }
     if (task != "init-data" && task != "login-widget" && task != "grant-admin" && task != "telegram-setup" &&
-        task != "dead-letters") {
+        task != "dead-letters" && task != "nft-refusals") {
         std::cerr << "onton admin: unknown task '" << task << "'\n" << kAdminUsage;
         return 2;
     }
@@ -935,6 +967,7 @@ int RunAdmin(const std::vector<std::string>& args) {
         // The embedded default creates its schema on first use, whichever command comes first.
         if (config->auto_migrate) (void)store->Migrate();
         if (task == "dead-letters") return AdminDeadLetters(*config, *store, rest);
+        if (task == "nft-refusals") return AdminNftRefusals(*store, rest);
         if (task == "init-data") return AdminInitData(*config, *store, rest);
         if (task == "login-widget") return AdminLoginWidget(*config, *store, rest);
         return AdminGrantAdmin(*config, *store, rest);

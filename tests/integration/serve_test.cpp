@@ -7,6 +7,7 @@
 
 #include "support/http_client.hpp"
 #include "support/process.hpp"
+#include "support/test_store.hpp"
 
 namespace onton::test {
 namespace {
@@ -74,6 +75,42 @@ TEST(Cli, MigrateAppliesOnceThenReportsCurrent) {
     ASSERT_EQ(second.exit_code, 0) << second.err;
     EXPECT_EQ(second.err.find("migration applied"), std::string::npos) << second.err;
     EXPECT_NE(second.err.find("schema is up to date"), std::string::npos) << second.err;
+}
+
+// The refused NFT requests an admin can read without SQL: most recently tried first, a tab-separated line
+// each.
+TEST(Cli, AdminNftRefusalsListsTheRefusedTicketsMostRecentFirst) {
+    TempDir dir;
+    auto db = OpenTestStore("sqlite", dir.path());
+    const std::map<std::string, std::string> env{
+        {"ONTON_DATABASE_URL", "sqlite://" + (dir.path() / "test.db").string()}};
+    const auto none = RunOnton({"admin", "nft-refusals"}, env);
+    ASSERT_EQ(none.exit_code, 0) << none.err;
+    EXPECT_EQ(none.out, "");
+    EXPECT_NE(none.err.find("no refused NFT requests"), std::string::npos) << none.err;
+
+    db.store->Transact([](ports::Transaction& tx) {
+        tx.Execute(
+            "INSERT INTO nft_mint_refusals (ticket_id, order_uuid, source, code, last_error, attempts, "
+            "created_at, "
+            "updated_at) VALUES (7, 'order-a', 'fulfilment', 'nft.bad_metadata', 'the metadata URL is too "
+            "long', 1, "
+            "100, 100), (9, 'order-b', 'sweep', 'nft.bad_metadata', 'still too long', 3, 50, 200)");
+    });
+    const auto both = RunOnton({"admin", "nft-refusals"}, env);
+    ASSERT_EQ(both.exit_code, 0) << both.err;
+    EXPECT_EQ(both.out,
+              "9\torder-b\tsweep\t3\t200\tnft.bad_metadata\tstill too long\n"
+              "7\torder-a\tfulfilment\t1\t100\tnft.bad_metadata\tthe metadata URL is too long\n");
+    const auto one = RunOnton({"admin", "nft-refusals", "--limit", "1"}, env);
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    EXPECT_EQ(one.out, "9\torder-b\tsweep\t3\t200\tnft.bad_metadata\tstill too long\n");
+    for (const auto* bad : {"0", "ten", "5x"}) {
+        const auto refused = RunOnton({"admin", "nft-refusals", "--limit", bad}, env);
+        EXPECT_EQ(refused.exit_code, 2) << bad;
+        EXPECT_NE(refused.err.find("--limit must be a positive integer"), std::string::npos) << refused.err;
+    }
+    EXPECT_EQ(RunOnton({"admin", "nft-refusals", "--bogus"}, env).exit_code, 2);
 }
 
 TEST(Cli, ServeLogsConfigurationWithSecretsRedacted) {

@@ -312,6 +312,30 @@ void RecordMintRefusal(ports::Transaction& tx,
     tx.Execute(kRecordRefusalSql, {ticket_id, order_uuid, std::string(source), code, message, now});
 }
 
+std::vector<MintRefusal> ListMintRefusals(ports::Store& store, std::int64_t limit) {
+    const auto rows = store.Transact(
+        [&](ports::Transaction& tx) {
+            return tx.Execute(
+                "SELECT ticket_id, order_uuid, source, code, last_error, attempts, created_at, updated_at "
+                "FROM nft_mint_refusals ORDER BY updated_at DESC, ticket_id LIMIT $1",
+                {limit});
+        },
+        {.read_only = true});
+    std::vector<MintRefusal> out;
+    out.reserve(rows.rows.size());
+    for (const auto& r : rows.rows) {
+        out.push_back({.ticket_id = ports::AsInt(r[0]),
+                       .order_uuid = ports::AsText(r[1]),
+                       .source = ports::AsText(r[2]),
+                       .code = ports::AsText(r[3]),
+                       .last_error = ports::AsText(r[4]),
+                       .attempts = ports::AsInt(r[5]),
+                       .created_at = ports::AsInt(r[6]),
+                       .updated_at = ports::AsInt(r[7])});
+    }
+    return out;
+}
+
 StepTally NftManager::Advance() {
     StepTally tally;
     const auto now = clock_.NowUnix();

@@ -150,6 +150,22 @@ void RecordMintRefusal(ports::Transaction& tx,
                        const std::string& message,
                        std::int64_t now);
 
+/// A `nft_mint_refusals` row: a paid NFT ticket whose item request was refused, and why.
+struct MintRefusal {
+    std::int64_t ticket_id = 0;
+    std::string order_uuid;
+    std::string source;  ///< `fulfilment` or `sweep`: who was refused last
+    std::string code;
+    std::string last_error;
+    std::int64_t attempts = 0;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/// The refusals still standing (a ticket leaves the list once its item is requested), most recently tried
+/// first, at most `limit`.
+std::vector<MintRefusal> ListMintRefusals(ports::Store& store, std::int64_t limit);
+
 /// A get-method result stack in the toncenter JSON form that ton::ParseStack reads.
 nlohmann::json StackJson(const std::vector<ports::StackEntry>& stack);
 
