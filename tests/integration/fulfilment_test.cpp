@@ -109,6 +109,20 @@ protected:
         return db_.store->Transact([&](ports::Transaction& tx) { return ports::AsInt(tx.Execute(sql, params).rows[0][0]); });
     }
 
+    /// A relay that dies after the broker confirmed the first message, before marking it sent: the next
+    /// relay publishes it again. Returns what that next relay published.
+    std::int64_t RelayDyingAfterTheFirstConfirm() {
+        bool killed = false;
+        outbox::Relay doomed(*db_.store, *bus_, clock_, 100, [&](const ports::BusMessage&) {
+            if (!killed) {
+                killed = true;
+                throw RelayKilled();
+            }
+        });
+        EXPECT_THROW(doomed.RunOnce(), RelayKilled);
+        return outbox::Relay(*db_.store, *bus_, clock_).Drain().published;
+    }
+
     /// Consumes until `n` deliveries were acked or dead-lettered (or a long while passed).
     int ConsumeAll(ports::Bus& bus, FulfilmentConsumer& consumer, int n, const ports::RetryPolicy& policy = {}) {
         int settled = 0;
@@ -221,15 +235,7 @@ TEST_P(FulfilmentFlow, APaidNftOrderRequestsOneMintPerTicketInTheConsumersTransa
     ASSERT_TRUE(orders_->MarkPaid(plain.uuid, "hash-plain"));
 
     // The relay dies after the broker confirmed the first message (the NFT order's): it is published twice.
-    bool killed = false;
-    outbox::Relay doomed(*db_.store, *bus_, clock_, 100, [&](const ports::BusMessage&) {
-        if (!killed) {
-            killed = true;
-            throw RelayKilled();
-        }
-    });
-    EXPECT_THROW(doomed.RunOnce(), RelayKilled);
-    EXPECT_EQ(outbox::Relay(*db_.store, *bus_, clock_).Drain().published, 2);
+    EXPECT_EQ(RelayDyingAfterTheFirstConfirm(), 2);
 
     const auto platform_wallet = test::SeededWallet(7);
     test::FakeChain chain(clock_, platform_wallet.address);
@@ -270,15 +276,7 @@ TEST_P(FulfilmentFlow, ARefusedNftRequestIsRecordedAndLeftToTheSweepWhileTheBuye
     const auto order = placed->order;
     ASSERT_TRUE(orders_->MarkPaid(order.uuid, "hash-refused"));
     // Published twice (the relay dies after the confirm): the refusal is applied once too.
-    bool killed = false;
-    outbox::Relay doomed(*db_.store, *bus_, clock_, 100, [&](const ports::BusMessage&) {
-        if (!killed) {
-            killed = true;
-            throw RelayKilled();
-        }
-    });
-    EXPECT_THROW(doomed.RunOnce(), RelayKilled);
-    EXPECT_EQ(outbox::Relay(*db_.store, *bus_, clock_).Drain().published, 1);
+    EXPECT_EQ(RelayDyingAfterTheFirstConfirm(), 1);
 
     // A manager misconfigured for good: its collection metadata URL cannot be stored in a cell (above 64
     // KiB), so every request is refused, however often the message is retried.
