@@ -109,6 +109,18 @@ protected:
         return db_.store->Transact([&](ports::Transaction& tx) { return ports::AsInt(tx.Execute(sql, params).rows[0][0]); });
     }
 
+    /// A paid order of two seats of a new `is_nft` ticket type (1 TON, supply 5), placed under `key`.
+    orders::Order PaidNftOrderOfTwo(const std::string& key) {
+        const auto nft_type = events_->AddTicketType(
+            As(kOwner), event_uuid_, {{"name", "NFT"}, {"price", "1000000000"}, {"supply", 5}, {"is_nft", true}});
+        EXPECT_TRUE(nft_type) << nft_type.error().message;
+        auto placed = orders_->Place(
+            As(kBuyer), {{"event_uuid", event_uuid_}, {"ticket_type_id", nft_type->id}, {"quantity", 2}}, key);
+        EXPECT_TRUE(placed) << placed.error().message;
+        EXPECT_TRUE(orders_->MarkPaid(placed->order.uuid, "hash-" + key));
+        return placed->order;
+    }
+
     /// A relay that dies after the broker confirmed the first message, before marking it sent: the next
     /// relay publishes it again. Returns what that next relay published.
     std::int64_t RelayDyingAfterTheFirstConfirm() {
@@ -221,17 +233,8 @@ TEST_P(FulfilmentFlow, AFailingHookIsRetriedWithItsTransactionUndoneAndDeadLette
 }
 
 TEST_P(FulfilmentFlow, APaidNftOrderRequestsOneMintPerTicketInTheConsumersTransactionEvenWhenDeliveredTwice) {
-    const auto nft_type = events_->AddTicketType(
-        As(kOwner), event_uuid_, {{"name", "NFT"}, {"price", "1000000000"}, {"supply", 5}, {"is_nft", true}});
-    ASSERT_TRUE(nft_type) << nft_type.error().message;
-    auto placed =
-        orders_->Place(As(kBuyer),
-                       {{"event_uuid", event_uuid_}, {"ticket_type_id", nft_type->id}, {"quantity", 2}},
-                       "nft-1");
-    ASSERT_TRUE(placed) << placed.error().message;
-    const auto nft_order = placed->order;
+    const auto nft_order = PaidNftOrderOfTwo("nft-1");
     const auto plain = Place(paid_type_, "plain-1");
-    ASSERT_TRUE(orders_->MarkPaid(nft_order.uuid, "hash-nft"));
     ASSERT_TRUE(orders_->MarkPaid(plain.uuid, "hash-plain"));
 
     // The relay dies after the broker confirmed the first message (the NFT order's): it is published twice.
@@ -265,16 +268,7 @@ TEST_P(FulfilmentFlow, APaidNftOrderRequestsOneMintPerTicketInTheConsumersTransa
 }
 
 TEST_P(FulfilmentFlow, ARefusedNftRequestIsRecordedAndLeftToTheSweepWhileTheBuyerIsToldOnce) {
-    const auto nft_type = events_->AddTicketType(
-        As(kOwner), event_uuid_, {{"name", "NFT"}, {"price", "1000000000"}, {"supply", 5}, {"is_nft", true}});
-    ASSERT_TRUE(nft_type) << nft_type.error().message;
-    auto placed =
-        orders_->Place(As(kBuyer),
-                       {{"event_uuid", event_uuid_}, {"ticket_type_id", nft_type->id}, {"quantity", 2}},
-                       "refused-1");
-    ASSERT_TRUE(placed) << placed.error().message;
-    const auto order = placed->order;
-    ASSERT_TRUE(orders_->MarkPaid(order.uuid, "hash-refused"));
+    const auto order = PaidNftOrderOfTwo("refused-1");
     // Published twice (the relay dies after the confirm): the refusal is applied once too.
     EXPECT_EQ(RelayDyingAfterTheFirstConfirm(), 1);
 
