@@ -112,10 +112,14 @@ protected:
     /// A paid order of two seats of a new `is_nft` ticket type (1 TON, supply 5), placed under `key`.
     orders::Order PaidNftOrderOfTwo(const std::string& key) {
         const auto nft_type = events_->AddTicketType(
-            As(kOwner), event_uuid_, {{"name", "NFT"}, {"price", "1000000000"}, {"supply", 5}, {"is_nft", true}});
+            As(kOwner),
+            event_uuid_,
+            {{"name", "NFT"}, {"price", "1000000000"}, {"supply", 5}, {"is_nft", true}});
         EXPECT_TRUE(nft_type) << nft_type.error().message;
-        auto placed = orders_->Place(
-            As(kBuyer), {{"event_uuid", event_uuid_}, {"ticket_type_id", nft_type->id}, {"quantity", 2}}, key);
+        auto placed =
+            orders_->Place(As(kBuyer),
+                           {{"event_uuid", event_uuid_}, {"ticket_type_id", nft_type->id}, {"quantity", 2}},
+                           key);
         EXPECT_TRUE(placed) << placed.error().message;
         EXPECT_TRUE(orders_->MarkPaid(placed->order.uuid, "hash-" + key));
         return placed->order;
