@@ -30,9 +30,12 @@
 #include "support/fakes.hpp"
 #include "support/pg_database.hpp"
 #include "support/process.hpp"
+#include "support/principal.hpp"
 
 namespace onton::orders {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -91,7 +94,6 @@ struct RaceOutcome {
     Seats seats;
 };
 
-Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
 std::string Key(std::int64_t buyer, int attempt) { return "race-" + std::to_string(buyer) + "-" + std::to_string(attempt); }
 

@@ -11,9 +11,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::orders {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -23,7 +26,6 @@ using nlohmann::json;
 constexpr std::int64_t kOwner = 40;
 constexpr std::int64_t kBuyer = 41;
 
-Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
 class Currencies : public ::testing::TestWithParam<std::string> {
    protected:

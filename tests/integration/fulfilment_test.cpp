@@ -28,9 +28,12 @@
 #include "support/process.hpp"
 #include "support/seeded_wallet.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::fulfilment {
 namespace {
+
+using test::As;
 
 using namespace std::chrono_literals;
 using identity::Principal;
@@ -40,7 +43,6 @@ using nlohmann::json;
 constexpr std::int64_t kOwner = 20;
 constexpr std::int64_t kBuyer = 21;
 
-Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
 /// Records the orders the hook saw.
 class RecordingHook final : public Fulfilment {

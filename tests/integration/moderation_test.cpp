@@ -8,9 +8,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::events {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -36,7 +39,6 @@ protected:
         events_ = std::make_unique<EventService>(*store_, clock_, random_, rules);
     }
 
-    static Principal As(std::int64_t id, Role role = Role::kUser) { return Principal{id, role, 0}; }
 
     std::string Draft(const std::string& title, std::int64_t owner = kOrganizer) {
         const auto role = owner == kAdmin ? Role::kAdmin : Role::kUser;

@@ -10,9 +10,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::notifications {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -39,7 +42,6 @@ protected:
         orders_ = std::make_unique<orders::OrderService>(*store_, clock_, random_, orders::OrderSettings{});
     }
 
-    static Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
     /// A published event starting `in` seconds from now with a free ticket type; returns its uuid.
     std::string Event(std::int64_t in) {

@@ -12,9 +12,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::live {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -63,7 +66,6 @@ protected:
         ASSERT_TRUE(events_->Publish(As(kOwner), event_uuid_));
     }
 
-    static Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
     std::string Order(std::int64_t who) {
         auto placed = orders_->Place(As(who), {{"event_uuid", event_uuid_}, {"ticket_type_id", type_id_}}, "");

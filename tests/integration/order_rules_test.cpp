@@ -16,9 +16,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::orders {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -29,7 +32,6 @@ constexpr std::int64_t kAnna = 2;
 constexpr std::int64_t kBen = 3;
 constexpr std::int64_t kDay = 86400;
 
-Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
 std::string CodeOf(const Result<OrderService::Placed>& r) { return r ? "ok" : r.error().code; }
 

@@ -13,9 +13,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::payments {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -25,7 +28,6 @@ constexpr std::int64_t kOwner = 10;
 constexpr std::int64_t kBuyer = 11;
 constexpr std::int64_t kPrice = 2'000'000'000;  // 2 TON
 
-Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
 class Watcher : public ::testing::TestWithParam<std::string> {
 protected:

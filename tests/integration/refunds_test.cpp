@@ -10,9 +10,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::payments {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -49,7 +52,6 @@ protected:
         EXPECT_TRUE(events_->Publish(As(kOwner), event_));
     }
 
-    static Principal As(std::int64_t id, Role role = Role::kUser) { return Principal{id, role, 0}; }
 
     /// A paid order of two seats whose payment of `value` (of which `due` is owed back) the watcher recorded.
     std::string PaidOrder(const std::string& hash, std::int64_t value, std::int64_t due) {

@@ -12,9 +12,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::rewards {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -41,7 +44,6 @@ protected:
         rewards_ = std::make_unique<RewardService>(*store_, clock_);
     }
 
-    static Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
     /// A published event starting in an hour and lasting two, with a free ticket type and these rewards.
     std::string Event(std::int64_t points, bool sbt) {

@@ -13,9 +13,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::orders {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -27,7 +30,6 @@ constexpr std::int64_t kAdmin = 4;
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kMidnight = 1'799'971'200;  // 2027-01-15 00:00:00 UTC
 
-Principal As(std::int64_t id, Role role = Role::kUser) { return Principal{id, role, 0}; }
 
 class SalesTest : public ::testing::TestWithParam<std::string> {
    protected:

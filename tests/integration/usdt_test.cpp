@@ -18,6 +18,7 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 #include "ton/boc.hpp"
 #include "ton/codec.hpp"
 #include "ton/comment.hpp"
@@ -25,6 +26,8 @@
 
 namespace onton::payments {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -34,7 +37,6 @@ constexpr std::int64_t kOwner = 10;
 constexpr std::int64_t kBuyer = 11;
 constexpr std::int64_t kPrice = 5'000'000;  // 5 USDT
 
-Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
 ton::Address Addr(const std::string& text) { return ton::ParseAddress(text)->address; }
 

@@ -11,9 +11,12 @@
 #include "support/pg_database.hpp"
 #include "support/test_store.hpp"
 #include "support/process.hpp"
+#include "support/principal.hpp"
 
 namespace onton::orders {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -50,7 +53,6 @@ protected:
         EXPECT_TRUE(events_->Publish(As(kOwner), event_uuid_));
     }
 
-    static Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
     Result<OrderService::Placed> Buy(std::int64_t who) {
         return orders_->Place(As(who), {{"event_uuid", event_uuid_}, {"ticket_type_id", type_id_}}, "");

@@ -11,9 +11,12 @@
 #include "support/process.hpp"
 #include "support/test_store.hpp"
 #include "support/ton_proof_request.hpp"
+#include "support/principal.hpp"
 
 namespace onton::identity {
 namespace {
+
+using test::As;
 
 using nlohmann::json;
 using ton::WalletVersion;
@@ -44,12 +47,6 @@ public:
     Result<ports::AccountState> GetAccountState(std::string_view) override { return Error{"chain.rejected", "unused"}; }
     Result<ports::WalletInfo> GetWalletInfo(std::string_view) override { return Error{"chain.rejected", "unused"}; }
 };
-
-Principal As(std::int64_t user_id) {
-    Principal p;
-    p.user_id = user_id;
-    return p;
-}
 
 class WalletLink : public ::testing::TestWithParam<std::string> {
 protected:

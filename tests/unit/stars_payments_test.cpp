@@ -14,9 +14,12 @@
 #include "support/fakes.hpp"
 #include "support/process.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 
 namespace onton::payments {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -66,7 +69,6 @@ class StarsTest : public ::testing::Test {
         ASSERT_TRUE(events_->Publish(As(kOwner), event_));
     }
 
-    static Principal As(std::int64_t id, Role role = Role::kUser) { return Principal{id, role, 0}; }
 
     orders::Order Place(std::int64_t buyer, std::int64_t type, std::int64_t quantity = 2) {
         auto placed = orders_->Place(

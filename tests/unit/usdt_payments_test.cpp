@@ -15,6 +15,7 @@
 #include "support/process.hpp"
 #include "support/seeded_wallet.hpp"
 #include "support/test_store.hpp"
+#include "support/principal.hpp"
 #include "ton/boc.hpp"
 #include "ton/codec.hpp"
 #include "ton/comment.hpp"
@@ -22,6 +23,8 @@
 
 namespace onton::payments {
 namespace {
+
+using test::As;
 
 using identity::Principal;
 using identity::Role;
@@ -104,7 +107,6 @@ class ScriptedChain final : public ports::Chain {
     std::vector<ports::ChainTransaction> history_;
 };
 
-Principal As(std::int64_t id) { return Principal{id, Role::kUser, 0}; }
 
 class UsdtPayments : public ::testing::Test {
    protected:
