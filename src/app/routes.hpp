@@ -42,7 +42,7 @@ struct RouteServices {
     std::string tonconnect_manifest_url;    ///< named in the apps' pages; empty: the server's own
     std::string tonconnect_wallets_url;     ///< named in the apps' pages; empty: /tonconnect-wallets.json
     orders::SalesReports* sales = nullptr;  ///< null: no sales and event-orders routes
-    nft::NftManager* nft = nullptr;             ///< null without a platform wallet: the NFT metadata routes answer 404
+    nft::NftManager* nft = nullptr;  ///< null without a platform wallet: the NFT metadata routes answer 404
     rewards::RewardService* rewards = nullptr;  ///< null: no /api/v1/me/rewards
     payments::Refunds* refunds = nullptr;       ///< null: no admin refund route
     payments::JettonPayments* usdt = nullptr;   ///< null: USDT is not taken (the jetton-transfer route says so)
