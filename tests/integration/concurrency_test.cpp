@@ -35,11 +35,8 @@
 namespace onton::orders {
 namespace {
 
-using test::As;
-
-using identity::Principal;
-using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kOwner = 100;
@@ -93,7 +90,6 @@ struct RaceOutcome {
     std::string described;  ///< the buyers' tally, for messages
     Seats seats;
 };
-
 
 std::string Key(std::int64_t buyer, int attempt) { return "race-" + std::to_string(buyer) + "-" + std::to_string(attempt); }
 

@@ -16,16 +16,12 @@
 namespace onton::orders {
 namespace {
 
-using test::As;
-
-using identity::Principal;
-using identity::Role;
 using money::Currency;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 40;
 constexpr std::int64_t kBuyer = 41;
-
 
 class Currencies : public ::testing::TestWithParam<std::string> {
    protected:

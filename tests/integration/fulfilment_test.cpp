@@ -34,15 +34,11 @@ namespace onton::fulfilment {
 namespace {
 
 using test::As;
-
 using namespace std::chrono_literals;
-using identity::Principal;
-using identity::Role;
 using nlohmann::json;
 
 constexpr std::int64_t kOwner = 20;
 constexpr std::int64_t kBuyer = 21;
-
 
 /// Records the orders the hook saw.
 class RecordingHook final : public Fulfilment {

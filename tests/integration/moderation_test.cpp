@@ -13,11 +13,9 @@
 namespace onton::events {
 namespace {
 
-using test::As;
-
-using identity::Principal;
 using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOrganizer = 1;
 constexpr std::int64_t kAdmin = 2;
@@ -38,7 +36,6 @@ protected:
         rules.banned_words = {"casino"};
         events_ = std::make_unique<EventService>(*store_, clock_, random_, rules);
     }
-
 
     std::string Draft(const std::string& title, std::int64_t owner = kOrganizer) {
         const auto role = owner == kAdmin ? Role::kAdmin : Role::kUser;

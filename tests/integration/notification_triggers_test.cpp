@@ -15,11 +15,8 @@
 namespace onton::notifications {
 namespace {
 
-using test::As;
-
-using identity::Principal;
-using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
@@ -41,7 +38,6 @@ protected:
         events_ = std::make_unique<events::EventService>(*store_, clock_, random_);
         orders_ = std::make_unique<orders::OrderService>(*store_, clock_, random_, orders::OrderSettings{});
     }
-
 
     /// A published event starting `in` seconds from now with a free ticket type; returns its uuid.
     std::string Event(std::int64_t in) {

@@ -17,11 +17,10 @@
 namespace onton::live {
 namespace {
 
-using test::As;
-
 using identity::Principal;
 using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
@@ -65,7 +64,6 @@ protected:
         type_id_ = events_->AddTicketType(As(kOwner), event_uuid_, {{"name", "Seat"}, {"price", "100"}, {"supply", 50}})->id;
         ASSERT_TRUE(events_->Publish(As(kOwner), event_uuid_));
     }
-
 
     std::string Order(std::int64_t who) {
         auto placed = orders_->Place(As(who), {{"event_uuid", event_uuid_}, {"ticket_type_id", type_id_}}, "");

@@ -21,17 +21,13 @@
 namespace onton::orders {
 namespace {
 
-using test::As;
-
-using identity::Principal;
-using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
 constexpr std::int64_t kBen = 3;
 constexpr std::int64_t kDay = 86400;
-
 
 std::string CodeOf(const Result<OrderService::Placed>& r) { return r ? "ok" : r.error().code; }
 

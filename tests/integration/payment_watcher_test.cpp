@@ -18,16 +18,12 @@
 namespace onton::payments {
 namespace {
 
-using test::As;
-
-using identity::Principal;
-using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 10;
 constexpr std::int64_t kBuyer = 11;
 constexpr std::int64_t kPrice = 2'000'000'000;  // 2 TON
-
 
 class Watcher : public ::testing::TestWithParam<std::string> {
 protected:

@@ -15,10 +15,8 @@
 namespace onton::payments {
 namespace {
 
-using test::As;
-
-using identity::Principal;
 using identity::Role;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
@@ -51,7 +49,6 @@ protected:
         type_ = events_->AddTicketType(As(kOwner), event_, {{"name", "Seat"}, {"price", "1000"}, {"supply", 5}})->id;
         EXPECT_TRUE(events_->Publish(As(kOwner), event_));
     }
-
 
     /// A paid order of two seats whose payment of `value` (of which `due` is owed back) the watcher recorded.
     std::string PaidOrder(const std::string& hash, std::int64_t value, std::int64_t due) {

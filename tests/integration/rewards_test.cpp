@@ -17,11 +17,8 @@
 namespace onton::rewards {
 namespace {
 
-using test::As;
-
-using identity::Principal;
-using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
@@ -43,7 +40,6 @@ protected:
         orders_ = std::make_unique<orders::OrderService>(*store_, clock_, random_, orders::OrderSettings{});
         rewards_ = std::make_unique<RewardService>(*store_, clock_);
     }
-
 
     /// A published event starting in an hour and lasting two, with a free ticket type and these rewards.
     std::string Event(std::int64_t points, bool sbt) {

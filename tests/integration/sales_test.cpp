@@ -18,10 +18,8 @@
 namespace onton::orders {
 namespace {
 
-using test::As;
-
-using identity::Principal;
 using identity::Role;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
@@ -29,7 +27,6 @@ constexpr std::int64_t kBob = 3;
 constexpr std::int64_t kAdmin = 4;
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kMidnight = 1'799'971'200;  // 2027-01-15 00:00:00 UTC
-
 
 class SalesTest : public ::testing::TestWithParam<std::string> {
    protected:

@@ -27,16 +27,14 @@
 namespace onton::payments {
 namespace {
 
-using test::As;
-
 using identity::Principal;
 using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 10;
 constexpr std::int64_t kBuyer = 11;
 constexpr std::int64_t kPrice = 5'000'000;  // 5 USDT
-
 
 ton::Address Addr(const std::string& text) { return ton::ParseAddress(text)->address; }
 

@@ -16,11 +16,8 @@
 namespace onton::orders {
 namespace {
 
-using test::As;
-
-using identity::Principal;
-using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
@@ -52,7 +49,6 @@ protected:
         type_id_ = events_->AddTicketType(As(kOwner), event_uuid_, {{"name", "Seat"}, {"price", "100"}, {"supply", 1}})->id;
         EXPECT_TRUE(events_->Publish(As(kOwner), event_uuid_));
     }
-
 
     Result<OrderService::Placed> Buy(std::int64_t who) {
         return orders_->Place(As(who), {{"event_uuid", event_uuid_}, {"ticket_type_id", type_id_}}, "");

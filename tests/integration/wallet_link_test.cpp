@@ -16,9 +16,8 @@
 namespace onton::identity {
 namespace {
 
-using test::As;
-
 using nlohmann::json;
+using test::As;
 using ton::WalletVersion;
 
 /// A chain whose only wallet answers get_public_key with `key` (or fails as told).

@@ -19,10 +19,8 @@
 namespace onton::payments {
 namespace {
 
-using test::As;
-
-using identity::Principal;
 using identity::Role;
+using test::As;
 
 constexpr std::int64_t kOwner = 1;
 constexpr std::int64_t kAnna = 2;
@@ -68,7 +66,6 @@ class StarsTest : public ::testing::Test {
         ton_type_ = ton->id;
         ASSERT_TRUE(events_->Publish(As(kOwner), event_));
     }
-
 
     orders::Order Place(std::int64_t buyer, std::int64_t type, std::int64_t quantity = 2) {
         auto placed = orders_->Place(

@@ -24,11 +24,10 @@
 namespace onton::payments {
 namespace {
 
-using test::As;
-
 using identity::Principal;
 using identity::Role;
 using nlohmann::json;
+using test::As;
 
 constexpr std::int64_t kOwner = 10;
 constexpr std::int64_t kBuyer = 11;
@@ -106,7 +105,6 @@ class ScriptedChain final : public ports::Chain {
     std::uint64_t lt_ = 0;
     std::vector<ports::ChainTransaction> history_;
 };
-
 
 class UsdtPayments : public ::testing::Test {
    protected:
